@@ -1,0 +1,26 @@
+// The front-end driver: any supported policy file -> AST -> Policy IR.
+// The input kind is detected from content (docs/language.md, "Input kinds").
+#pragma once
+#include "compiler/ast/Ast.h"
+#include "compiler/diagnostics/Diagnostics.h"
+#include "compiler/ir/Policy.h"
+
+#include <optional>
+#include <string>
+
+namespace moat {
+
+// Detects the kind of a policy from its text (and, only to break ties, its
+// file name). Returns nullopt with `why` when it cannot tell.
+std::optional<ast::SourceKind> detectKind(std::string_view text, std::string_view path, std::string &why);
+
+// Loads a file and parses it with the reader for its kind.
+std::optional<ast::File> readPolicyFile(const std::string &path, SourceLoc includedFrom,
+                                        DiagnosticEngine &diags);
+// Parses an already registered buffer (fuzzers, tests).
+std::optional<ast::File> readPolicyBuffer(uint32_t buffer, DiagnosticEngine &diags);
+
+// Reads and analyses a policy, following includes.
+std::optional<ir::Policy> loadPolicy(const std::string &path, ir::Layer layer, DiagnosticEngine &diags);
+
+} // namespace moat

@@ -1,0 +1,129 @@
+// The AST: what a policy source *says*, with a location on every node. Every
+// front end (.moat via ANTLR, YAML, srt JSON, Claude JSON) produces this; sema
+// turns it into the Policy IR. Nothing here is validated yet: strings are the
+// raw text the user wrote (escapes already decoded).
+#pragma once
+#include "compiler/diagnostics/SourceLoc.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace moat::ast {
+
+enum class Effect { Allow, Deny };
+enum class Access { Read, Write };
+// What a default or assert talks about.
+enum class Subject { Read, Write, Connect };
+enum class DefaultValue { Allow, Deny, Ask };
+
+struct Str {
+  std::string value;
+  SourceLoc loc;
+};
+
+// `[always] allow|deny read|write[, ...] [file] "PATTERN" [because "REASON"]`
+struct FsRule {
+  bool always = false;
+  Effect effect = Effect::Deny;
+  std::vector<Access> accesses; // one or both, in the order written
+  bool exactFile = false;       // `file "..."`: only that path, not beneath it
+  Str pattern;
+  std::optional<Str> reason;
+  SourceLoc loc;
+  // Where an importer got the rule from, e.g. "filesystem.denyWrite[2]".
+  std::string origin;
+};
+
+// `allow|deny connect "HOST[:PORT|:LO-HI]"`
+struct NetRule {
+  bool always = false;
+  Effect effect = Effect::Deny;
+  Str host; // host pattern with optional port suffix, unparsed
+  SourceLoc loc;
+  std::string origin;
+};
+
+// `allow unix-socket "PATH"`
+struct UnixSocketRule {
+  Effect effect = Effect::Allow;
+  Str path;
+  SourceLoc loc;
+  std::string origin;
+};
+
+// `default read|write|connect allow|deny|ask`
+struct DefaultStmt {
+  Subject subject = Subject::Read;
+  DefaultValue value = DefaultValue::Deny;
+  SourceLoc loc;
+};
+
+// `let NAME = "VALUE"` (referenced as $NAME)
+struct LetStmt {
+  Str name;
+  Str value;
+  SourceLoc loc;
+};
+
+// `include "FILE"` (relative to the including file)
+struct IncludeStmt {
+  Str path;
+  SourceLoc loc;
+};
+
+// `set NAME = true|false|NUMBER|"STRING"|["A", "B"]`
+struct OptionValue {
+  std::variant<bool, int64_t, std::string, std::vector<std::string>> value;
+  SourceLoc loc;
+};
+struct SetStmt {
+  Str name;
+  OptionValue value;
+  SourceLoc loc;
+};
+
+// `assert allow|deny read|write|connect "SUBJECT"`
+struct AssertStmt {
+  Effect expected = Effect::Deny;
+  Subject subject = Subject::Read;
+  Str pattern;
+  SourceLoc loc;
+};
+
+struct Stmt;
+
+// `on linux|macos { ... }`
+struct PlatformBlock {
+  Str platform;
+  std::vector<Stmt> body;
+  SourceLoc loc;
+};
+
+// `policy "NAME" { ... }`
+struct PolicyBlock {
+  Str name;
+  std::vector<Stmt> body;
+  SourceLoc loc;
+};
+
+struct Stmt {
+  std::variant<FsRule, NetRule, UnixSocketRule, DefaultStmt, LetStmt, IncludeStmt, SetStmt,
+               AssertStmt, PlatformBlock, PolicyBlock>
+      node;
+};
+
+enum class SourceKind { Moat, Yaml, Srt, Claude };
+const char *sourceKindName(SourceKind k);
+
+struct File {
+  std::string path;    // as given (for messages)
+  std::string baseDir; // directory that relative includes resolve against
+  uint32_t buffer = 0; // SourceFiles buffer id
+  SourceKind kind = SourceKind::Moat;
+  std::vector<Stmt> stmts;
+};
+
+} // namespace moat::ast

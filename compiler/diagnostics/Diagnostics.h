@@ -1,0 +1,79 @@
+// Diagnostics: one registry of kinds (DiagnosticKinds.def), one engine that
+// collects them, and emitters that render them (Emitters.h).
+#pragma once
+#include "compiler/diagnostics/SourceFiles.h"
+#include "compiler/diagnostics/SourceLoc.h"
+
+#include <fmt/format.h>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace moat {
+
+enum class Severity { Note, Warning, Error };
+const char *severityName(Severity s);
+
+enum class DiagKind {
+#define DIAG(Enum, Sev, Id, Format) Enum,
+#include "compiler/diagnostics/DiagnosticKinds.def"
+#undef DIAG
+  // Findings of lint rules use this kind; their id is the rule id.
+  Finding,
+};
+
+struct DiagKindInfo {
+  Severity severity;
+  const char *id;
+  const char *format;
+};
+const DiagKindInfo &diagKindInfo(DiagKind kind);
+// All registered kinds, for the registry coverage test and `moat explain`.
+std::vector<DiagKind> allDiagKinds();
+
+struct Diagnostic {
+  DiagKind kind = DiagKind::Finding;
+  Severity severity = Severity::Error;
+  std::string id; // registry id or lint rule id
+  SourceLoc loc;
+  std::string message;
+  std::vector<Diagnostic> notes; // attached notes (severity Note)
+};
+
+class DiagnosticEngine {
+public:
+  explicit DiagnosticEngine(SourceFiles &files) : files_(files) {}
+
+  template <typename... Args>
+  Diagnostic &report(DiagKind kind, SourceLoc loc, Args &&...args) {
+    const DiagKindInfo &info = diagKindInfo(kind);
+    return add(Diagnostic{kind, info.severity, info.id, loc,
+                          fmt::format(fmt::runtime(info.format), std::forward<Args>(args)...),
+                          {}});
+  }
+  // Attach a note to the most recent diagnostic.
+  template <typename... Args>
+  void note(DiagKind kind, SourceLoc loc, Args &&...args) {
+    const DiagKindInfo &info = diagKindInfo(kind);
+    if (diags_.empty())
+      return;
+    diags_.back().notes.push_back(
+        Diagnostic{kind, Severity::Note, info.id, loc,
+                   fmt::format(fmt::runtime(info.format), std::forward<Args>(args)...), {}});
+  }
+  Diagnostic &add(Diagnostic d);
+
+  unsigned errorCount() const { return errors_; }
+  bool hasErrors() const { return errors_ != 0; }
+  const std::vector<Diagnostic> &diagnostics() const { return diags_; }
+  SourceFiles &files() { return files_; }
+  const SourceFiles &files() const { return files_; }
+
+private:
+  SourceFiles &files_;
+  std::vector<Diagnostic> diags_;
+  unsigned errors_ = 0;
+};
+
+} // namespace moat

@@ -1,0 +1,58 @@
+// The reference evaluator: the executable definition of moat's semantics
+// (docs/semantics.md). `moat query` exposes it; every backend is tested
+// against it; the proxy matches hosts with the same code.
+#pragma once
+#include "compiler/eval/Bindings.h"
+#include "compiler/ir/Policy.h"
+#include "compiler/net/Host.h"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace moat::eval {
+
+enum class DecidedBy { Rule, Default, Disabled };
+
+struct FsDecision {
+  ir::Effect effect = ir::Effect::Deny;
+  DecidedBy by = DecidedBy::Default;
+  const ir::FsRule *rule = nullptr; // when by == Rule
+};
+
+struct NetDecision {
+  // Ask only when the default decided and the default is `ask`.
+  enum class Outcome { Allow, Deny, Ask } outcome = Outcome::Deny;
+  DecidedBy by = DecidedBy::Default;
+  const ir::NetRule *rule = nullptr;
+};
+
+class FsEvaluator; // compiled path matcher (fs rules bound to absolute paths)
+
+// A policy with every root bound, for one platform; answers queries. The
+// policy must outlive it.
+class Evaluator {
+public:
+  static std::unique_ptr<Evaluator> create(const ir::Policy &policy, const Bindings &bindings,
+                                           ir::Platform platform, std::string &error);
+  ~Evaluator();
+
+  // `path` must be absolute; it is normalised lexically (no symlinks).
+  FsDecision decide(std::string_view path, ir::Access access) const;
+  NetDecision decide(const net::CanonicalHost &host, uint16_t port) const;
+  // Unix sockets: allowed when a matching unix-socket rule allows it or the
+  // allow-all-unix-sockets option is set.
+  bool unixSocketAllowed(std::string_view path) const;
+
+  const ir::Policy &policy() const { return policy_; }
+
+private:
+  Evaluator(const ir::Policy &policy, ir::Platform platform);
+  const ir::Policy &policy_;
+  ir::Platform platform_;
+  std::unique_ptr<FsEvaluator> fs_;
+  std::vector<std::string> socketPatterns_; // bound unix-socket patterns
+};
+
+} // namespace moat::eval

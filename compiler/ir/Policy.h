@@ -1,0 +1,104 @@
+// The Policy IR: the single source of truth every checker, backend and the
+// runtime read. Produced by sema from the AST of any input kind. Every rule
+// carries its provenance so findings and compiled output point back to the
+// source. Patterns stay symbolic (roots are bound late: see eval/Bindings.h).
+#pragma once
+#include "compiler/diagnostics/SourceLoc.h"
+#include "compiler/fs/PathPattern.h"
+#include "compiler/ir/Options.h"
+#include "compiler/net/Host.h"
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace moat::ir {
+
+enum class Effect { Allow, Deny };
+enum class Access { Read, Write };
+enum class Tier { Ordinary, Always };
+enum class Platform { Any, Linux, MacOS };
+// Claude Code's precedence order, highest first. Builtin = moat's own
+// protections.
+enum class Layer { Managed, CommandLine, LocalProject, SharedProject, User, Builtin };
+
+const char *effectName(Effect e);
+const char *accessName(Access a);
+const char *layerName(Layer l);
+const char *platformName(Platform p);
+
+struct Provenance {
+  SourceLoc loc;              // invalid for built-in rules
+  Layer layer = Layer::SharedProject;
+  std::string origin;         // importer key ("filesystem.denyWrite[2]") or "builtin"
+};
+
+struct FsRule {
+  Effect effect = Effect::Deny;
+  Access access = Access::Read;
+  Tier tier = Tier::Ordinary;
+  fs::PathPattern pattern;
+  Platform platform = Platform::Any;
+  std::string reason; // `because "..."`; required to lift a protection
+  Provenance prov;
+};
+
+struct NetRule {
+  Effect effect = Effect::Deny;
+  Tier tier = Tier::Ordinary;
+  net::HostPattern host;
+  Platform platform = Platform::Any;
+  Provenance prov;
+};
+
+struct UnixSocketRule {
+  Effect effect = Effect::Allow;
+  fs::PathPattern path;
+  Platform platform = Platform::Any;
+  Provenance prov;
+};
+
+enum class NetDefault { Deny, Allow, Ask };
+
+struct Defaults {
+  Effect read = Effect::Allow;
+  Effect write = Effect::Deny;
+  NetDefault connect = NetDefault::Deny;
+  SourceLoc readLoc, writeLoc, connectLoc; // where set; invalid = built-in default
+};
+
+enum class AssertSubject { Read, Write, Connect };
+
+struct Assertion {
+  Effect expected = Effect::Deny;
+  AssertSubject subject = AssertSubject::Read;
+  // Exactly one of these is meaningful, by subject.
+  fs::PathPattern path;
+  net::HostPattern host;
+  std::string text; // as written
+  Platform platform = Platform::Any;
+  Provenance prov;
+};
+
+// A user `let` variable: a root with a default value that --define or the
+// launcher may override.
+struct Variable {
+  std::string name;
+  fs::PathPattern value; // may itself start at another root
+  SourceLoc loc;
+};
+
+struct Policy {
+  std::string name;
+  SourceLoc nameLoc;
+  std::vector<FsRule> fsRules;   // built-in protections first, then source order
+  std::vector<NetRule> netRules; // source order
+  std::vector<UnixSocketRule> unixSockets;
+  Defaults defaults;
+  Options options;
+  std::vector<Assertion> asserts;
+  std::map<std::string, Variable> variables;
+  std::vector<std::string> sourceFiles; // main file then includes, for write-policy-self
+};
+
+} // namespace moat::ir

@@ -1,0 +1,74 @@
+// Hosts and host patterns. Canonicalisation lives here, in one place, and is
+// shared by the evaluator, the lint rules and the runtime proxy.
+#pragma once
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace moat::net {
+
+struct IpAddress {
+  bool v6 = false;
+  std::array<uint8_t, 16> bytes{}; // IPv4 uses the first 4 bytes
+  std::string text() const;        // "127.0.0.1", "2001:db8::1" (RFC 5952)
+  friend bool operator==(const IpAddress &a, const IpAddress &b) {
+    return a.v6 == b.v6 && a.bytes == b.bytes;
+  }
+};
+
+struct CanonicalHost {
+  enum class Kind { Name, IPv4, IPv6 } kind = Kind::Name;
+  std::string name; // lowercase, no trailing dot (Kind::Name)
+  IpAddress ip;     // Kind::IPv4 / Kind::IPv6
+  std::string text() const; // name, dotted quad, or "[v6]"
+};
+
+// Canonicalises a host as a client would send it (URL host, CONNECT target,
+// SOCKS name): lowercases, strips one trailing dot, parses every IPv4 spelling
+// inet_aton accepts (127.1, 0x7f000001, 2130706433, 0177.0.0.1), brackets
+// or bare IPv6, maps ::ffff:a.b.c.d to IPv4, accepts punycode (xn--) labels.
+// Rejects NUL, control characters, spaces, non-ASCII bytes, empty labels,
+// labels over 63 bytes, names over 253 bytes, and any byte outside
+// [a-z0-9-_.]. `error` says why.
+std::optional<CanonicalHost> canonicaliseHost(std::string_view host, std::string &error);
+
+struct PortRange {
+  uint16_t lo = 0;
+  uint16_t hi = 65535;
+  bool any() const { return lo == 0 && hi == 65535; }
+  bool contains(uint16_t p) const { return p >= lo && p <= hi; }
+  std::string text() const; // "", "443", "8000-8100"
+};
+
+// A network rule's target: `*` (any host), `example.com` (exactly),
+// `*.example.com` (strict subdomains only, not example.com itself), an IPv4 or
+// bracketed IPv6 literal, or a CIDR range (`10.0.0.0/8`, `[fd00::]/8` or
+// `fd00::/8`), each with an optional `:PORT` or `:LO-HI`.
+struct HostPattern {
+  enum class Kind { Any, Exact, Subdomains, Cidr } kind = Kind::Exact;
+  std::string domain; // Exact / Subdomains: canonical name without "*."
+  IpAddress network;  // Cidr (a single address is a /32 or /128)
+  unsigned prefixLen = 0;
+  PortRange ports;
+
+  std::string text() const; // canonical spelling, round-trips through parse
+  bool matches(const CanonicalHost &host, uint16_t port) const;
+};
+
+// Parses a pattern as written in a policy. Rejects URLs (`https://`), paths,
+// `*` anywhere but a whole leading label (`exa*mple.com`, `*.*.a`), empty
+// labels, bad ports (0, >65535, lo>hi), unbracketed IPv6 with a port, host
+// bits set in a CIDR, and everything canonicaliseHost rejects.
+std::optional<HostPattern> parseHostPattern(std::string_view text, std::string &error);
+
+// A concrete endpoint for queries: `HOST[:PORT]`, `[v6]:PORT`. Without a
+// port, `defaultPort` is used.
+struct Endpoint {
+  CanonicalHost host;
+  uint16_t port = 443;
+};
+std::optional<Endpoint> parseEndpoint(std::string_view text, uint16_t defaultPort, std::string &error);
+
+} // namespace moat::net

@@ -1,0 +1,3 @@
+grammar Moat;
+file : EOF ;
+WS : [ \t\r\n]+ -> skip ;

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Sets up a fresh Debian 12 machine for moat (idempotent), builds it, and runs
+# `moat check` on a shipped example. Usage: bash scripts/setup.sh [BUILD_DIR]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD_DIR=${1:-build}
+
+PACKAGES=(
+  build-essential cmake ninja-build pkg-config python3 git
+  clang-14 llvm-14-dev llvm-14-tools libclang-rt-14-dev
+  antlr4 libantlr4-runtime-dev libyaml-cpp-dev libfmt-dev libseccomp-dev
+  libasio-dev libcap-dev googletest libgtest-dev bubblewrap publicsuffix
+)
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  echo "setup: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get -o DPkg::Lock::Timeout=600 update -qq
+  $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build "$BUILD_DIR"
+
+echo
+echo "== moat check examples/agent-default.moat =="
+status=0
+"$BUILD_DIR/bin/moat" check examples/agent-default.moat || status=$?
+echo "(moat check exited $status)"

@@ -1,0 +1,28 @@
+# lit configuration for moat's CLI tests. Every .test/.moat/.json/.yaml file
+# under test/ (outside unit/ and fuzz/) with a RUN: line is a test.
+import os
+import lit.formats
+
+config.name = "moat"
+config.test_format = lit.formats.ShTest(execute_external=False)
+config.suffixes = [".test", ".moat", ".json", ".yaml", ".yml"]
+config.excludes = ["unit", "fuzz", "Inputs", "CMakeLists.txt", "corpus"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.moat_obj_root, "test")
+
+path = os.pathsep.join([config.moat_bin_dir, config.llvm_tools_dir,
+                        config.environment.get("PATH", os.environ.get("PATH", ""))])
+config.environment["PATH"] = path
+# Deterministic roots for queries unless a test overrides them.
+config.environment["HOME"] = "/home/user"
+config.environment["TMPDIR"] = "/tmp"
+config.environment["NO_COLOR"] = "1"
+for var in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"):
+    if var in os.environ:
+        config.environment[var] = os.environ[var]
+config.substitutions.append(("%moat", "moat"))
+config.substitutions.append(("%examples", os.path.join(config.moat_src_root, "examples")))
+config.substitutions.append(("%python", "/usr/bin/python3"))
+config.substitutions.append(("%srcroot", config.moat_src_root))
+config.substitutions.append(("%expect_exit", "/usr/bin/python3 " +
+                             os.path.join(config.moat_src_root, "test", "tools", "expect_exit.py")))
