@@ -10,10 +10,6 @@
 
 namespace moat {
 
-// Detects the kind of a policy from its text (and, only to break ties, its
-// file name). Returns nullopt with `why` when it cannot tell.
-std::optional<ast::SourceKind> detectKind(std::string_view text, std::string_view path, std::string &why);
-
 // Loads a file and parses it with the reader for its kind.
 std::optional<ast::File> readPolicyFile(const std::string &path, SourceLoc includedFrom,
                                         DiagnosticEngine &diags);

@@ -1,3 +1,129 @@
+// The .moat policy language (docs/language.md is the reference).
+//
+// The grammar is kept LL(1) almost everywhere so that a syntax error is
+// detected at the first token that cannot fit and the expected set is small
+// enough to name in a friendly message (compiler/parse/ErrorStrategy.cpp).
+// Rules share the prefix `always? allow|deny` and branch on the next keyword
+// for the same reason. Things the parser does not judge (platform names,
+// option names, paths, hosts, whether `always` fits a rule) are checked by the
+// AST builder or by sema, where the message can be specific.
 grammar Moat;
-file : EOF ;
-WS : [ \t\r\n]+ -> skip ;
+
+// ---------------------------------------------------------------- parser --
+
+policyFile : statement* EOF ;
+
+statement
+  : policyBlock
+  | platformBlock
+  | ruleStmt
+  | defaultStmt
+  | letStmt
+  | includeStmt
+  | setStmt
+  | assertStmt
+  ;
+
+// policy "NAME" { ... }
+policyBlock : KW_POLICY STRING block ;
+// on linux { ... }
+platformBlock : KW_ON name block ;
+block : LBRACE statement* RBRACE ;
+
+// [always] allow|deny ...
+ruleStmt : KW_ALWAYS? effect ruleBody ;
+ruleBody
+  : access (COMMA access)* KW_FILE? stringList becauseClause? SEMI # fsBody
+  | KW_CONNECT stringList becauseClause? SEMI                      # netBody
+  | KW_UNIX_SOCKET stringList becauseClause? SEMI                  # socketBody
+  ;
+becauseClause : KW_BECAUSE STRING ;
+stringList : STRING (COMMA STRING)* ;
+
+effect : KW_ALLOW | KW_DENY ;
+access : KW_READ | KW_WRITE ;
+subject : KW_READ | KW_WRITE | KW_CONNECT ;
+defaultValue : KW_ALLOW | KW_DENY | KW_ASK ;
+
+// default read|write|connect allow|deny|ask;
+defaultStmt : KW_DEFAULT subject defaultValue SEMI ;
+// let NAME = "VALUE";
+letStmt : KW_LET name EQ STRING SEMI ;
+// include "FILE";
+includeStmt : KW_INCLUDE STRING SEMI ;
+// set NAME = VALUE;
+setStmt : KW_SET name EQ value SEMI ;
+value
+  : KW_TRUE                                        # trueValue
+  | KW_FALSE                                       # falseValue
+  | INT                                            # intValue
+  | STRING                                         # stringValue
+  | LBRACK (STRING (COMMA STRING)* COMMA?)? RBRACK # listValue
+  ;
+// assert allow|deny read|write|connect "SUBJECT";
+assertStmt : KW_ASSERT effect subject STRING SEMI ;
+
+// Names (variables, options, platforms) may be spelled like keywords: the
+// position makes them unambiguous and sema decides what is valid.
+name
+  : IDENT
+  | KW_POLICY | KW_ON | KW_ALWAYS | KW_ALLOW | KW_DENY | KW_ASK | KW_READ
+  | KW_WRITE | KW_CONNECT | KW_UNIX_SOCKET | KW_FILE | KW_BECAUSE
+  | KW_DEFAULT | KW_LET | KW_INCLUDE | KW_SET | KW_ASSERT | KW_TRUE
+  | KW_FALSE
+  ;
+
+// ----------------------------------------------------------------- lexer --
+// On equal length the rule listed first wins, so keywords come before IDENT
+// and IDENT/INT before BAREWORD. Longest match makes `allow-local-binding`
+// one IDENT and `unix-socket` one keyword.
+
+KW_POLICY      : 'policy' ;
+KW_ON          : 'on' ;
+KW_ALWAYS      : 'always' ;
+KW_ALLOW       : 'allow' ;
+KW_DENY        : 'deny' ;
+KW_ASK         : 'ask' ;
+KW_READ        : 'read' ;
+KW_WRITE       : 'write' ;
+KW_CONNECT     : 'connect' ;
+KW_UNIX_SOCKET : 'unix-socket' ;
+KW_FILE        : 'file' ;
+KW_BECAUSE     : 'because' ;
+KW_DEFAULT     : 'default' ;
+KW_LET         : 'let' ;
+KW_INCLUDE     : 'include' ;
+KW_SET         : 'set' ;
+KW_ASSERT      : 'assert' ;
+KW_TRUE        : 'true' ;
+KW_FALSE       : 'false' ;
+
+LBRACE : '{' ;
+RBRACE : '}' ;
+LBRACK : '[' ;
+RBRACK : ']' ;
+COMMA  : ',' ;
+SEMI   : ';' ;
+EQ     : '=' ;
+
+// Escapes are validated and decoded after lexing (compiler/parse/Strings.cpp)
+// so that a bad escape is reported at its exact column.
+STRING : '"' (~["\\\r\n] | '\\' ~[\r\n])* '"' ;
+// A string that reaches the end of its line: reported, never parsed.
+UNTERMINATED_STRING : '"' (~["\\\r\n] | '\\' ~[\r\n])* '\\'? ;
+
+INT   : '-'? [0-9]+ ;
+IDENT : [a-zA-Z_] [a-zA-Z0-9_-]* ;
+
+// A run of printable ASCII that is not a name or number, e.g. an unquoted
+// path or host (`~/.ssh`, `api.github.com`). Never valid: lexed as one token
+// so the error can say "quote it" instead of complaining about each '/'.
+BAREWORD : [\u0021\u0024-\u002B\u002D-\u003A\u003C\u003E-\u005A\u005E-\u007A\u007C\u007E]+ ;
+
+// Comments are kept (on the hidden channel) for the formatter.
+COMMENT : '#' ~[\r\n]* -> channel(HIDDEN) ;
+WS      : [ \t\r\n]+ -> skip ;
+
+// Anything else (control characters, non-ASCII outside strings and
+// comments, a stray backslash) is one token each, reported after lexing.
+ERROR_CHAR : . ;

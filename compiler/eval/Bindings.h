@@ -12,10 +12,13 @@ namespace moat::eval {
 
 class Bindings {
 public:
-  // HOME from $HOME, CWD from getcwd(), TMPDIR from $TMPDIR or /tmp.
+  // HOME from $HOME (the password database when unset, empty or relative),
+  // CWD from getcwd(), TMPDIR from $TMPDIR (when absolute) or /tmp. A value
+  // that cannot be found stays undefined, so using it is an error later.
   static Bindings fromEnvironment();
-  // `value` must be an absolute path; it is normalised lexically. Returns
-  // false (and sets error) otherwise.
+  // `name` must be [A-Za-z_][A-Za-z0-9_]* (HOME, CWD, TMPDIR or a `let`
+  // variable); `value` must be an absolute path without control characters;
+  // it is normalised lexically. Returns false (and sets error) otherwise.
   bool define(const std::string &name, const std::string &value, std::string &error);
   std::optional<std::string> lookup(const std::string &name) const;
   const std::map<std::string, std::string> &all() const { return values_; }
@@ -24,14 +27,25 @@ private:
   std::map<std::string, std::string> values_;
 };
 
-// The absolute value of a root for this policy: a binding if defined, else a
-// `let` variable's default (resolved recursively), else nullopt.
+// The absolute value of a root for this policy: "" for the absolute root "",
+// a binding if defined, else a `let` variable's default (resolved
+// recursively; a cycle is an error), else nullopt with
+// "'$X' has no value: pass --define X=PATH".
 std::optional<std::string> resolveRoot(const ir::Policy &policy, const Bindings &bindings,
                                        const std::string &root, std::string &error);
 
 // Binds a pattern to an absolute pattern string ("/home/u/.ssh",
-// "/home/u/proj/**/*.pem").
+// "/home/u/proj/**/*.pem"). Subtree and Exact patterns give the plain
+// absolute path (usable as a mount point); Glob patterns give an absolute
+// glob in pattern syntax, with metacharacters of the root's value escaped so
+// that a HOME such as "/srv/a*b" stays literal.
 std::optional<std::string> bindPattern(const ir::Policy &policy, const Bindings &bindings,
                                        const fs::PathPattern &pattern, std::string &error);
+
+// The same binding as a pattern with root "" and the root's components
+// spliced in, in the syntax of the pattern's form (glob syntax for Glob,
+// plain names otherwise): what fs::specificityOf and fs::PathGlob take.
+std::optional<fs::PathPattern> bindPatternParts(const ir::Policy &policy, const Bindings &bindings,
+                                                const fs::PathPattern &pattern, std::string &error);
 
 } // namespace moat::eval

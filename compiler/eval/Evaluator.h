@@ -3,6 +3,7 @@
 // against it; the proxy matches hosts with the same code.
 #pragma once
 #include "compiler/eval/Bindings.h"
+#include "compiler/fs/Glob.h"
 #include "compiler/ir/Policy.h"
 #include "compiler/net/Host.h"
 
@@ -38,11 +39,17 @@ public:
                                            ir::Platform platform, std::string &error);
   ~Evaluator();
 
-  // `path` must be absolute; it is normalised lexically (no symlinks).
+  // `path` must be absolute; it is normalised lexically (no symlinks). A
+  // relative path or one with control characters is denied (by Default):
+  // callers validate queries first to report a proper error.
   FsDecision decide(std::string_view path, ir::Access access) const;
+  // Every rule that matches, in decision order (the first decides); empty
+  // when the default decides. For `moat query`/explain and the verifier.
+  std::vector<const ir::FsRule *> matchingFsRules(std::string_view path, ir::Access access) const;
   NetDecision decide(const net::CanonicalHost &host, uint16_t port) const;
-  // Unix sockets: allowed when a matching unix-socket rule allows it or the
-  // allow-all-unix-sockets option is set.
+  // Unix sockets: a matching deny rule refuses; else allowed when the
+  // allow-all-unix-sockets option is set or a matching rule allows it;
+  // else refused (the default is none). sandbox-disabled allows all.
   bool unixSocketAllowed(std::string_view path) const;
 
   const ir::Policy &policy() const { return policy_; }
@@ -52,7 +59,8 @@ private:
   const ir::Policy &policy_;
   ir::Platform platform_;
   std::unique_ptr<FsEvaluator> fs_;
-  std::vector<std::string> socketPatterns_; // bound unix-socket patterns
+  // Bound unix-socket rules that apply on platform_, in policy order.
+  std::vector<std::pair<const ir::UnixSocketRule *, fs::PatternMatcher>> sockets_;
 };
 
 } // namespace moat::eval

@@ -23,6 +23,9 @@ struct CanonicalHost {
   std::string name; // lowercase, no trailing dot (Kind::Name)
   IpAddress ip;     // Kind::IPv4 / Kind::IPv6
   std::string text() const; // name, dotted quad, or "[v6]"
+  friend bool operator==(const CanonicalHost &a, const CanonicalHost &b) {
+    return a.kind == b.kind && a.name == b.name && a.ip == b.ip;
+  }
 };
 
 // Canonicalises a host as a client would send it (URL host, CONNECT target,
@@ -40,6 +43,9 @@ struct PortRange {
   bool any() const { return lo == 0 && hi == 65535; }
   bool contains(uint16_t p) const { return p >= lo && p <= hi; }
   std::string text() const; // "", "443", "8000-8100"
+  friend bool operator==(const PortRange &a, const PortRange &b) {
+    return a.lo == b.lo && a.hi == b.hi;
+  }
 };
 
 // A network rule's target: `*` (any host), `example.com` (exactly),
@@ -55,6 +61,10 @@ struct HostPattern {
 
   std::string text() const; // canonical spelling, round-trips through parse
   bool matches(const CanonicalHost &host, uint16_t port) const;
+  friend bool operator==(const HostPattern &a, const HostPattern &b) {
+    return a.kind == b.kind && a.domain == b.domain && a.network == b.network &&
+           a.prefixLen == b.prefixLen && a.ports == b.ports;
+  }
 };
 
 // Parses a pattern as written in a policy. Rejects URLs (`https://`), paths,
@@ -70,5 +80,10 @@ struct Endpoint {
   uint16_t port = 443;
 };
 std::optional<Endpoint> parseEndpoint(std::string_view text, uint16_t defaultPort, std::string &error);
+
+// `raw` made safe to print in a message or log line: printable ASCII kept,
+// backslash and every other byte written \xNN, cut after 256 bytes ("...").
+// Hosts arrive from hostile clients; never print them unescaped.
+std::string displayHost(std::string_view raw);
 
 } // namespace moat::net

@@ -1,1 +1,31 @@
-int main() { return 2; }
+// moat: policy compiler and static verifier for process sandboxes.
+// This file only parses the command line and dispatches to a subcommand.
+#include "Cli.h"
+#include "Subcommands.h"
+
+#include <llvm/Support/CommandLine.h>
+#include <llvm/Support/raw_ostream.h>
+
+int main(int argc, char **argv) {
+  using namespace moat::cli;
+  llvm::cl::SetVersionPrinter([](llvm::raw_ostream &os) { os << "moat 0.1.0\n"; });
+  llvm::cl::HideUnrelatedOptions(optionCategories());
+  std::string errors;
+  llvm::raw_string_ostream errStream(errors);
+  if (!llvm::cl::ParseCommandLineOptions(argc, argv,
+                                         "moat: one policy, checked, compiled to every sandbox\n",
+                                         &errStream)) {
+    errStream.flush();
+    llvm::errs() << errors;
+    llvm::errs() << "run 'moat --help' for usage\n";
+    return kExitInputError;
+  }
+  if (CheckSub)
+    return runCheck();
+  if (QuerySub)
+    return runQuery();
+  if (FmtSub)
+    return runFmt();
+  llvm::errs() << "moat: error: expected a subcommand: check, query or fmt (see 'moat --help')\n";
+  return kExitInputError;
+}

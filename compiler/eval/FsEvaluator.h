@@ -1,0 +1,67 @@
+// The filesystem half of the reference evaluator: every fs rule bound once,
+// at creation, and indexed in a trie keyed by the literal leading components
+// of its bound pattern (per access). A query walks only the trie path of the
+// queried path: at each node it tests the subtree, exact and glob rules
+// attached there, so its cost depends on the path's depth and on the globs
+// that share its prefix, not on the number of rules.
+#pragma once
+#include "compiler/eval/Bindings.h"
+#include "compiler/fs/Glob.h"
+#include "compiler/fs/Specificity.h"
+#include "compiler/ir/Policy.h"
+
+#include <llvm/ADT/StringMap.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace moat::eval {
+
+struct FsMatch {
+  const ir::FsRule *rule = nullptr;
+  size_t index = 0; // position in policy.fsRules
+  fs::Specificity specificity;
+};
+
+// The decision order over matching rules: the `always` tier first, then more
+// specific, then deny before allow, then the earlier rule. True when `a`
+// decides before `b`. Total: two distinct rules never compare equal.
+bool decidesBefore(const FsMatch &a, const FsMatch &b);
+
+class FsEvaluator {
+public:
+  // Binds every fs rule (so an unbound root is an error whatever the
+  // platform) and indexes those that apply on `platform` (rule platform Any
+  // or equal). Fails with `error` naming the rule's pattern.
+  static std::unique_ptr<FsEvaluator> create(const ir::Policy &policy, const Bindings &bindings,
+                                             ir::Platform platform, std::string &error);
+
+  // The deciding rule for a normalised absolute path's components, or
+  // nullopt when no rule matches (the default decides).
+  std::optional<FsMatch> decide(const std::vector<std::string_view> &path, ir::Access access) const;
+  // Every matching rule, in decision order (the first one decides).
+  std::vector<FsMatch> matching(const std::vector<std::string_view> &path, ir::Access access) const;
+
+  size_t indexedRules() const { return rules_.size(); }
+
+private:
+  struct Rule {
+    FsMatch match;
+    fs::PatternMatcher matcher;
+  };
+  struct Node {
+    llvm::StringMap<std::unique_ptr<Node>> children;
+    std::vector<uint32_t> rules; // indices into rules_
+  };
+
+  template <typename Visit>
+  void visitMatches(const std::vector<std::string_view> &path, ir::Access access, Visit visit) const;
+
+  std::vector<Rule> rules_;
+  Node tries_[2]; // by ir::Access
+};
+
+} // namespace moat::eval

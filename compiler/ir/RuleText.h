@@ -1,0 +1,16 @@
+// Prints IR rules back in .moat syntax, for queries, findings and explain.
+#pragma once
+#include "compiler/ir/Policy.h"
+
+#include <string>
+
+namespace moat::ir {
+
+// `always deny write file "~/.netrc"`
+std::string ruleText(const FsRule &rule);
+// `allow connect "*.github.com:443"`
+std::string ruleText(const NetRule &rule);
+// A string literal in .moat syntax, escaped so it always parses back.
+std::string quoted(const std::string &s);
+
+} // namespace moat::ir

@@ -1,0 +1,61 @@
+// moat check [--format=text|json] [--fail-on=note|warning|error] POLICY...
+#include "Cli.h"
+#include "Subcommands.h"
+
+#include "compiler/Frontend.h"
+#include "compiler/diagnostics/Emitters.h"
+
+namespace moat::cli {
+
+llvm::cl::OptionCategory MoatCategory("moat options");
+llvm::cl::SubCommand CheckSub("check", "Check policies: parse, validate, report findings");
+
+namespace {
+enum class Format { Text, Json };
+llvm::cl::opt<Format> FormatOpt("format", llvm::cl::desc("Output format"), llvm::cl::sub(CheckSub),
+                                llvm::cl::init(Format::Text), llvm::cl::cat(MoatCategory),
+                                llvm::cl::values(clEnumValN(Format::Text, "text", "clang-style text"),
+                                                 clEnumValN(Format::Json, "json", "JSON")));
+llvm::cl::opt<Severity> FailOn("fail-on", llvm::cl::desc("Lowest severity that makes the exit status 1"),
+                               llvm::cl::sub(CheckSub), llvm::cl::init(Severity::Warning),
+                               llvm::cl::cat(MoatCategory),
+                               llvm::cl::values(clEnumValN(Severity::Note, "note", ""),
+                                                clEnumValN(Severity::Warning, "warning", ""),
+                                                clEnumValN(Severity::Error, "error", "")));
+llvm::cl::list<std::string> Policies(llvm::cl::Positional, llvm::cl::desc("POLICY..."), llvm::cl::OneOrMore,
+                                     llvm::cl::sub(CheckSub), llvm::cl::cat(MoatCategory));
+} // namespace
+
+int runCheck() {
+  SourceFiles files;
+  DiagnosticEngine diags(files);
+  bool inputError = false;
+  for (const std::string &path : Policies) {
+    unsigned before = diags.errorCount();
+    auto policy = loadPolicy(path, ir::Layer::SharedProject, diags);
+    if (!policy || diags.errorCount() != before)
+      inputError = true;
+  }
+  unsigned counts[3] = {0, 0, 0};
+  bool failing = false;
+  for (const Diagnostic &d : diags.diagnostics()) {
+    ++counts[static_cast<int>(d.severity)];
+    if (d.severity >= FailOn)
+      failing = true;
+  }
+  llvm::raw_ostream &os = llvm::outs();
+  if (FormatOpt == Format::Json) {
+    emitJson(diags, os);
+  } else {
+    printDiagnostics(diags, os);
+    os << "moat: checked " << Policies.size() << (Policies.size() == 1 ? " policy: " : " policies: ")
+       << counts[2] << (counts[2] == 1 ? " error, " : " errors, ") << counts[1]
+       << (counts[1] == 1 ? " warning, " : " warnings, ") << counts[0] << (counts[0] == 1 ? " note\n" : " notes\n");
+  }
+  os.flush();
+  if (inputError)
+    return kExitInputError;
+  return failing ? kExitFindings : kExitOk;
+}
+
+} // namespace moat::cli

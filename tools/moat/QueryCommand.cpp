@@ -1,0 +1,179 @@
+// moat query POLICY read|write PATH  |  moat query POLICY connect HOST[:PORT]
+// moat query --batch=FILE POLICY     (one "read|write PATH" / "connect HOST" per line)
+#include "Cli.h"
+#include "Subcommands.h"
+
+#include "compiler/Frontend.h"
+#include "compiler/eval/Evaluator.h"
+#include "compiler/ir/RuleText.h"
+
+#include <llvm/ADT/StringRef.h>
+
+namespace moat::cli {
+
+llvm::cl::SubCommand QuerySub("query", "Ask the reference evaluator what a policy decides");
+
+namespace {
+llvm::cl::list<std::string> Defines("define", llvm::cl::desc("Bind a root or variable: NAME=/abs/path"),
+                                    llvm::cl::sub(QuerySub), llvm::cl::cat(MoatCategory));
+llvm::cl::opt<std::string> Batch("batch", llvm::cl::desc("Read queries from FILE, one per line"),
+                                 llvm::cl::sub(QuerySub), llvm::cl::cat(MoatCategory));
+llvm::cl::opt<ir::Platform> PlatformOpt("platform", llvm::cl::desc("Platform whose rules apply"),
+                                        llvm::cl::sub(QuerySub), llvm::cl::init(ir::Platform::Linux),
+                                        llvm::cl::cat(MoatCategory),
+                                        llvm::cl::values(clEnumValN(ir::Platform::Linux, "linux", ""),
+                                                         clEnumValN(ir::Platform::MacOS, "macos", "")));
+llvm::cl::list<std::string> Args(llvm::cl::Positional, llvm::cl::desc("POLICY [read|write PATH | connect HOST[:PORT]]"),
+                                 llvm::cl::sub(QuerySub), llvm::cl::cat(MoatCategory));
+
+enum class Answer { Allow, Deny, Ask };
+
+const char *answerName(Answer a) { return a == Answer::Allow ? "allow" : a == Answer::Deny ? "deny" : "ask"; }
+
+class QueryRunner {
+public:
+  QueryRunner(const ir::Policy &policy, const eval::Evaluator &evaluator, const eval::Bindings &bindings,
+              DiagnosticEngine &diags)
+      : policy_(policy), evaluator_(evaluator), bindings_(bindings), diags_(diags) {}
+
+  // Answers one query; nullopt (with a diagnostic at `loc`) if it is invalid.
+  std::optional<Answer> run(llvm::StringRef verb, llvm::StringRef subject, SourceLoc loc) {
+    if (verb == "read" || verb == "write")
+      return fsQuery(verb == "read" ? ir::Access::Read : ir::Access::Write, subject, loc);
+    if (verb == "connect")
+      return netQuery(subject, loc);
+    diags_.report(DiagKind::InvalidQuery, loc, "expected read, write or connect, not '" + verb.str() + "'");
+    return std::nullopt;
+  }
+
+private:
+  std::optional<Answer> fsQuery(ir::Access access, llvm::StringRef subject, SourceLoc loc) {
+    std::string error;
+    auto pattern = fs::parsePathPattern(subject.str(), true, "CWD", error);
+    std::optional<std::string> path;
+    if (pattern)
+      path = eval::bindPattern(policy_, bindings_, *pattern, error);
+    if (!path) {
+      diags_.report(DiagKind::InvalidQuery, loc, "invalid path '" + subject.str() + "': " + error);
+      return std::nullopt;
+    }
+    eval::FsDecision d = evaluator_.decide(*path, access);
+    std::string why;
+    if (d.by == eval::DecidedBy::Rule)
+      why = ruleOrigin(d.rule->prov) + ir::ruleText(*d.rule);
+    else if (d.by == eval::DecidedBy::Disabled)
+      why = "filesystem confinement is disabled";
+    else {
+      SourceLoc at = access == ir::Access::Read ? policy_.defaults.readLoc : policy_.defaults.writeLoc;
+      why = std::string("default: ") + ir::accessName(access) + " " + ir::effectName(d.effect) + setAt(at);
+    }
+    Answer a = d.effect == ir::Effect::Allow ? Answer::Allow : Answer::Deny;
+    llvm::outs() << answerName(a) << " " << ir::accessName(access) << " " << *path << "  # " << why << "\n";
+    return a;
+  }
+
+  std::optional<Answer> netQuery(llvm::StringRef subject, SourceLoc loc) {
+    std::string error;
+    auto endpoint = net::parseEndpoint(subject.str(), 443, error);
+    if (!endpoint) {
+      diags_.report(DiagKind::InvalidQuery, loc, "invalid host '" + subject.str() + "': " + error);
+      return std::nullopt;
+    }
+    eval::NetDecision d = evaluator_.decide(endpoint->host, endpoint->port);
+    std::string why;
+    if (d.by == eval::DecidedBy::Rule)
+      why = ruleOrigin(d.rule->prov) + ir::ruleText(*d.rule);
+    else if (d.by == eval::DecidedBy::Disabled)
+      why = "the sandbox is disabled";
+    else
+      why = std::string("default: connect ") + answerName(toAnswer(d.outcome)) + setAt(policy_.defaults.connectLoc);
+    Answer a = toAnswer(d.outcome);
+    llvm::outs() << answerName(a) << " connect " << endpoint->host.text() << ":" << endpoint->port << "  # " << why
+                 << "\n";
+    return a;
+  }
+
+  static Answer toAnswer(eval::NetDecision::Outcome o) {
+    return o == eval::NetDecision::Outcome::Allow  ? Answer::Allow
+           : o == eval::NetDecision::Outcome::Deny ? Answer::Deny
+                                                   : Answer::Ask;
+  }
+
+  std::string ruleOrigin(const ir::Provenance &prov) const {
+    if (prov.layer == ir::Layer::Builtin)
+      return "builtin: ";
+    std::string s = locationText(diags_.files(), prov.loc);
+    if (!prov.origin.empty())
+      s += (s.empty() ? "" : " ") + std::string("[") + prov.origin + "]";
+    return s + ": ";
+  }
+
+  std::string setAt(SourceLoc loc) const {
+    return loc.valid() ? " (set at " + locationText(diags_.files(), loc) + ")" : "";
+  }
+
+  const ir::Policy &policy_;
+  const eval::Evaluator &evaluator_;
+  const eval::Bindings &bindings_;
+  DiagnosticEngine &diags_;
+};
+
+int finish(DiagnosticEngine &diags, int status) {
+  llvm::outs().flush();
+  printDiagnostics(diags, llvm::errs());
+  return diags.hasErrors() ? kExitInputError : status;
+}
+} // namespace
+
+int runQuery() {
+  SourceFiles files;
+  DiagnosticEngine diags(files);
+  bool batch = !Batch.empty();
+  if (Args.empty() || (batch && Args.size() != 1) || (!batch && Args.size() != 3)) {
+    llvm::errs() << "moat: error: usage: moat query POLICY read|write PATH | moat query POLICY connect "
+                    "HOST[:PORT] | moat query --batch=FILE POLICY\n";
+    return kExitInputError;
+  }
+  eval::Bindings bindings = eval::Bindings::fromEnvironment();
+  if (!applyDefines(Defines, bindings))
+    return kExitInputError;
+  auto policy = loadPolicy(Args[0], ir::Layer::SharedProject, diags);
+  if (!policy)
+    return finish(diags, kExitInputError);
+  std::string error;
+  auto evaluator = eval::Evaluator::create(*policy, bindings, PlatformOpt, error);
+  if (!evaluator) {
+    diags.report(DiagKind::InvalidQuery, SourceLoc{}, error);
+    return finish(diags, kExitInputError);
+  }
+  QueryRunner runner(*policy, *evaluator, bindings, diags);
+  if (!batch) {
+    auto answer = runner.run(Args[1], Args[2], SourceLoc{});
+    if (!answer)
+      return finish(diags, kExitInputError);
+    return finish(diags, *answer == Answer::Allow ? kExitOk : kExitFindings);
+  }
+  std::string loadError;
+  auto buffer = files.load(Batch, loadError);
+  if (!buffer) {
+    diags.report(DiagKind::FileUnreadable, SourceLoc{}, Batch, loadError);
+    return finish(diags, kExitInputError);
+  }
+  llvm::StringRef text(files.text(*buffer).data(), files.text(*buffer).size());
+  uint32_t lineNo = 0;
+  while (!text.empty()) {
+    auto [line, rest] = text.split('\n');
+    text = rest;
+    ++lineNo;
+    llvm::StringRef trimmed = line.trim();
+    if (trimmed.empty() || trimmed.startswith("#"))
+      continue;
+    auto [verb, subject] = trimmed.split(' ');
+    SourceLoc loc{*buffer, lineNo, static_cast<uint32_t>(trimmed.data() - line.data()) + 1};
+    if (!runner.run(verb, subject.trim(), loc))
+      return finish(diags, kExitInputError);
+  }
+  return finish(diags, kExitOk);
+}
+
+} // namespace moat::cli

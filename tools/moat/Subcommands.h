@@ -1,0 +1,17 @@
+// The subcommands and their option category (declared here, defined next to
+// each command's implementation).
+#pragma once
+#include <llvm/Support/CommandLine.h>
+
+#include <vector>
+
+namespace moat::cli {
+
+extern llvm::cl::SubCommand CheckSub;
+extern llvm::cl::SubCommand QuerySub;
+extern llvm::cl::SubCommand FmtSub;
+extern llvm::cl::OptionCategory MoatCategory;
+
+inline std::vector<const llvm::cl::OptionCategory *> optionCategories() { return {&MoatCategory}; }
+
+} // namespace moat::cli
