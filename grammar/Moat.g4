@@ -1,6 +1,6 @@
 // The .moat policy language (docs/language.md is the reference).
 //
-// The grammar is kept LL(1) almost everywhere so that a syntax error is
+// The grammar is kept LL(1) so that a syntax error is
 // detected at the first token that cannot fit and the expected set is small
 // enough to name in a friendly message (compiler/parse/ErrorStrategy.cpp).
 // Rules share the prefix `always? allow|deny` and branch on the next keyword
@@ -11,11 +11,19 @@ grammar Moat;
 
 // ---------------------------------------------------------------- parser --
 
-policyFile : statement* EOF ;
-
+// A file is a sequence of statements. The parser is started once per
+// statement (Session::parse in compiler/parse): the driver builds the AST of
+// each statement and frees its parse tree before the next, so memory does not
+// grow with a whole-file tree and the parser never recurses. A block is
+// therefore two statements here, a header ending in '{' and a closing '}',
+// which the driver pairs and limits to 64 levels:
+//
+//   file  : statement* EOF ;
+//   block : (policyHeader | platformHeader) statement* blockEnd ;
 statement
-  : policyBlock
-  | platformBlock
+  : policyHeader
+  | platformHeader
+  | blockEnd
   | ruleStmt
   | defaultStmt
   | letStmt
@@ -24,11 +32,11 @@ statement
   | assertStmt
   ;
 
-// policy "NAME" { ... }
-policyBlock : KW_POLICY STRING block ;
-// on linux { ... }
-platformBlock : KW_ON name block ;
-block : LBRACE statement* RBRACE ;
+// policy "NAME" {
+policyHeader : KW_POLICY STRING LBRACE ;
+// on linux {
+platformHeader : KW_ON name LBRACE ;
+blockEnd : RBRACE ;
 
 // [always] allow|deny ...
 ruleStmt : KW_ALWAYS? effect ruleBody ;
@@ -58,8 +66,10 @@ value
   | KW_FALSE                                       # falseValue
   | INT                                            # intValue
   | STRING                                         # stringValue
-  | LBRACK (STRING (COMMA STRING)* COMMA?)? RBRACK # listValue
+  | LBRACK (STRING (COMMA STRING?)*)? RBRACK     # listValue
   ;
+// The list allows one trailing comma. `(COMMA STRING?)*` keeps the rule LL(1)
+// (so errors point at the right token); the AST builder rejects ",,".
 // assert allow|deny read|write|connect "SUBJECT";
 assertStmt : KW_ASSERT effect subject STRING SEMI ;
 

@@ -1,5 +1,8 @@
 #include "compiler/diagnostics/Diagnostics.h"
 
+#include <algorithm>
+#include <tuple>
+
 namespace moat {
 
 namespace {
@@ -37,6 +40,24 @@ Diagnostic &DiagnosticEngine::add(Diagnostic d) {
     ++errors_;
   diags_.push_back(std::move(d));
   return diags_.back();
+}
+
+std::vector<Diagnostic> DiagnosticEngine::sorted() const {
+  std::vector<Diagnostic> out = diags_;
+  std::stable_sort(out.begin(), out.end(), [](const Diagnostic &a, const Diagnostic &b) {
+    return std::tie(a.loc.buffer, a.loc.line, a.loc.col) < std::tie(b.loc.buffer, b.loc.line, b.loc.col);
+  });
+  return out;
+}
+
+unsigned DiagnosticEngine::count(Severity s) const {
+  unsigned n = 0;
+  for (const Diagnostic &d : diags_) {
+    n += d.severity == s;
+    for (const Diagnostic &note : d.notes)
+      n += note.severity == s;
+  }
+  return n;
 }
 
 } // namespace moat

@@ -48,9 +48,7 @@ public:
   template <typename... Args>
   Diagnostic &report(DiagKind kind, SourceLoc loc, Args &&...args) {
     const DiagKindInfo &info = diagKindInfo(kind);
-    return add(Diagnostic{kind, info.severity, info.id, loc,
-                          fmt::format(fmt::runtime(info.format), std::forward<Args>(args)...),
-                          {}});
+    return add(Diagnostic{kind, info.severity, info.id, loc, format(info, std::forward<Args>(args)...), {}});
   }
   // Attach a note to the most recent diagnostic.
   template <typename... Args>
@@ -59,18 +57,32 @@ public:
     if (diags_.empty())
       return;
     diags_.back().notes.push_back(
-        Diagnostic{kind, Severity::Note, info.id, loc,
-                   fmt::format(fmt::runtime(info.format), std::forward<Args>(args)...), {}});
+        Diagnostic{kind, Severity::Note, info.id, loc, format(info, std::forward<Args>(args)...), {}});
   }
   Diagnostic &add(Diagnostic d);
 
   unsigned errorCount() const { return errors_; }
   bool hasErrors() const { return errors_ != 0; }
   const std::vector<Diagnostic> &diagnostics() const { return diags_; }
+  // In reading order: by file (in load order), line and column; diagnostics
+  // without a location first. Stable, so notes stay with their diagnostic.
+  std::vector<Diagnostic> sorted() const;
+  // Counts per severity, attached notes included.
+  unsigned count(Severity s) const;
   SourceFiles &files() { return files_; }
   const SourceFiles &files() const { return files_; }
 
 private:
+  // A registry format string that does not fit its arguments is a defect;
+  // it must not turn a diagnostic into a crash.
+  template <typename... Args> static std::string format(const DiagKindInfo &info, Args &&...args) {
+    try {
+      return fmt::format(fmt::runtime(info.format), std::forward<Args>(args)...);
+    } catch (const fmt::format_error &) {
+      return std::string(info.format) + " (malformed diagnostic)";
+    }
+  }
+
   SourceFiles &files_;
   std::vector<Diagnostic> diags_;
   unsigned errors_ = 0;

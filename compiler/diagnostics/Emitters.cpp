@@ -17,8 +17,21 @@ llvm::SourceMgr::DiagKind toLlvm(Severity s) {
   return llvm::SourceMgr::DK_Error;
 }
 
+// Messages echo user input (paths, hosts); control characters in them must
+// not break the one-line format or reach the terminal.
+std::string printable(const std::string &message) {
+  std::string out;
+  for (unsigned char c : message) {
+    if (c < 0x20 || c == 0x7f)
+      out += llvm::formatv("\\x{0:x-2}", unsigned(c)).str();
+    else
+      out += static_cast<char>(c);
+  }
+  return out;
+}
+
 void emitOne(const SourceFiles &files, const Diagnostic &d, llvm::raw_ostream &os, bool color) {
-  std::string msg = d.message + " [" + d.id + "]";
+  std::string msg = printable(d.message) + " [" + d.id + "]";
   llvm::SMLoc sm = files.toSMLoc(d.loc);
   if (sm.isValid()) {
     files.mgr().PrintMessage(os, sm, toLlvm(d.severity), msg, {}, {}, color);
@@ -54,14 +67,14 @@ void emitText(const SourceFiles &files, const Diagnostic &d, llvm::raw_ostream &
 }
 
 void emitText(const DiagnosticEngine &diags, llvm::raw_ostream &os, bool color) {
-  for (const Diagnostic &d : diags.diagnostics())
+  for (const Diagnostic &d : diags.sorted())
     emitText(diags.files(), d, os, color);
 }
 
 void emitJson(const DiagnosticEngine &diags, llvm::raw_ostream &os) {
   const SourceFiles &files = diags.files();
   llvm::json::Array arr;
-  for (const Diagnostic &d : diags.diagnostics())
+  for (const Diagnostic &d : diags.sorted())
     arr.push_back(toJson(files, d));
   os << llvm::formatv("{0:2}", llvm::json::Value(llvm::json::Object{{"diagnostics", std::move(arr)}}))
      << "\n";

@@ -151,4 +151,62 @@ std::optional<std::string> bindPattern(const ir::Policy &policy, const Bindings 
   return out.empty() ? "/" : out;
 }
 
+std::optional<std::string> resolveQueryPath(const ir::Policy &policy, const Bindings &bindings,
+                                            std::string_view path, std::string &error) {
+  if (path.empty()) {
+    error = "empty path";
+    return std::nullopt;
+  }
+  for (char ch : path)
+    if (static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f) {
+      error = "control character in path";
+      return std::nullopt;
+    }
+  std::string root;
+  std::string_view rest = path;
+  if (path[0] == '~') {
+    if (path.size() > 1 && path[1] != '/') {
+      error = "'~user' paths are not supported; write '~/...' or an absolute path";
+      return std::nullopt;
+    }
+    root = "HOME";
+    rest = path.substr(1);
+  } else if (path[0] == '$') {
+    size_t end;
+    std::string name;
+    if (path.size() > 1 && path[1] == '{') {
+      end = path.find('}');
+      if (end == std::string_view::npos) {
+        error = "unterminated '${' in path";
+        return std::nullopt;
+      }
+      name = std::string(path.substr(2, end - 2));
+      ++end;
+    } else {
+      end = 1;
+      while (end < path.size() && path[end] != '/')
+        ++end;
+      name = std::string(path.substr(1, end - 1));
+    }
+    if (!validName(name) || (end < path.size() && path[end] != '/')) {
+      error = "'$' must start a variable name ([A-Za-z_][A-Za-z0-9_]*) followed by '/'";
+      return std::nullopt;
+    }
+    root = name;
+    rest = path.substr(end);
+  } else if (path[0] != '/') {
+    root = "CWD";
+  }
+  auto base = resolveRoot(policy, bindings, root, error);
+  if (!base)
+    return std::nullopt;
+  std::string joined = *base + "/" + std::string(rest);
+  auto norm = fs::normaliseAbsolute(joined);
+  if (!norm) {
+    error = "invalid path";
+    return std::nullopt;
+  }
+  return norm;
+}
+
 } // namespace moat::eval

@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace moat::eval {
 
@@ -47,5 +48,13 @@ std::optional<std::string> bindPattern(const ir::Policy &policy, const Bindings 
 // plain names otherwise): what fs::specificityOf and fs::PathGlob take.
 std::optional<fs::PathPattern> bindPatternParts(const ir::Policy &policy, const Bindings &bindings,
                                                 const fs::PathPattern &pattern, std::string &error);
+
+// Resolves a concrete path as a query gives it (`moat query P read PATH`):
+// `~`, `~/x`, `$NAME/x` or `${NAME}/x` take the root's value, a relative
+// path is relative to $CWD, and the result is normalised lexically. Unlike a
+// pattern, `*`, `?`, `[` and `\` are ordinary bytes here. Fails on an empty
+// path, control characters, `~user` or an unbound root.
+std::optional<std::string> resolveQueryPath(const ir::Policy &policy, const Bindings &bindings,
+                                            std::string_view path, std::string &error);
 
 } // namespace moat::eval

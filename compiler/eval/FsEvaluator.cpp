@@ -1,6 +1,7 @@
 #include "compiler/eval/FsEvaluator.h"
 
 #include <algorithm>
+#include <map>
 
 namespace moat::eval {
 
@@ -17,6 +18,8 @@ bool decidesBefore(const FsMatch &a, const FsMatch &b) {
 std::unique_ptr<FsEvaluator> FsEvaluator::create(const ir::Policy &policy, const Bindings &bindings,
                                                  ir::Platform platform, std::string &error) {
   auto ev = std::unique_ptr<FsEvaluator>(new FsEvaluator());
+  // (access, form, bound text) -> group: rules with the same bound pattern.
+  std::map<std::tuple<int, int, std::string>, uint32_t> groupOf;
   for (size_t i = 0; i < policy.fsRules.size(); ++i) {
     const ir::FsRule &rule = policy.fsRules[i];
     std::string why;
@@ -30,18 +33,33 @@ std::unique_ptr<FsEvaluator> FsEvaluator::create(const ir::Policy &policy, const
     }
     if (rule.platform != ir::Platform::Any && rule.platform != platform)
       continue;
-    ev->rules_.push_back({FsMatch{&rule, i, fs::specificityOf(*bound)}, std::move(*matcher)});
+    fs::Specificity spec = fs::specificityOf(*bound);
+    auto key = std::make_tuple(static_cast<int>(rule.access), static_cast<int>(bound->form),
+                               bound->text());
+    auto [it, fresh] = groupOf.try_emplace(std::move(key), static_cast<uint32_t>(ev->groups_.size()));
+    if (fresh)
+      ev->groups_.push_back(Group{std::move(*matcher), spec, {}});
+    ev->groups_[it->second].rules.push_back(static_cast<uint32_t>(ev->rules_.size()));
+    ev->rules_.push_back(FsMatch{&rule, i, spec});
   }
-  for (uint32_t r = 0; r < ev->rules_.size(); ++r) {
-    const Rule &rule = ev->rules_[r];
-    Node *node = &ev->tries_[static_cast<size_t>(rule.match.rule->access)];
-    for (const std::string &c : rule.matcher.literalPrefix()) {
+
+  for (const auto &[key, g] : groupOf) {
+    Group &group = ev->groups_[g];
+    std::sort(group.rules.begin(), group.rules.end(), [&](uint32_t a, uint32_t b) {
+      return decidesBefore(ev->rules_[a], ev->rules_[b]);
+    });
+    Node *node = &ev->tries_[std::get<0>(key)];
+    for (const std::string &c : group.matcher.literalPrefix()) {
       auto &child = node->children[c];
       if (!child)
         child = std::make_unique<Node>();
       node = child.get();
     }
-    node->rules.push_back(r);
+    const std::string &needs = group.matcher.requiredLiteral();
+    if (needs.empty())
+      node->groups.push_back(g);
+    else
+      node->byLiteral[needs].push_back(g);
   }
   return ev;
 }
@@ -49,28 +67,44 @@ std::unique_ptr<FsEvaluator> FsEvaluator::create(const ir::Policy &policy, const
 template <typename Visit>
 void FsEvaluator::visitMatches(const std::vector<std::string_view> &path, ir::Access access,
                                Visit visit) const {
-  // Every rule attached at depth d has a literal prefix equal to path[0..d),
+  // Every group attached at depth d has a literal prefix equal to path[0..d),
   // so only the part after the prefix remains to test.
   const Node *node = &tries_[static_cast<size_t>(access)];
   for (size_t depth = 0;; ++depth) {
-    for (uint32_t r : node->rules)
-      if (rules_[r].matcher.matchesAfterPrefix(path))
-        visit(rules_[r].match);
+    for (uint32_t g : node->groups)
+      if (groups_[g].matcher.matchesAfterPrefix(path))
+        visit(groups_[g]);
+    if (!node->byLiteral.empty()) {
+      for (size_t j = depth; j < path.size(); ++j) {
+        // Each distinct name once, so no group is tested twice.
+        if (std::find(path.begin() + static_cast<std::ptrdiff_t>(depth),
+                      path.begin() + static_cast<std::ptrdiff_t>(j), path[j]) !=
+            path.begin() + static_cast<std::ptrdiff_t>(j))
+          continue;
+        auto it = node->byLiteral.find(path[j]);
+        if (it == node->byLiteral.end())
+          continue;
+        for (uint32_t g : it->second)
+          if (groups_[g].matcher.matchesAfterPrefix(path))
+            visit(groups_[g]);
+      }
+    }
     if (depth == path.size())
       return;
-    auto it = node->children.find(path[depth]);
-    if (it == node->children.end())
+    auto child = node->children.find(path[depth]);
+    if (child == node->children.end())
       return;
-    node = it->second.get();
+    node = child->second.get();
   }
 }
 
 std::optional<FsMatch> FsEvaluator::decide(const std::vector<std::string_view> &path,
                                            ir::Access access) const {
   std::optional<FsMatch> best;
-  visitMatches(path, access, [&](const FsMatch &m) {
-    if (!best || decidesBefore(m, *best))
-      best = m;
+  visitMatches(path, access, [&](const Group &g) {
+    const FsMatch &winner = rules_[g.rules.front()];
+    if (!best || decidesBefore(winner, *best))
+      best = winner;
   });
   return best;
 }
@@ -78,7 +112,10 @@ std::optional<FsMatch> FsEvaluator::decide(const std::vector<std::string_view> &
 std::vector<FsMatch> FsEvaluator::matching(const std::vector<std::string_view> &path,
                                            ir::Access access) const {
   std::vector<FsMatch> out;
-  visitMatches(path, access, [&](const FsMatch &m) { out.push_back(m); });
+  visitMatches(path, access, [&](const Group &g) {
+    for (uint32_t r : g.rules)
+      out.push_back(rules_[r]);
+  });
   std::sort(out.begin(), out.end(), decidesBefore);
   return out;
 }

@@ -48,19 +48,27 @@ public:
   size_t indexedRules() const { return rules_.size(); }
 
 private:
-  struct Rule {
-    FsMatch match;
+  // Rules that share one bound pattern match together: they are tested once
+  // per query, and `winner` (the group's first rule in decision order; the
+  // specificity is the same for all) is all that `decide` needs.
+  struct Group {
     fs::PatternMatcher matcher;
+    fs::Specificity specificity;
+    std::vector<uint32_t> rules; // indices into rules_, in decision order
   };
   struct Node {
     llvm::StringMap<std::unique_ptr<Node>> children;
-    std::vector<uint32_t> rules; // indices into rules_
+    std::vector<uint32_t> groups; // tested whenever a query reaches the node
+    // Globs that need a literal component after this node (`/**/.bashrc`
+    // needs ".bashrc"): tested only when the rest of the path has it.
+    llvm::StringMap<std::vector<uint32_t>> byLiteral;
   };
 
   template <typename Visit>
   void visitMatches(const std::vector<std::string_view> &path, ir::Access access, Visit visit) const;
 
-  std::vector<Rule> rules_;
+  std::vector<FsMatch> rules_;
+  std::vector<Group> groups_;
   Node tries_[2]; // by ir::Access
 };
 

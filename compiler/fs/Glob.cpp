@@ -1,5 +1,7 @@
 #include "compiler/fs/Glob.h"
 
+#include <llvm/ADT/SmallVector.h>
+
 #include <algorithm>
 #include <cstdint>
 
@@ -262,8 +264,8 @@ bool PathGlob::matches(const std::vector<std::string_view> &path, size_t start,
                        bool coverDescendants) const {
   const size_t m = components_.size();
   // live[i]: the first i pattern components have matched the path so far.
-  std::vector<char> live(m + 1, 0), next(m + 1, 0);
-  auto close = [&](std::vector<char> &set) {
+  llvm::SmallVector<char, 32> live(m + 1, 0), next(m + 1, 0);
+  auto close = [&](llvm::SmallVectorImpl<char> &set) {
     // `**` may match zero components: whoever reaches it may skip it.
     for (size_t i = 0; i < m; ++i)
       if (set[i] && components_[i].isDoubleStar())
@@ -327,6 +329,11 @@ std::optional<PatternMatcher> PatternMatcher::compile(const PathPattern &bound, 
   m.rest_ = PathGlob::compile(rest, error);
   if (!m.rest_)
     return std::nullopt;
+  // Every component but `**` consumes exactly one path component, and a
+  // literal one only an equal name: so each literal must occur in the path.
+  for (const ComponentGlob &c : m.rest_->components())
+    if (c.isLiteral() && c.literal().size() > m.required_.size())
+      m.required_ = c.literal();
   return m;
 }
 

@@ -79,6 +79,7 @@ public:
   bool matches(const std::vector<std::string_view> &path, size_t start,
                bool coverDescendants) const;
   size_t size() const { return components_.size(); }
+  const std::vector<ComponentGlob> &components() const { return components_; }
 
 private:
   std::vector<ComponentGlob> components_;
@@ -101,10 +102,15 @@ public:
   // The same test when the caller already knows path starts with
   // literalPrefix() (the trie walk guarantees it).
   bool matchesAfterPrefix(const std::vector<std::string_view> &path) const;
+  // A literal component after the prefix (the longest one; unescaped) that
+  // any matching path must contain at or after literalPrefix().size():
+  // indexes such as `/**/.bashrc` by ".bashrc". Empty when there is none.
+  const std::string &requiredLiteral() const { return required_; }
 
 private:
   PatternForm form_ = PatternForm::Subtree;
   std::vector<std::string> prefix_;
+  std::string required_;
   std::optional<PathGlob> rest_; // Glob only: components after the prefix
 };
 

@@ -20,7 +20,10 @@ enum class PatternForm { Subtree, Exact, Glob };
 
 struct PathPattern {
   std::string root;                    // "" = absolute path
-  std::vector<std::string> components; // after the root; no "", ".", ".."
+  // After the root; no "", ".", "..". For Glob patterns every component is
+  // in glob syntax (a literal `*` is written `\*`, see fs/Glob.h); for
+  // Subtree and Exact patterns they are plain names.
+  std::vector<std::string> components;
   PatternForm form = PatternForm::Subtree;
 
   // Canonical spelling: "/usr/lib", "~/.ssh", "$CWD/**/*.pem". Exact-file
@@ -37,19 +40,27 @@ struct PathPattern {
 //    start a pattern, and NAME must be [A-Za-z_][A-Za-z0-9_]*.
 //  - `relativeBase` is the root for relative patterns ("." / "x/y"): srt and
 //    Claude resolve them against the launch directory ("CWD"). Empty means
-//    relative patterns are an error (.moat files require explicit roots).
-//  - `.` and `..` are resolved lexically; `..` may not climb above the root.
+//    relative patterns are an error (.moat files require explicit roots). An
+//    absolute directory ("/srv/proj") is also accepted as a base.
+//  - `.` and `..` are resolved lexically (escaped or not); `..` may not climb
+//    above the root nor follow a glob component; consecutive `**` merge.
 //  - Rejects NUL, newlines and other control characters, empty patterns,
-//    invalid globs (unbalanced `[`, `**` not a whole component, a trailing
-//    backslash) with a reason in `error`.
+//    `~user`, a `$NAME` after the start (`\$` is a literal dollar), invalid
+//    globs (unbalanced `[`, `**` not a whole component, a trailing
+//    backslash, empty ranges, `[:class:]`) with a reason in `error`; reasons
+//    about globs contain the word "glob", others do not.
+//  - `exactFile` gives PatternForm::Exact and rejects globs ("'file' takes a
+//    literal path, not a glob").
 std::optional<PathPattern> parsePathPattern(std::string_view text, bool exactFile,
                                             std::string_view relativeBase, std::string &error);
 
-// True when `text` has glob metacharacters (`*`, `?`, `[`).
+// True when a component (in glob syntax) has an unescaped glob
+// metacharacter (`*`, `?`, `[`).
 bool hasGlobChars(std::string_view component);
 
-// Lexically normalises an absolute path: collapses `//`, `.` and `..`.
-// Returns nullopt for relative paths or paths with NUL / control characters.
+// Lexically normalises an absolute path: collapses `//`, `.` and `..` (`/..`
+// is `/`, as for the kernel). Returns nullopt for relative paths or paths
+// with NUL / control characters. Paths are not patterns: `*` is a byte.
 std::optional<std::string> normaliseAbsolute(std::string_view path);
 
 // Splits a normalised absolute path into components ("/" -> {}).

@@ -53,7 +53,8 @@ bool checkBytes(uint32_t buffer, llvm::StringRef text, DiagnosticEngine &diags) 
   size_t bad = 0;
   if (!llvm::json::isUTF8(text, &bad)) {
     diags.report(DiagKind::InvalidEncoding, files.locForOffset(buffer, bad),
-                 fmt::format("invalid UTF-8 at byte {}; JSON must be UTF-8", bad));
+                 fmt::format("invalid UTF-8 (byte 0x{:02X}); JSON must be UTF-8",
+                             static_cast<unsigned char>(text[bad])));
     return false;
   }
   size_t first = 0;
@@ -96,25 +97,37 @@ bool checkDepth(uint32_t buffer, llvm::StringRef text, DiagnosticEngine &diags) 
 }
 
 // llvm::json::ParseError exposes its position only through its message,
-// "[LINE:COL, byte=OFFSET]: MESSAGE". The offset is exact; the parser has
-// usually consumed the offending character already, so step back onto it
-// unless it stopped at the end or had not consumed anything.
+// "[LINE:COL, byte=OFFSET]: MESSAGE". The text was parsed with one space
+// appended (see readJson), so an offset past the original text means the
+// parser ran out of input. Otherwise the parser has usually consumed the
+// offending character already: step back onto it, except for the two
+// messages it reports before consuming anything.
 void reportParseError(uint32_t buffer, llvm::StringRef text, llvm::StringRef logged,
                       DiagnosticEngine &diags) {
   size_t offset = 0;
   llvm::StringRef message = logged;
-  size_t at = logged.find("byte=");
+  size_t byteAt = logged.find("byte=");
   size_t close = logged.find("]: ");
-  if (at != llvm::StringRef::npos && close != llvm::StringRef::npos && at < close &&
-      !logged.slice(at + 5, close).getAsInteger(10, offset)) {
+  if (byteAt != llvm::StringRef::npos && close != llvm::StringRef::npos && byteAt < close &&
+      !logged.slice(byteAt + 5, close).getAsInteger(10, offset)) {
     message = logged.drop_front(close + 3);
     bool consumed = message != "Text after end of document" && message != "Unexpected EOF";
     if (offset > text.size())
-      offset = text.size();
-    if (consumed && offset > 0 && offset < text.size())
+      offset = text.size(); // end of input
+    else if (consumed && offset > 0)
       --offset;
   }
-  diags.report(DiagKind::JsonSyntax, diags.files().locForOffset(buffer, offset), message.str());
+  // The two mistakes people make most in hand-written JSON get a hint.
+  std::string shown = message.str();
+  char bad = offset < text.size() ? text[offset] : '\0';
+  size_t before = offset;
+  while (before > 0 && isJsonSpace(text[before - 1]))
+    --before;
+  if ((bad == ']' || bad == '}') && before > 0 && text[before - 1] == ',')
+    shown += " (JSON allows no trailing comma)";
+  else if (bad == '/' || bad == '#')
+    shown += " (JSON has no comments)";
+  diags.report(DiagKind::JsonSyntax, diags.files().locForOffset(buffer, offset), shown);
 }
 
 // RFC 8259 section 6. llvm::json reads numbers with strtoll/strtod and so also
@@ -215,6 +228,10 @@ public:
     if (!node)
       return disagree(nullptr, "a value is missing");
     const char *start = node->getSourceRange().Start.getPointer();
+    if (llvm::isa<llvm::yaml::MappingNode>(node))
+      start = openingBracket(start, '{');
+    else if (llvm::isa<llvm::yaml::SequenceNode>(node))
+      start = openingBracket(start, '[');
     out.loc = locOf(start);
     if (!node->getAnchor().empty() || !node->getRawTag().empty())
       return disagree(start, "YAML anchors and tags are not JSON");
@@ -236,6 +253,21 @@ public:
   bool failed() const { return failed_; }
 
 private:
+  // LLVM's YAML nodes for flow collections start at their first entry (or at
+  // the closing bracket when empty); a JSON value starts at its bracket,
+  // which is the first non-blank character before that.
+  const char *openingBracket(const char *start, char open) const {
+    std::string_view text = diags_.files().text(buffer_);
+    if (!start || start < text.data() || start > text.data() + text.size())
+      return start;
+    if (start < text.data() + text.size() && *start == open)
+      return start;
+    const char *p = start;
+    while (p > text.data() && isJsonSpace(p[-1]))
+      --p;
+    return p > text.data() && p[-1] == open ? p - 1 : start;
+  }
+
   SourceLoc locOf(const char *p) const {
     SourceLoc loc = p ? diags_.files().locForPointer(p) : SourceLoc{};
     // A pointer outside our buffer would mean the walk is not over our text.
@@ -443,7 +475,9 @@ std::optional<DocNode> readJson(uint32_t buffer, DiagnosticEngine &diags) {
   if (!checkBytes(buffer, text, diags) || !checkDepth(buffer, text, diags))
     return std::nullopt;
 
-  auto parsed = llvm::json::parse(text);
+  // The appended space lets reportParseError tell "ran out of input" from
+  // "the last character is wrong"; trailing whitespace is valid JSON.
+  auto parsed = llvm::json::parse(text.str() + " ");
   if (!parsed) {
     reportParseError(buffer, text, llvm::toString(parsed.takeError()), diags);
     return std::nullopt;

@@ -63,6 +63,19 @@ bool parsePort(std::string_view s, uint16_t &out, std::string &error) {
   return true;
 }
 
+// A CIDR prefix length: decimal, no leading zero, at most `max`.
+bool parsePrefix(std::string_view s, unsigned max, unsigned &out, std::string &error) {
+  if (s.size() > 1 && s[0] == '0') {
+    error = fmt::format("CIDR prefix /{} has a leading zero", s);
+    return false;
+  }
+  if (!parseDecimal(s, 3, out) || out > max) {
+    error = fmt::format("{} prefix /{} is longer than {}", max == 32 ? "IPv4" : "IPv6", s, max);
+    return false;
+  }
+  return true;
+}
+
 bool parsePortRange(std::string_view s, PortRange &out, std::string &error) {
   size_t dash = s.find('-');
   if (dash == std::string_view::npos) {
@@ -149,10 +162,8 @@ std::string cidrText(const IpAddress &ip, unsigned prefix) {
 std::optional<HostPattern> v6Cidr(HostPattern p, const V6Bytes &b, bool hasPrefix,
                                   std::string_view prefixText, std::string &error) {
   unsigned prefix = 128;
-  if (hasPrefix && !parseDecimal(prefixText, 3, prefix))
-    return fail(error, fmt::format("CIDR prefix '{}' is not a number", displayHost(prefixText)));
-  if (prefix > 128)
-    return fail(error, fmt::format("IPv6 prefix /{} is longer than 128", prefix));
+  if (hasPrefix && !parsePrefix(prefixText, 128, prefix, error))
+    return std::nullopt;
   p.kind = HostPattern::Kind::Cidr;
   if (detail::isV4Mapped(b) && prefix >= 96) {
     p.network.v6 = false;
@@ -184,15 +195,17 @@ std::optional<HostPattern> v4Cidr(HostPattern p, std::string_view addrText, bool
     detail::parseIpv4Any(quad, b, why);
     char buf[16];
     std::string canon(buf, detail::formatIpv4(b.data(), buf));
+    if (hasPrefix)
+      return fail(error, fmt::format("'{}' means {}; write the network of a CIDR range as four "
+                                     "decimal numbers, as in 10.0.0.0/8",
+                                     addrText, canon));
     return fail(error, fmt::format("'{}' means {}; write IPv4 addresses in policies as four "
                                    "decimal numbers ({})",
                                    addrText, canon, canon));
   }
   unsigned prefix = 32;
-  if (hasPrefix && !parseDecimal(prefixText, 3, prefix))
-    return fail(error, fmt::format("CIDR prefix '{}' is not a number", displayHost(prefixText)));
-  if (prefix > 32)
-    return fail(error, fmt::format("IPv4 prefix /{} is longer than 32", prefix));
+  if (hasPrefix && !parsePrefix(prefixText, 32, prefix, error))
+    return std::nullopt;
   p.kind = HostPattern::Kind::Cidr;
   p.network.v6 = false;
   std::memcpy(p.network.bytes.data(), b.data(), 4);
@@ -325,9 +338,15 @@ std::optional<HostPattern> parseHostPattern(std::string_view text, std::string &
   }
   if (hasPrefix && !allDigits(prefixText)) {
     if (prefixText.empty())
-      return fail(error, "empty CIDR prefix after '/'");
+      return fail(error, "nothing after '/'; a host pattern has no path, and a CIDR prefix is a "
+                         "number such as /8");
     return fail(error, "a host pattern has no path; '/' may only introduce a CIDR prefix "
                        "such as /8");
+  }
+  if (bracketed && hostPart.find('/') != std::string_view::npos) {
+    size_t slash = hostPart.find('/');
+    return fail(error, fmt::format("a CIDR prefix goes after the brackets: [{}]{}",
+                                   hostPart.substr(0, slash), hostPart.substr(slash)));
   }
   if (hostPart.find('/') != std::string_view::npos ||
       portText.find('/') != std::string_view::npos)
@@ -346,12 +365,11 @@ std::optional<HostPattern> parseHostPattern(std::string_view text, std::string &
 
   // IPv6, bracketed or bare.
   if (bracketed || hostPart.find(':') != std::string_view::npos) {
+    if (hostPart.find(':') == std::string_view::npos)
+      return fail(error, "brackets are only for IPv6 addresses");
     V6Bytes b;
     std::string why;
     if (!detail::parseIpv6(hostPart, b, why)) {
-      V4Bytes v4;
-      if (bracketed && detail::parseIpv4Any(hostPart, v4, why))
-        return fail(error, "brackets are only for IPv6 addresses");
       if (hostPart.find('*') != std::string_view::npos)
         return fail(error, "'*' cannot appear in an IP address; use a CIDR range");
       return fail(error, "invalid IPv6 address: " + why);

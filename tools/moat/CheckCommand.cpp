@@ -36,21 +36,19 @@ int runCheck() {
     if (!policy || diags.errorCount() != before)
       inputError = true;
   }
-  unsigned counts[3] = {0, 0, 0};
   bool failing = false;
-  for (const Diagnostic &d : diags.diagnostics()) {
-    ++counts[static_cast<int>(d.severity)];
-    if (d.severity >= FailOn)
-      failing = true;
-  }
+  for (const Diagnostic &d : diags.diagnostics())
+    failing |= d.severity >= FailOn;
+  unsigned errors = diags.count(Severity::Error), warnings = diags.count(Severity::Warning),
+           notes = diags.count(Severity::Note);
   llvm::raw_ostream &os = llvm::outs();
   if (FormatOpt == Format::Json) {
     emitJson(diags, os);
   } else {
     printDiagnostics(diags, os);
     os << "moat: checked " << Policies.size() << (Policies.size() == 1 ? " policy: " : " policies: ")
-       << counts[2] << (counts[2] == 1 ? " error, " : " errors, ") << counts[1]
-       << (counts[1] == 1 ? " warning, " : " warnings, ") << counts[0] << (counts[0] == 1 ? " note\n" : " notes\n");
+       << errors << (errors == 1 ? " error, " : " errors, ") << warnings
+       << (warnings == 1 ? " warning, " : " warnings, ") << notes << (notes == 1 ? " note\n" : " notes\n");
   }
   os.flush();
   if (inputError)

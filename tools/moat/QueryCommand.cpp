@@ -48,11 +48,14 @@ public:
 
 private:
   std::optional<Answer> fsQuery(ir::Access access, llvm::StringRef subject, SourceLoc loc) {
-    std::string error;
-    auto pattern = fs::parsePathPattern(subject.str(), true, "CWD", error);
+    std::string error = "not an absolute path";
     std::optional<std::string> path;
-    if (pattern)
+    if (subject.startswith("/")) {
+      // A concrete path, taken literally (glob characters are file name bytes).
+      path = fs::normaliseAbsolute(subject.str());
+    } else if (auto pattern = fs::parsePathPattern(subject.str(), true, "CWD", error)) {
       path = eval::bindPattern(policy_, bindings_, *pattern, error);
+    }
     if (!path) {
       diags_.report(DiagKind::InvalidQuery, loc, "invalid path '" + subject.str() + "': " + error);
       return std::nullopt;
@@ -140,6 +143,14 @@ int runQuery() {
   auto policy = loadPolicy(Args[0], ir::Layer::SharedProject, diags);
   if (!policy)
     return finish(diags, kExitInputError);
+  // A --define that names nothing in the policy is almost always a typo.
+  for (llvm::StringRef define : Defines) {
+    std::string name = define.split('=').first.str();
+    if (name != "~" && name != "HOME" && name != "CWD" && name != "TMPDIR" && !policy->variables.count(name)) {
+      diags.report(DiagKind::UnusedDefine, SourceLoc{}, name);
+      return finish(diags, kExitInputError);
+    }
+  }
   std::string error;
   auto evaluator = eval::Evaluator::create(*policy, bindings, PlatformOpt, error);
   if (!evaluator) {

@@ -1,0 +1,154 @@
+// A location-free rendering of an AST, so two parses of differently laid out
+// text (a file and its formatted form) can be compared for meaning. Strings
+// are printed with every byte escaped that is not printable ASCII, so the
+// comparison is exact and a mismatch is readable in the crash log.
+#pragma once
+#include "compiler/ast/Ast.h"
+
+#include <cstdio>
+#include <string>
+#include <type_traits>
+#include <variant>
+#include <vector>
+
+namespace moat::fuzz {
+
+inline void appendQuoted(std::string &out, const std::string &s) {
+  out += '"';
+  for (unsigned char c : s) {
+    if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+      out += static_cast<char>(c);
+    } else {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", c);
+      out += buf;
+    }
+  }
+  out += '"';
+}
+
+inline const char *effectText(ast::Effect e) { return e == ast::Effect::Allow ? "allow" : "deny"; }
+inline const char *accessText(ast::Access a) { return a == ast::Access::Read ? "read" : "write"; }
+inline const char *subjectText(ast::Subject s) {
+  switch (s) {
+  case ast::Subject::Read:
+    return "read";
+  case ast::Subject::Write:
+    return "write";
+  case ast::Subject::Connect:
+    return "connect";
+  }
+  return "?";
+}
+inline const char *defaultText(ast::DefaultValue v) {
+  switch (v) {
+  case ast::DefaultValue::Allow:
+    return "allow";
+  case ast::DefaultValue::Deny:
+    return "deny";
+  case ast::DefaultValue::Ask:
+    return "ask";
+  }
+  return "?";
+}
+
+inline void appendStmts(std::string &out, const std::vector<ast::Stmt> &stmts, int depth);
+
+inline void appendStmt(std::string &out, const ast::Stmt &stmt, int depth) {
+  out.append(static_cast<size_t>(depth) * 2, ' ');
+  std::visit(
+      [&](const auto &n) {
+        using T = std::decay_t<decltype(n)>;
+        if constexpr (std::is_same_v<T, ast::FsRule>) {
+          out += n.always ? "always " : "";
+          out += effectText(n.effect);
+          for (ast::Access a : n.accesses) {
+            out += ' ';
+            out += accessText(a);
+          }
+          out += n.exactFile ? " file " : " ";
+          appendQuoted(out, n.pattern.value);
+          if (n.reason) {
+            out += " because ";
+            appendQuoted(out, n.reason->value);
+          }
+        } else if constexpr (std::is_same_v<T, ast::NetRule>) {
+          out += n.always ? "always " : "";
+          out += effectText(n.effect);
+          out += " connect ";
+          appendQuoted(out, n.host.value);
+        } else if constexpr (std::is_same_v<T, ast::UnixSocketRule>) {
+          out += effectText(n.effect);
+          out += " unix-socket ";
+          appendQuoted(out, n.path.value);
+        } else if constexpr (std::is_same_v<T, ast::DefaultStmt>) {
+          out += "default ";
+          out += subjectText(n.subject);
+          out += ' ';
+          out += defaultText(n.value);
+        } else if constexpr (std::is_same_v<T, ast::LetStmt>) {
+          out += "let ";
+          appendQuoted(out, n.name.value);
+          out += " = ";
+          appendQuoted(out, n.value.value);
+        } else if constexpr (std::is_same_v<T, ast::IncludeStmt>) {
+          out += "include ";
+          appendQuoted(out, n.path.value);
+        } else if constexpr (std::is_same_v<T, ast::SetStmt>) {
+          out += "set ";
+          appendQuoted(out, n.name.value);
+          out += " = ";
+          const auto &v = n.value.value;
+          if (auto *b = std::get_if<bool>(&v)) {
+            out += *b ? "true" : "false";
+          } else if (auto *i = std::get_if<int64_t>(&v)) {
+            out += "int:" + std::to_string(*i);
+          } else if (auto *s = std::get_if<std::string>(&v)) {
+            appendQuoted(out, *s);
+          } else if (auto *l = std::get_if<std::vector<std::string>>(&v)) {
+            out += '[';
+            for (const std::string &s : *l) {
+              appendQuoted(out, s);
+              out += ',';
+            }
+            out += ']';
+          }
+        } else if constexpr (std::is_same_v<T, ast::AssertStmt>) {
+          out += "assert ";
+          out += effectText(n.expected);
+          out += ' ';
+          out += subjectText(n.subject);
+          out += ' ';
+          appendQuoted(out, n.pattern.value);
+        } else if constexpr (std::is_same_v<T, ast::PlatformBlock>) {
+          out += "on ";
+          appendQuoted(out, n.platform.value);
+          out += " {\n";
+          appendStmts(out, n.body, depth + 1);
+          out.append(static_cast<size_t>(depth) * 2, ' ');
+          out += '}';
+        } else if constexpr (std::is_same_v<T, ast::PolicyBlock>) {
+          out += "policy ";
+          appendQuoted(out, n.name.value);
+          out += " {\n";
+          appendStmts(out, n.body, depth + 1);
+          out.append(static_cast<size_t>(depth) * 2, ' ');
+          out += '}';
+        }
+      },
+      stmt.node);
+  out += '\n';
+}
+
+inline void appendStmts(std::string &out, const std::vector<ast::Stmt> &stmts, int depth) {
+  for (const ast::Stmt &s : stmts)
+    appendStmt(out, s, depth);
+}
+
+inline std::string astText(const ast::File &file) {
+  std::string out;
+  appendStmts(out, file.stmts, 0);
+  return out;
+}
+
+} // namespace moat::fuzz
