@@ -175,6 +175,22 @@ private:
     return n_;
   }
 
+  // `[a: b]` is a sequence holding a one-pair mapping: one more level than
+  // the brackets show, until the entry ends.
+  void openPair(size_t at) {
+    if (!open_.empty() && open_.back().seq && !open_.back().pair) {
+      open_.back().pair = true;
+      ++flow_;
+      check(at);
+    }
+  }
+  void closePair() {
+    if (!open_.empty() && open_.back().pair) {
+      open_.back().pair = false;
+      --flow_;
+    }
+  }
+
   // A flow collection starting at j; returns the position after its close.
   size_t scanFlow(size_t j) {
     bool nodeStart = true, inPlain = false, afterJson = false, prevBlank = true;
@@ -203,22 +219,28 @@ private:
         continue;
       }
       if (c == '[' || c == '{') {
+        open_.push_back({c == '[', false});
         ++flow_;
         check(j);
         nodeStart = true, inPlain = false, afterJson = false;
       } else if (c == ']' || c == '}') {
-        if (flow_ > 0)
+        closePair();
+        if (!open_.empty()) {
+          open_.pop_back();
           --flow_;
-        if (flow_ == 0)
+        }
+        if (open_.empty())
           return j + 1;
         nodeStart = false, inPlain = false, afterJson = true;
       } else if (c == ',') {
+        closePair();
         nodeStart = true, inPlain = false, afterJson = false;
       } else if (c == ':' && (blankOrEol(j + 1) || (j + 1 < n_ && flowIndicator(s_[j + 1])) ||
                               (afterJson && !inPlain))) {
+        openPair(j);
         nodeStart = true, inPlain = false, afterJson = false;
       } else if (c == '?' && nodeStart && blankOrEol(j + 1)) {
-        // explicit key indicator: a node still follows
+        openPair(j); // explicit key indicator: a node still follows
       } else if ((c == '"' || c == '\'') && nodeStart) {
         j = scanQuoted(j);
         nodeStart = false, inPlain = false, afterJson = true;
@@ -276,6 +298,12 @@ private:
   size_t maxFlowBytes_;
   size_t lineStart_ = 0;
   std::vector<Block> stack_;
+  // Open flow collections (innermost last) and the levels they add.
+  struct Flow {
+    bool seq;  // '[' rather than '{'
+    bool pair; // an implicit one-pair mapping is open in the current entry
+  };
+  std::vector<Flow> open_;
   size_t flow_ = 0;
   std::optional<YamlPrescanProblem> failed_;
 };

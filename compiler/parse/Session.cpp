@@ -109,13 +109,15 @@ class Session::CappedLexer : public MoatLexer {
 public:
   using MoatLexer::MoatLexer;
   std::unique_ptr<antlr4::Token> nextToken() override {
-    if (returned_ == kMaxTokens && !overflowed_) {
+    std::unique_ptr<antlr4::Token> t = MoatLexer::nextToken();
+    if (++returned_ > kMaxTokens && t->getType() != antlr4::Token::EOF) {
+      // Report the first token past the limit, then end the stream.
       overflowed_ = true;
-      overflowAt_ = getInputStream()->index();
+      overflowAt_ = t->getStartIndex();
       getInputStream()->seek(getInputStream()->size());
+      return MoatLexer::nextToken();
     }
-    ++returned_;
-    return MoatLexer::nextToken();
+    return t;
   }
   bool overflowed() const { return overflowed_; }
   size_t overflowAt() const { return overflowAt_; }

@@ -43,7 +43,7 @@ struct Parsed {
   }
 };
 
-std::unique_ptr<Parsed> parse(const std::string &text, const std::string &name = "t.moat") {
+std::unique_ptr<Parsed> parseText(const std::string &text, const std::string &name = "t.moat") {
   auto p = std::make_unique<Parsed>();
   p->buffer = p->files.addBuffer(name, text);
   p->file = parse::parseMoat(p->buffer, p->diags);
@@ -80,7 +80,7 @@ void expectLoc(SourceLoc loc, uint32_t line, uint32_t col) {
 // ---------------------------------------------------------------- shapes --
 
 TEST(Parse, FsRuleListMakesOneRulePerString) {
-  auto p = parse("allow read \"/usr\", \"/etc\";\n");
+  auto p = parseText("allow read \"/usr\", \"/etc\";\n");
   const auto &s = ok(p);
   ASSERT_EQ(s.size(), 2u);
   for (size_t i = 0; i < 2; ++i) {
@@ -100,7 +100,7 @@ TEST(Parse, FsRuleListMakesOneRulePerString) {
 }
 
 TEST(Parse, FsRuleWithEveryModifier) {
-  auto p = parse("  always deny write, read file \"~/.netrc\" because \"secrets\";\n");
+  auto p = parseText("  always deny write, read file \"~/.netrc\" because \"secrets\";\n");
   const auto &s = ok(p);
   ASSERT_EQ(s.size(), 1u);
   const auto &r = as<ast::FsRule>(s[0]);
@@ -119,7 +119,7 @@ TEST(Parse, FsRuleWithEveryModifier) {
 }
 
 TEST(Parse, ReasonIsSharedByEveryStringOfTheList) {
-  auto p = parse("always allow write \"a\", \"b\" because \"why\";");
+  auto p = parseText("always allow write \"a\", \"b\" because \"why\";");
   const auto &s = ok(p);
   ASSERT_EQ(s.size(), 2u);
   EXPECT_EQ(as<ast::FsRule>(s[0]).reason->value, "why");
@@ -127,7 +127,7 @@ TEST(Parse, ReasonIsSharedByEveryStringOfTheList) {
 }
 
 TEST(Parse, NetRules) {
-  auto p = parse("allow connect \"registry.npmjs.org\", \"*.github.com:443\";\n"
+  auto p = parseText("allow connect \"registry.npmjs.org\", \"*.github.com:443\";\n"
                  "always deny connect \"pastebin.com\";\n");
   const auto &s = ok(p);
   ASSERT_EQ(s.size(), 3u);
@@ -145,7 +145,7 @@ TEST(Parse, NetRules) {
 }
 
 TEST(Parse, UnixSocketRule) {
-  auto p = parse("allow unix-socket \"/run/user/1000/bus\";\ndeny unix-socket \"/var/run/docker.sock\";");
+  auto p = parseText("allow unix-socket \"/run/user/1000/bus\";\ndeny unix-socket \"/var/run/docker.sock\";");
   const auto &s = ok(p);
   ASSERT_EQ(s.size(), 2u);
   EXPECT_EQ(as<ast::UnixSocketRule>(s[0]).effect, ast::Effect::Allow);
@@ -156,7 +156,7 @@ TEST(Parse, UnixSocketRule) {
 }
 
 TEST(Parse, Defaults) {
-  auto p = parse("default read allow;\ndefault write deny;\ndefault connect ask;\n");
+  auto p = parseText("default read allow;\ndefault write deny;\ndefault connect ask;\n");
   const auto &s = ok(p);
   ASSERT_EQ(s.size(), 3u);
   EXPECT_EQ(as<ast::DefaultStmt>(s[0]).subject, ast::Subject::Read);
@@ -169,7 +169,7 @@ TEST(Parse, Defaults) {
 }
 
 TEST(Parse, LetAndInclude) {
-  auto p = parse("include \"common.moat\";\nlet src = \"$CWD/src\";\n");
+  auto p = parseText("include \"common.moat\";\nlet src = \"$CWD/src\";\n");
   const auto &s = ok(p);
   ASSERT_EQ(s.size(), 2u);
   const auto &inc = as<ast::IncludeStmt>(s[0]);
@@ -184,7 +184,7 @@ TEST(Parse, LetAndInclude) {
 }
 
 TEST(Parse, SetValuesOfEveryType) {
-  auto p = parse("set allow-local-binding = false;\n"
+  auto p = parseText("set allow-local-binding = false;\n"
                  "set allow-pty = true;\n"
                  "set http-proxy-port = 8080;\n"
                  "set mandatory-deny-search-depth = -3;\n"
@@ -209,7 +209,7 @@ TEST(Parse, SetValuesOfEveryType) {
 }
 
 TEST(Parse, Asserts) {
-  auto p = parse("assert deny write \"~/.bashrc\";\nassert allow connect \"api.github.com:443\";\n"
+  auto p = parseText("assert deny write \"~/.bashrc\";\nassert allow connect \"api.github.com:443\";\n"
                  "assert allow read \"/usr/bin/env\";\n");
   const auto &s = ok(p);
   ASSERT_EQ(s.size(), 3u);
@@ -224,7 +224,7 @@ TEST(Parse, Asserts) {
 }
 
 TEST(Parse, BlocksKeepTheirNesting) {
-  auto p = parse("policy \"agent\" {\n"
+  auto p = parseText("policy \"agent\" {\n"
                  "  allow read \"/usr\";\n"
                  "  on linux {\n"
                  "    allow read \"/proc/self\";\n"
@@ -252,7 +252,7 @@ TEST(Parse, BlocksKeepTheirNesting) {
 }
 
 TEST(Parse, PlatformNamesAndNestedPoliciesAreLeftToSema) {
-  auto p = parse("on plan9 { policy \"inner\" { } }");
+  auto p = parseText("on plan9 { policy \"inner\" { } }");
   const auto &s = ok(p);
   ASSERT_EQ(s.size(), 1u);
   EXPECT_EQ(as<ast::PlatformBlock>(s[0]).platform.value, "plan9");
@@ -262,7 +262,7 @@ TEST(Parse, PlatformNamesAndNestedPoliciesAreLeftToSema) {
 TEST(Parse, KeywordsLexInsideLongerNames) {
   // `allow-local-binding` is one name, `unix-socket` one keyword, and names
   // may be spelled like keywords where a name is expected.
-  auto p = parse("set allow-local-binding = true;\nlet file = \"/f\";\nset read = 1;\n"
+  auto p = parseText("set allow-local-binding = true;\nlet file = \"/f\";\nset read = 1;\n"
                  "on default { }\nallow unix-socket \"/s\";\nset unix-socketx = 1;\n");
   const auto &s = ok(p);
   ASSERT_EQ(s.size(), 6u);
@@ -275,19 +275,19 @@ TEST(Parse, KeywordsLexInsideLongerNames) {
 }
 
 TEST(Parse, CommentsAndEmptyInput) {
-  EXPECT_TRUE(ok(parse("")).empty());
-  EXPECT_TRUE(ok(parse("# only a comment\n\n   # another")).empty());
-  EXPECT_EQ(ok(parse("allow read \"/a#b\"; # \"not a string\"\n")).size(), 1u);
+  EXPECT_TRUE(ok(parseText("")).empty());
+  EXPECT_TRUE(ok(parseText("# only a comment\n\n   # another")).empty());
+  EXPECT_EQ(ok(parseText("allow read \"/a#b\"; # \"not a string\"\n")).size(), 1u);
 }
 
 TEST(Parse, FileRecordsPathAndBaseDir) {
-  auto p = parse("", "policies/team/p.moat");
+  auto p = parseText("", "policies/team/p.moat");
   ASSERT_TRUE(p->file);
   EXPECT_EQ(p->file->path, "policies/team/p.moat");
   EXPECT_EQ(p->file->baseDir, "policies/team");
   EXPECT_EQ(p->file->kind, ast::SourceKind::Moat);
   EXPECT_EQ(p->file->buffer, p->buffer);
-  auto q = parse("", "p.moat");
+  auto q = parseText("", "p.moat");
   ASSERT_TRUE(q->file);
   EXPECT_EQ(q->file->baseDir, ".");
 }
@@ -296,7 +296,7 @@ TEST(Parse, FileRecordsPathAndBaseDir) {
 
 TEST(Parse, ColumnsAreBytesAfterNonAscii) {
   // "é" is two bytes: the next string starts at byte column 18, not 17.
-  auto p = parse("allow read \"é\", \"x\";\n  deny read \"☃/\", \"y\";");
+  auto p = parseText("allow read \"é\", \"x\";\n  deny read \"☃/\", \"y\";");
   const auto &s = ok(p);
   ASSERT_EQ(s.size(), 4u);
   expectLoc(as<ast::FsRule>(s[1]).pattern.loc, 1, 18);
@@ -305,21 +305,21 @@ TEST(Parse, ColumnsAreBytesAfterNonAscii) {
 }
 
 TEST(Parse, ErrorColumnsAreBytesAfterNonAscii) {
-  auto p = parse("allow read \"ü\" x;");
+  auto p = parseText("allow read \"ü\" x;");
   EXPECT_FALSE(p->file);
   ASSERT_EQ(p->messages().size(), 1u);
   EXPECT_EQ(p->messages()[0].substr(0, 5), "1:17:") << p->joined();
 }
 
 TEST(Parse, ByteOrderMarkIsSkipped) {
-  auto p = parse("\xEF\xBB\xBF" "allow read \"/a\";");
+  auto p = parseText("\xEF\xBB\xBF" "allow read \"/a\";");
   const auto &s = ok(p);
   ASSERT_EQ(s.size(), 1u);
   expectLoc(as<ast::FsRule>(s[0]).loc, 1, 4); // columns count the BOM's bytes
 }
 
 TEST(Parse, EscapesAreDecoded) {
-  auto p = parse(R"(allow read "a\"b\\c\nd\te\rf\u{41}\u{1F512}\u{202E}é";)");
+  auto p = parseText(R"(allow read "a\"b\\c\nd\te\rf\u{41}\u{1F512}\u{202E}é";)");
   const auto &s = ok(p);
   ASSERT_EQ(s.size(), 1u);
   EXPECT_EQ(as<ast::FsRule>(s[0]).pattern.value,
@@ -327,7 +327,7 @@ TEST(Parse, EscapesAreDecoded) {
 }
 
 TEST(Parse, BadEscapesAreReportedAtTheBackslash) {
-  auto p = parse(R"(allow read "\q \u{110000} \u{0} \u{} \u{D800} \u{1234567} \u41";)");
+  auto p = parseText(R"(allow read "\q \u{110000} \u{0} \u{} \u{D800} \u{1234567} \u41";)");
   EXPECT_FALSE(p->file);
   auto m = p->messages();
   ASSERT_EQ(m.size(), 7u) << p->joined();
@@ -342,7 +342,7 @@ TEST(Parse, BadEscapesAreReportedAtTheBackslash) {
 }
 
 TEST(Parse, RawControlAndHiddenCharactersInStrings) {
-  auto p = parse("allow read \"a\tb\", \"c\xE2\x80\xAE" "d\", \"e\xE2\x80\x8B" "f\";");
+  auto p = parseText("allow read \"a\tb\", \"c\xE2\x80\xAE" "d\", \"e\xE2\x80\x8B" "f\";");
   EXPECT_FALSE(p->file);
   auto m = p->messages();
   ASSERT_EQ(m.size(), 3u) << p->joined();
@@ -354,7 +354,7 @@ TEST(Parse, RawControlAndHiddenCharactersInStrings) {
 }
 
 TEST(Parse, UnterminatedStringIsOneError) {
-  auto p = parse("allow read \"abc\nallow write \"x\";\n");
+  auto p = parseText("allow read \"abc\nallow write \"x\";\n");
   EXPECT_FALSE(p->file);
   ASSERT_EQ(p->messages().size(), 1u) << p->joined();
   EXPECT_EQ(p->messages()[0], "1:12: invalid-string: missing closing '\"'; a string must end on "
@@ -363,7 +363,7 @@ TEST(Parse, UnterminatedStringIsOneError) {
 
 TEST(Parse, EncodingErrorsAreLocated) {
   const char withNul[] = "allow read \"/a\";\n# x\0y\n";
-  auto nul = parse(std::string(withNul, sizeof withNul - 1));
+  auto nul = parseText(std::string(withNul, sizeof withNul - 1));
   EXPECT_FALSE(nul->file);
   ASSERT_EQ(nul->messages().size(), 1u);
   EXPECT_EQ(nul->messages()[0], "2:4: invalid-encoding: the file contains a NUL byte; a policy "
@@ -371,7 +371,7 @@ TEST(Parse, EncodingErrorsAreLocated) {
   // Overlong, surrogate, above U+10FFFF, invalid lead, truncated: reported
   // at the first byte of the sequence, naming it.
   for (std::string bad : {"\xC0\xAF", "\xED\xA0\x80", "\xF4\x90\x80\x80", "\xFF", "\xE2\x82"}) {
-    auto p = parse("# ok\nallow read \"" + bad + "\";");
+    auto p = parseText("# ok\nallow read \"" + bad + "\";");
     EXPECT_FALSE(p->file);
     ASSERT_EQ(p->messages().size(), 1u) << p->joined();
     char want[80];
@@ -382,7 +382,7 @@ TEST(Parse, EncodingErrorsAreLocated) {
 }
 
 TEST(Parse, HiddenCharactersInComments) {
-  auto p = parse("# fine: é ☃ \t tab\n# bad \xE2\x80\xAE here\n# bell \x07\n");
+  auto p = parseText("# fine: é ☃ \t tab\n# bad \xE2\x80\xAE here\n# bell \x07\n");
   EXPECT_FALSE(p->file);
   auto m = p->messages();
   ASSERT_EQ(m.size(), 2u) << p->joined();
@@ -394,7 +394,7 @@ TEST(Parse, HiddenCharactersInComments) {
 }
 
 TEST(Parse, StrayCharacters) {
-  auto p = parse("allow read \"/a\"; \\ \nallow read \"/b\"; é\n\xE2\x80\x8B");
+  auto p = parseText("allow read \"/a\"; \\ \nallow read \"/b\"; é\n\xE2\x80\x8B");
   EXPECT_FALSE(p->file);
   auto m = p->messages();
   ASSERT_EQ(m.size(), 3u) << p->joined();
@@ -443,7 +443,7 @@ TEST(Parse, FriendlyMessages) {
                                            "connect rules; unix-socket rules have no tiers"},
   };
   for (const Case &c : cases) {
-    auto p = parse(c.text);
+    auto p = parseText(c.text);
     EXPECT_FALSE(p->file) << c.text;
     ASSERT_GE(p->messages().size(), 1u) << c.text;
     EXPECT_EQ(p->messages()[0], c.want) << c.text;
@@ -451,7 +451,7 @@ TEST(Parse, FriendlyMessages) {
 }
 
 TEST(Parse, UnclosedBlockPointsAtItsBrace) {
-  auto p = parse("policy \"p\" {\n  on linux {\n    allow read \"/x\";\n  }\n\n");
+  auto p = parseText("policy \"p\" {\n  on linux {\n    allow read \"/x\";\n  }\n\n");
   EXPECT_FALSE(p->file);
   auto m = p->messages();
   ASSERT_EQ(m.size(), 2u) << p->joined();
@@ -461,7 +461,7 @@ TEST(Parse, UnclosedBlockPointsAtItsBrace) {
 }
 
 TEST(Parse, RecoversAndReportsEachBrokenStatement) {
-  auto p = parse("policy \"p\" {\n"
+  auto p = parseText("policy \"p\" {\n"
                  "  allow read \"a\"\n"        // missing ';'
                  "  deny write \"b\";\n"
                  "  foo bar;\n"                // not a statement
@@ -486,7 +486,7 @@ TEST(Parse, ErrorsStopAfterTwentyWithOneNote) {
   std::string text;
   for (int i = 0; i < 50; ++i)
     text += "deny read ~/.ssh;\n";
-  auto p = parse(text);
+  auto p = parseText(text);
   EXPECT_FALSE(p->file);
   auto m = p->messages();
   ASSERT_EQ(m.size(), 21u) << p->joined();
@@ -497,7 +497,7 @@ TEST(Parse, ErrorsStopAfterTwentyWithOneNote) {
 }
 
 TEST(Parse, LexicalAndSyntaxErrorsComeInSourceOrder) {
-  auto p = parse("allow read \"\\q\";\nfoo;\nallow read \"\\w\";\n");
+  auto p = parseText("allow read \"\\q\";\nfoo;\nallow read \"\\w\";\n");
   auto m = p->messages();
   ASSERT_EQ(m.size(), 3u) << p->joined();
   EXPECT_EQ(m[0].substr(0, 5), "1:13:");
@@ -518,7 +518,7 @@ std::string nested(size_t depth) {
 }
 
 TEST(Parse, NestingUpToTheLimitIsAccepted) {
-  auto p = parse(nested(64));
+  auto p = parseText(nested(64));
   ASSERT_TRUE(p->file) << p->joined();
   const ast::Stmt *s = &p->file->stmts.at(0);
   for (int i = 1; i < 64; ++i)
@@ -527,7 +527,7 @@ TEST(Parse, NestingUpToTheLimitIsAccepted) {
 }
 
 TEST(Parse, NestingPastTheLimitIsRefusedAtTheBrace) {
-  auto p = parse(nested(65));
+  auto p = parseText(nested(65));
   EXPECT_FALSE(p->file);
   ASSERT_EQ(p->messages().size(), 1u);
   EXPECT_EQ(p->messages()[0], "65:10: nesting-too-deep: nesting deeper than 64 levels");
@@ -537,7 +537,7 @@ TEST(Parse, HostileDeepNestingFailsFast) {
   std::string text;
   for (int i = 0; i < 100000; ++i)
     text += "on linux { ";
-  auto p = parse(text);
+  auto p = parseText(text);
   EXPECT_FALSE(p->file);
   ASSERT_EQ(p->messages().size(), 1u);
   EXPECT_EQ(p->messages()[0], "1:714: nesting-too-deep: nesting deeper than 64 levels");
@@ -548,7 +548,7 @@ TEST(Parse, ManyStatementsParse) {
   for (int i = 0; i < 20000; ++i)
     text += "  allow read \"/usr/share/" + std::to_string(i) + "\", \"/opt/x\"; # c\n";
   text += "}\n";
-  auto p = parse(text);
+  auto p = parseText(text);
   ASSERT_TRUE(p->file) << p->joined();
   const auto &body = as<ast::PolicyBlock>(p->file->stmts.at(0)).body;
   ASSERT_EQ(body.size(), 40000u);

@@ -48,14 +48,8 @@ public:
 
 private:
   std::optional<Answer> fsQuery(ir::Access access, llvm::StringRef subject, SourceLoc loc) {
-    std::string error = "not an absolute path";
-    std::optional<std::string> path;
-    if (subject.startswith("/")) {
-      // A concrete path, taken literally (glob characters are file name bytes).
-      path = fs::normaliseAbsolute(subject.str());
-    } else if (auto pattern = fs::parsePathPattern(subject.str(), true, "CWD", error)) {
-      path = eval::bindPattern(policy_, bindings_, *pattern, error);
-    }
+    std::string error;
+    std::optional<std::string> path = eval::resolveQueryPath(policy_, bindings_, subject.str(), error);
     if (!path) {
       diags_.report(DiagKind::InvalidQuery, loc, "invalid path '" + subject.str() + "': " + error);
       return std::nullopt;
