@@ -1,7 +1,10 @@
-// Parse tree -> ast::File, and parseMoat. The tree is walked directly through
-// the generated context accessors (typed, no antlrcpp::Any). Checks that need
-// the whole statement (a modifier that does not fit the rule kind, an integer
-// that does not fit, ",," in a list) are made here with precise locations.
+// Parse tree -> ast::File, and parseMoat. The Session hands over each
+// statement's parse tree while it is alive (it is freed before the next
+// statement is parsed); the builder walks it through the generated context
+// accessors (typed, no antlrcpp::Any) and keeps open blocks on a stack.
+// Checks that need the whole statement (a modifier that does not fit the rule
+// kind, an integer that does not fit, ",," in a list) are made here, located
+// at the offending token.
 #include "compiler/parse/Parser.h"
 #include "compiler/parse/Session.h"
 #include "compiler/parse/Strings.h"

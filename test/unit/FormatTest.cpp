@@ -38,8 +38,8 @@ void dumpStmt(const ast::Stmt &s, std::string &out, int depth) {
     for (ast::Access a : r->accesses)
       acc += a == ast::Access::Read ? "r" : "w";
     out += fmt::format("{}fs always={} effect={} acc={} file={} pattern=[{}] reason=[{}]\n", pad,
-                       r->always, static_cast<int>(r->effect), acc, r->exactFile,
-                       r->pattern.value, r->reason ? r->reason->value : "<none>");
+                       r->always, static_cast<int>(r->effect), acc, r->exactFile, r->pattern.value,
+                       r->reason ? r->reason->value : "<none>");
   } else if (auto *n = std::get_if<ast::NetRule>(&s.node)) {
     out += fmt::format("{}net always={} effect={} host=[{}]\n", pad, n->always,
                        static_cast<int>(n->effect), n->host.value);
@@ -200,7 +200,9 @@ TEST(Format, StringsAreReEscapedCanonically) {
 }
 
 TEST(Format, LineEndingsAndByteOrderMark) {
-  EXPECT_EQ(format("\xEF\xBB\xBF" "allow read \"/a\";\r\n\r\n\r\ndeny read \"/b\";\r\n").value_or("<e>"),
+  EXPECT_EQ(format("\xEF\xBB\xBF"
+                   "allow read \"/a\";\r\n\r\n\r\ndeny read \"/b\";\r\n")
+                .value_or("<e>"),
             "allow read \"/a\";\n\ndeny read \"/b\";\n");
 }
 

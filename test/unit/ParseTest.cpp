@@ -128,7 +128,7 @@ TEST(Parse, ReasonIsSharedByEveryStringOfTheList) {
 
 TEST(Parse, NetRules) {
   auto p = parseText("allow connect \"registry.npmjs.org\", \"*.github.com:443\";\n"
-                 "always deny connect \"pastebin.com\";\n");
+                     "always deny connect \"pastebin.com\";\n");
   const auto &s = ok(p);
   ASSERT_EQ(s.size(), 3u);
   const auto &a = as<ast::NetRule>(s[0]);
@@ -145,7 +145,8 @@ TEST(Parse, NetRules) {
 }
 
 TEST(Parse, UnixSocketRule) {
-  auto p = parseText("allow unix-socket \"/run/user/1000/bus\";\ndeny unix-socket \"/var/run/docker.sock\";");
+  auto p = parseText(
+      "allow unix-socket \"/run/user/1000/bus\";\ndeny unix-socket \"/var/run/docker.sock\";");
   const auto &s = ok(p);
   ASSERT_EQ(s.size(), 2u);
   EXPECT_EQ(as<ast::UnixSocketRule>(s[0]).effect, ast::Effect::Allow);
@@ -185,12 +186,12 @@ TEST(Parse, LetAndInclude) {
 
 TEST(Parse, SetValuesOfEveryType) {
   auto p = parseText("set allow-local-binding = false;\n"
-                 "set allow-pty = true;\n"
-                 "set http-proxy-port = 8080;\n"
-                 "set mandatory-deny-search-depth = -3;\n"
-                 "set name = \"x\";\n"
-                 "set excluded-commands = [\"docker\", \"git push\",];\n"
-                 "set allow-mach-lookup = [];\n");
+                     "set allow-pty = true;\n"
+                     "set http-proxy-port = 8080;\n"
+                     "set mandatory-deny-search-depth = -3;\n"
+                     "set name = \"x\";\n"
+                     "set excluded-commands = [\"docker\", \"git push\",];\n"
+                     "set allow-mach-lookup = [];\n");
   const auto &s = ok(p);
   ASSERT_EQ(s.size(), 7u);
   const auto &b = as<ast::SetStmt>(s[0]);
@@ -209,8 +210,9 @@ TEST(Parse, SetValuesOfEveryType) {
 }
 
 TEST(Parse, Asserts) {
-  auto p = parseText("assert deny write \"~/.bashrc\";\nassert allow connect \"api.github.com:443\";\n"
-                 "assert allow read \"/usr/bin/env\";\n");
+  auto p =
+      parseText("assert deny write \"~/.bashrc\";\nassert allow connect \"api.github.com:443\";\n"
+                "assert allow read \"/usr/bin/env\";\n");
   const auto &s = ok(p);
   ASSERT_EQ(s.size(), 3u);
   const auto &a = as<ast::AssertStmt>(s[0]);
@@ -225,13 +227,13 @@ TEST(Parse, Asserts) {
 
 TEST(Parse, BlocksKeepTheirNesting) {
   auto p = parseText("policy \"agent\" {\n"
-                 "  allow read \"/usr\";\n"
-                 "  on linux {\n"
-                 "    allow read \"/proc/self\";\n"
-                 "  }\n"
-                 "  on macos { }\n"
-                 "}\n"
-                 "deny read \"/x\";\n");
+                     "  allow read \"/usr\";\n"
+                     "  on linux {\n"
+                     "    allow read \"/proc/self\";\n"
+                     "  }\n"
+                     "  on macos { }\n"
+                     "}\n"
+                     "deny read \"/x\";\n");
   const auto &s = ok(p);
   ASSERT_EQ(s.size(), 2u);
   const auto &pol = as<ast::PolicyBlock>(s[0]);
@@ -263,7 +265,7 @@ TEST(Parse, KeywordsLexInsideLongerNames) {
   // `allow-local-binding` is one name, `unix-socket` one keyword, and names
   // may be spelled like keywords where a name is expected.
   auto p = parseText("set allow-local-binding = true;\nlet file = \"/f\";\nset read = 1;\n"
-                 "on default { }\nallow unix-socket \"/s\";\nset unix-socketx = 1;\n");
+                     "on default { }\nallow unix-socket \"/s\";\nset unix-socketx = 1;\n");
   const auto &s = ok(p);
   ASSERT_EQ(s.size(), 6u);
   EXPECT_EQ(as<ast::SetStmt>(s[0]).name.value, "allow-local-binding");
@@ -312,7 +314,8 @@ TEST(Parse, ErrorColumnsAreBytesAfterNonAscii) {
 }
 
 TEST(Parse, ByteOrderMarkIsSkipped) {
-  auto p = parseText("\xEF\xBB\xBF" "allow read \"/a\";");
+  auto p = parseText("\xEF\xBB\xBF"
+                     "allow read \"/a\";");
   const auto &s = ok(p);
   ASSERT_EQ(s.size(), 1u);
   expectLoc(as<ast::FsRule>(s[0]).loc, 1, 4); // columns count the BOM's bytes
@@ -342,7 +345,9 @@ TEST(Parse, BadEscapesAreReportedAtTheBackslash) {
 }
 
 TEST(Parse, RawControlAndHiddenCharactersInStrings) {
-  auto p = parseText("allow read \"a\tb\", \"c\xE2\x80\xAE" "d\", \"e\xE2\x80\x8B" "f\";");
+  auto p = parseText("allow read \"a\tb\", \"c\xE2\x80\xAE"
+                     "d\", \"e\xE2\x80\x8B"
+                     "f\";");
   EXPECT_FALSE(p->file);
   auto m = p->messages();
   ASSERT_EQ(m.size(), 3u) << p->joined();
@@ -387,7 +392,7 @@ TEST(Parse, HiddenCharactersInComments) {
   auto m = p->messages();
   ASSERT_EQ(m.size(), 2u) << p->joined();
   EXPECT_TRUE(startsWith(m[0], "2:7: invalid-encoding: a comment contains the bidirectional "
-                                "control U+202E"))
+                               "control U+202E"))
       << m[0];
   EXPECT_EQ(m[1], "3:8: invalid-encoding: a comment contains the control character U+0007; "
                   "remove it");
@@ -412,28 +417,36 @@ TEST(Parse, FriendlyMessages) {
     const char *text;
     const char *want;
   } cases[] = {
-      {"allow read \"/usr\"\nallow write \"/tmp\";", "1:18: syntax-error: expected ';' after the rule"},
+      {"allow read \"/usr\"\nallow write \"/tmp\";",
+       "1:18: syntax-error: expected ';' after the rule"},
       {"include \"a\"", "1:12: syntax-error: expected ';' after the 'include' statement"},
-      {"allow read;", "1:11: syntax-error: expected a string (a quoted path) after 'read', found ';'"},
-      {"allow connect;", "1:14: syntax-error: expected a string (a quoted host) after 'connect', found ';'"},
+      {"allow read;",
+       "1:11: syntax-error: expected a string (a quoted path) after 'read', found ';'"},
+      {"allow connect;",
+       "1:14: syntax-error: expected a string (a quoted host) after 'connect', found ';'"},
       {"alow read \"/x\";", "1:1: syntax-error: unexpected 'alow'; expected a statement such as "
                             "`allow read \"PATH\";`; did you mean 'allow'?"},
       {"allow raed \"/x\";", "1:7: syntax-error: expected 'read', 'write', 'connect' or "
                              "'unix-socket' after 'allow', found 'raed'; did you mean 'read'?"},
-      {"allow read \"a\" \"b\";", "1:16: syntax-error: expected ',' between string \"a\" and string \"b\""},
+      {"allow read \"a\" \"b\";",
+       "1:16: syntax-error: expected ',' between string \"a\" and string \"b\""},
       {"deny read ~/.ssh;", "1:11: syntax-error: unquoted '~/.ssh'; write paths, hosts and other "
                             "values as strings: \"~/.ssh\""},
       {"set x = ;", "1:9: syntax-error: expected a value (true, false, a number, a string or a "
                     "[list]) after '=', found ';'"},
       {"set = 1;", "1:5: syntax-error: expected a name after 'set', found '='"},
-      {"default read maybe;", "1:14: syntax-error: expected 'allow', 'deny' or 'ask' after 'read', found 'maybe'"},
-      {"policy x { }", "1:8: syntax-error: expected a string (the policy's name) after 'policy', found 'x'"},
-      {"on linux allow read \"x\";", "1:10: syntax-error: expected '{' after 'linux', found 'allow'"},
+      {"default read maybe;",
+       "1:14: syntax-error: expected 'allow', 'deny' or 'ask' after 'read', found 'maybe'"},
+      {"policy x { }",
+       "1:8: syntax-error: expected a string (the policy's name) after 'policy', found 'x'"},
+      {"on linux allow read \"x\";",
+       "1:10: syntax-error: expected '{' after 'linux', found 'allow'"},
       {"allow read \"a\";;", "1:16: syntax-error: extra ';' with no statement before it"},
       {"}", "1:1: syntax-error: unexpected '}' with no open block to close"},
       {"allow", "1:6: syntax-error: expected 'read', 'write', 'connect' or 'unix-socket' after "
                 "'allow', found end of file"},
-      {"set x = [1];", "1:10: syntax-error: unexpected number 1 after '['; expected ']' or a string"},
+      {"set x = [1];",
+       "1:10: syntax-error: unexpected number 1 after '['; expected ']' or a string"},
       {"set x = [\"a\",, \"b\"];", "1:14: syntax-error: two ',' in a row; a list item is missing"},
       {"set x = 99999999999999999999;", "1:9: invalid-value: invalid value for 'x': "
                                         "99999999999999999999 does not fit in a 64-bit integer"},
@@ -462,16 +475,16 @@ TEST(Parse, UnclosedBlockPointsAtItsBrace) {
 
 TEST(Parse, RecoversAndReportsEachBrokenStatement) {
   auto p = parseText("policy \"p\" {\n"
-                 "  allow read \"a\"\n"        // missing ';'
-                 "  deny write \"b\";\n"
-                 "  foo bar;\n"                // not a statement
-                 "  on linux {\n"
-                 "    allow raed \"c\";\n"     // misspelled access
-                 "  }\n"
-                 "  allow read \"ok\";\n"
-                 "  set x = [\"a\" \"b\"];\n" // missing ','
-                 "}\n"
-                 "allow read \"after\";\n");
+                     "  allow read \"a\"\n" // missing ';'
+                     "  deny write \"b\";\n"
+                     "  foo bar;\n" // not a statement
+                     "  on linux {\n"
+                     "    allow raed \"c\";\n" // misspelled access
+                     "  }\n"
+                     "  allow read \"ok\";\n"
+                     "  set x = [\"a\" \"b\"];\n" // missing ','
+                     "}\n"
+                     "allow read \"after\";\n");
   EXPECT_FALSE(p->file);
   auto m = p->messages();
   ASSERT_EQ(m.size(), 4u) << p->joined();
@@ -563,7 +576,8 @@ TEST(Strings, EncodeIsCanonicalAndRoundTrips) {
   EXPECT_EQ(encodeStringLiteral("plain/é"), "\"plain/é\"");
   EXPECT_EQ(encodeStringLiteral("q\"b\\n\nt\tr\r"), R"("q\"b\\n\nt\tr\r")");
   EXPECT_EQ(encodeStringLiteral("\x01\x7F\xC2\x85"), R"("\u{1}\u{7F}\u{85}")");
-  EXPECT_EQ(encodeStringLiteral("\xE2\x80\xAE\xE2\x80\x8B\xEF\xBB\xBF"), R"("\u{202E}\u{200B}\u{FEFF}")");
+  EXPECT_EQ(encodeStringLiteral("\xE2\x80\xAE\xE2\x80\x8B\xEF\xBB\xBF"),
+            R"("\u{202E}\u{200B}\u{FEFF}")");
   for (std::string v : {"", "a b", "\"\\", "\xF0\x9F\x94\x92", "x\ny", "\xE2\x81\xA6z"}) {
     std::vector<parse::StringProblem> problems;
     EXPECT_EQ(decodeStringLiteral(encodeStringLiteral(v), problems), v);
@@ -577,7 +591,7 @@ TEST(Utf8, FindsTheFirstBadByte) {
   struct Case {
     std::string text;
     size_t offset;
-  } cases[] = {{std::string("ab\0c", 4), 2}, {"a\x80", 1},       {"\xC0\x80", 0},
+  } cases[] = {{std::string("ab\0c", 4), 2}, {"a\x80", 1},        {"\xC0\x80", 0},
                {"\xE0\x80\x80", 0},          {"\xED\xA0\x80", 0}, {"\xF4\x90\x80\x80", 0},
                {"\xF5\x80\x80\x80", 0},      {"ok\xE2\x82", 2},   {"\xE2\x82z", 0}};
   for (const Case &c : cases) {
