@@ -61,15 +61,15 @@ letStmt : KW_LET name EQ STRING SEMI ;
 includeStmt : KW_INCLUDE STRING SEMI ;
 // set NAME = VALUE;
 setStmt : KW_SET name EQ value SEMI ;
-value
-  : KW_TRUE                                        # trueValue
-  | KW_FALSE                                       # falseValue
-  | INT                                            # intValue
-  | STRING                                         # stringValue
-  | LBRACK (STRING (COMMA STRING?)*)? RBRACK     # listValue
-  ;
-// The list allows one trailing comma. `(COMMA STRING?)*` keeps the rule LL(1)
+// A list allows one trailing comma. `(COMMA STRING?)*` keeps the rule LL(1)
 // (so errors point at the right token); the AST builder rejects ",,".
+value
+  : KW_TRUE                                  # trueValue
+  | KW_FALSE                                 # falseValue
+  | INT                                      # intValue
+  | STRING                                   # stringValue
+  | LBRACK (STRING (COMMA STRING?)*)? RBRACK # listValue
+  ;
 // assert allow|deny read|write|connect "SUBJECT";
 assertStmt : KW_ASSERT effect subject STRING SEMI ;
 

@@ -1,44 +1,47 @@
 #include "compiler/diagnostics/Emitters.h"
 
+#include "compiler/diagnostics/Printable.h"
+
+#include <algorithm>
+
 #include <llvm/Support/JSON.h>
 
 namespace moat {
 
 namespace {
-llvm::SourceMgr::DiagKind toLlvm(Severity s) {
-  switch (s) {
-  case Severity::Note:
-    return llvm::SourceMgr::DK_Note;
-  case Severity::Warning:
-    return llvm::SourceMgr::DK_Warning;
-  case Severity::Error:
-    return llvm::SourceMgr::DK_Error;
-  }
-  return llvm::SourceMgr::DK_Error;
-}
-
-// Messages echo user input (paths, hosts); control characters in them must
-// not break the one-line format or reach the terminal.
-std::string printable(const std::string &message) {
-  std::string out;
-  for (unsigned char c : message) {
-    if (c < 0x20 || c == 0x7f)
-      out += llvm::formatv("\\x{0:x-2}", unsigned(c)).str();
-    else
-      out += static_cast<char>(c);
-  }
-  return out;
-}
-
+// clang's layout, drawn by hand so that every byte of user input we echo
+// (the message and the source line) goes through printableText.
 void emitOne(const SourceFiles &files, const Diagnostic &d, llvm::raw_ostream &os, bool color) {
-  std::string msg = printable(d.message) + " [" + d.id + "]";
-  llvm::SMLoc sm = files.toSMLoc(d.loc);
-  if (sm.isValid()) {
-    files.mgr().PrintMessage(os, sm, toLlvm(d.severity), msg, {}, {}, color);
-  } else {
-    llvm::SMDiagnostic plain("moat", toLlvm(d.severity), msg);
-    plain.print(nullptr, os, color, /*ShowKindLabel=*/true);
-  }
+  std::string msg = printableText(d.message) + " [" + d.id + "]";
+  const char *label = severityName(d.severity);
+  llvm::raw_ostream::Colors labelColor = d.severity == Severity::Error     ? llvm::raw_ostream::RED
+                                         : d.severity == Severity::Warning ? llvm::raw_ostream::MAGENTA
+                                                                           : llvm::raw_ostream::BLACK;
+  if (color)
+    os.changeColor(llvm::raw_ostream::SAVEDCOLOR, true);
+  if (d.loc.valid())
+    os << printableText(files.name(d.loc.buffer)) << ":" << d.loc.line << ":" << d.loc.col << ": ";
+  else
+    os << "moat: ";
+  if (color)
+    os.changeColor(labelColor, true);
+  os << label << ": ";
+  if (color)
+    os.changeColor(llvm::raw_ostream::SAVEDCOLOR, true);
+  os << msg << "\n";
+  if (color)
+    os.resetColor();
+  if (!d.loc.valid())
+    return;
+  std::string_view line = files.lineText(d.loc);
+  size_t caretByte = std::min<size_t>(d.loc.col > 0 ? d.loc.col - 1 : 0, line.size());
+  os << printableText(line) << "\n";
+  os.indent(displayWidth(printableText(line.substr(0, caretByte))));
+  if (color)
+    os.changeColor(llvm::raw_ostream::GREEN, true);
+  os << "^\n";
+  if (color)
+    os.resetColor();
 }
 
 llvm::json::Object toJson(const SourceFiles &files, const Diagnostic &d) {

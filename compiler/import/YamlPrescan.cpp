@@ -79,8 +79,9 @@ private:
     size_t j = i;
     while (j < n_ && s_[j] == ' ')
       ++j;
-    if (eol(j) || s_[j] == '#')
-      return nextLine(j);
+    size_t k = skipBlanks(j); // a line of spaces and tabs is blank
+    if (eol(k) || s_[k] == '#')
+      return nextLine(k);
     if (j == i && s_[j] == '%')
       return nextLine(j); // directive
     if (docMarker(j)) {
@@ -89,11 +90,14 @@ private:
         return nextLine(j);
       j += 3;
     } else {
-      // Close the block collections this line's indentation ends. A `- `
-      // or `: ` line at a mapping's own column still belongs to that
-      // mapping (an indentless sequence value, an explicit key's value).
+      // Close the block collections this line's indentation ends. A line
+      // at a mapping's own column that does not start a plain key may still
+      // belong to that mapping (an indentless sequence, an explicit key's
+      // value, a flow or quoted value yaml-cpp accepts there): keep it open.
+      // At worst that counts one level too many for a quoted key.
       size_t c = col(j);
-      bool keepsMap = (s_[j] == '-' || s_[j] == ':') && blankOrEol(j + 1);
+      bool keepsMap = ((s_[j] == '-' || s_[j] == ':') && blankOrEol(j + 1)) ||
+                      std::string_view("[{\"'|>&!*").find(s_[j]) != std::string_view::npos;
       while (!stack_.empty() && (stack_.back().col > c || (stack_.back().col == c && !(keepsMap && !stack_.back().seq))))
         stack_.pop_back();
     }

@@ -270,6 +270,21 @@ IntervalSet FriendlyErrorStrategy::getErrorRecoverySet(antlr4::Parser *recognize
   return set;
 }
 
+void FriendlyErrorStrategy::reportError(antlr4::Parser *recognizer,
+                                        const antlr4::RecognitionException &e) {
+  if (inErrorRecoveryMode(recognizer))
+    return; // the error that started the recovery was reported
+  beginErrorCondition(recognizer);
+  if (auto *nva = dynamic_cast<const antlr4::NoViableAltException *>(&e))
+    reportNoViableAlternative(recognizer, *nva);
+  else if (auto *mismatch = dynamic_cast<const antlr4::InputMismatchException *>(&e))
+    reportInputMismatch(recognizer, *mismatch);
+  else
+    report(recognizer,
+           e.getOffendingToken() ? e.getOffendingToken() : recognizer->getCurrentToken(),
+           e.getExpectedTokens(), Shape::Mismatch);
+}
+
 void FriendlyErrorStrategy::reportNoViableAlternative(antlr4::Parser *recognizer,
                                                       const antlr4::NoViableAltException &e) {
   report(recognizer, e.getOffendingToken(), e.getExpectedTokens(), Shape::Mismatch);
@@ -278,12 +293,6 @@ void FriendlyErrorStrategy::reportNoViableAlternative(antlr4::Parser *recognizer
 void FriendlyErrorStrategy::reportInputMismatch(antlr4::Parser *recognizer,
                                                 const antlr4::InputMismatchException &e) {
   report(recognizer, e.getOffendingToken(), e.getExpectedTokens(), Shape::Mismatch);
-}
-
-void FriendlyErrorStrategy::reportFailedPredicate(antlr4::Parser *recognizer,
-                                                  const antlr4::FailedPredicateException &e) {
-  // The grammar has no predicates; report it like a mismatch if one appears.
-  report(recognizer, e.getOffendingToken(), recognizer->getExpectedTokens(), Shape::Mismatch);
 }
 
 void FriendlyErrorStrategy::reportUnwantedToken(antlr4::Parser *recognizer) {

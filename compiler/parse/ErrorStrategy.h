@@ -20,14 +20,16 @@ public:
   // as that string; anything else is left to ANTLR's recovery.
   antlr4::Token *recoverInline(antlr4::Parser *recognizer) override;
 
+  // Routes every recognition error to the reports below; ANTLR's version
+  // would hand unknown kinds to the (removed) error listeners.
+  void reportError(antlr4::Parser *recognizer, const antlr4::RecognitionException &e) override;
+
 protected:
   antlr4::misc::IntervalSet getErrorRecoverySet(antlr4::Parser *recognizer) override;
   void reportNoViableAlternative(antlr4::Parser *recognizer,
                                  const antlr4::NoViableAltException &e) override;
   void reportInputMismatch(antlr4::Parser *recognizer,
                            const antlr4::InputMismatchException &e) override;
-  void reportFailedPredicate(antlr4::Parser *recognizer,
-                             const antlr4::FailedPredicateException &e) override;
   void reportUnwantedToken(antlr4::Parser *recognizer) override;
   void reportMissingToken(antlr4::Parser *recognizer) override;
 

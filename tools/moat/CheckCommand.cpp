@@ -4,6 +4,7 @@
 
 #include "compiler/Frontend.h"
 #include "compiler/diagnostics/Emitters.h"
+#include "lint/Lint.h"
 
 namespace moat::cli {
 
@@ -35,6 +36,8 @@ int runCheck() {
     auto policy = loadPolicy(path, ir::Layer::SharedProject, diags);
     if (!policy || diags.errorCount() != before)
       inputError = true;
+    else
+      lint::runLint(*policy, diags); // risk rules run only on a policy that loaded cleanly
   }
   bool failing = false;
   for (const Diagnostic &d : diags.diagnostics())

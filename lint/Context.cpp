@@ -1,0 +1,213 @@
+#include "lint/Context.h"
+
+#include "compiler/fs/Glob.h"
+#include "compiler/fs/PathPattern.h"
+
+#include <cstdlib>
+#include <set>
+
+namespace moat::lint {
+
+LintContext::~LintContext() = default;
+
+std::unique_ptr<LintContext> LintContext::create(const ir::Policy &policy, DiagnosticEngine &diags,
+                                                 const LintOptions &options, std::string &error) {
+  std::unique_ptr<LintContext> ctx(new LintContext(policy, diags, options));
+  for (auto [name, value] : {std::pair{"HOME", kModelHome}, {"CWD", kModelCwd}, {"TMPDIR", kModelTmp}})
+    if (!ctx->bindings_.define(name, value, error))
+      return nullptr;
+  ctx->linux_ = eval::Evaluator::create(policy, ctx->bindings_, ir::Platform::Linux, error);
+  if (!ctx->linux_)
+    return nullptr;
+  ctx->macos_ = eval::Evaluator::create(policy, ctx->bindings_, ir::Platform::MacOS, error);
+  if (!ctx->macos_)
+    return nullptr;
+  for (const ir::FsRule &rule : policy.fsRules) {
+    if (rule.effect != ir::Effect::Allow || rule.access != ir::Access::Write)
+      continue;
+    auto bound = eval::bindPatternParts(policy, ctx->bindings_, rule.pattern, error);
+    if (!bound)
+      return nullptr;
+    ctx->allowWrites_.push_back(std::move(*bound));
+  }
+  return ctx;
+}
+
+std::string LintContext::bind(std::string_view knowledgePath) const {
+  std::string error;
+  auto abs = eval::resolveQueryPath(policy_, bindings_, knowledgePath, error);
+  if (!abs) { // knowledge paths are validated when the lists load
+    std::fprintf(stderr, "moat: internal error: knowledge path '%.*s': %s\n",
+                 static_cast<int>(knowledgePath.size()), knowledgePath.data(), error.c_str());
+    std::abort();
+  }
+  return *abs;
+}
+
+std::string LintContext::display(std::string_view absPath) const {
+  auto under = [&](std::string_view root) {
+    return absPath.substr(0, root.size()) == root &&
+           (absPath.size() == root.size() || absPath[root.size()] == '/');
+  };
+  if (under(kModelCwd))
+    return "$CWD" + std::string(absPath.substr(std::string_view(kModelCwd).size()));
+  if (under(kModelHome))
+    return "~" + std::string(absPath.substr(std::string_view(kModelHome).size()));
+  return std::string(absPath);
+}
+
+std::optional<FsOpening> LintContext::fsOpen(std::string_view absPath, ir::Access access,
+                                             ir::Platform platforms) const {
+  std::optional<FsOpening> first;
+  bool both = true;
+  for (auto [platform, ev] : {std::pair{ir::Platform::Linux, linux_.get()}, {ir::Platform::MacOS, macos_.get()}}) {
+    if (platforms != ir::Platform::Any && platforms != platform)
+      continue;
+    eval::FsDecision d = ev->decide(absPath, access);
+    if (d.effect != ir::Effect::Allow) {
+      both = false;
+      continue;
+    }
+    if (!first)
+      first = FsOpening{platform, true, d};
+  }
+  if (first)
+    first->everyPlatform = both;
+  return first;
+}
+
+bool LintContext::projectWritable() const {
+  return fsOpen(std::string(kModelCwd) + "/moat-probe", ir::Access::Write).has_value();
+}
+
+namespace {
+
+// A name that one glob component matches: `*` as nothing, `?` and classes as
+// their first matching printable byte. nullopt for `**` or an unmatchable class.
+std::optional<std::string> instantiate(std::string_view component) {
+  if (component == "**")
+    return std::nullopt;
+  std::string error;
+  auto tokens = fs::parseGlobComponent(component, error);
+  if (!tokens)
+    return std::nullopt;
+  std::string name;
+  for (const fs::GlobToken &t : *tokens) {
+    switch (t.kind) {
+    case fs::GlobToken::Kind::Literal:
+      name += static_cast<char>(t.byte);
+      break;
+    case fs::GlobToken::Kind::AnyRun:
+      break;
+    case fs::GlobToken::Kind::AnyByte:
+      name += 'x';
+      break;
+    case fs::GlobToken::Kind::Class: {
+      bool found = false;
+      for (int c = 0x21; c < 0x7f && !found; ++c)
+        if (c != '/' && t.matchesByte(static_cast<unsigned char>(c))) {
+          name += static_cast<char>(c);
+          found = true;
+        }
+      if (!found)
+        return std::nullopt;
+      break;
+    }
+    }
+  }
+  if (name.empty() || name == "." || name == "..")
+    name = "x" + name;
+  return name;
+}
+
+} // namespace
+
+std::vector<std::string> LintContext::writeProbeNames(std::string_view absDir) const {
+  std::vector<std::string_view> dir = fs::splitPath(absDir);
+  std::set<std::string> names;
+  for (const fs::PathPattern &p : allowWrites_) {
+    bool doubleStar = false;
+    for (const std::string &c : p.components)
+      doubleStar |= p.isGlob() && c == "**";
+    if (!doubleStar && p.components.size() <= dir.size())
+      continue; // it covers the whole directory or lies elsewhere: generic probes decide
+    bool leads = true;
+    for (size_t i = 0; i < dir.size() && i < p.components.size() && leads; ++i) {
+      const std::string &c = p.components[i];
+      if (p.isGlob() && fs::hasGlobChars(c))
+        break; // a wildcard on the way may lead anywhere
+      leads = (p.isGlob() ? fs::unescapeGlobLiteral(c) : c) == dir[i];
+    }
+    if (!leads)
+      continue;
+    std::optional<std::string> name;
+    if (!p.isGlob())
+      name = p.components[dir.size()];
+    else if (doubleStar)
+      name = instantiate(p.components.back());
+    else if (!fs::hasGlobChars(p.components[dir.size()]))
+      name = fs::unescapeGlobLiteral(p.components[dir.size()]);
+    else
+      name = instantiate(p.components[dir.size()]);
+    if (name)
+      names.insert(*name);
+  }
+  return std::vector<std::string>(names.begin(), names.end());
+}
+
+SourceLoc LintContext::fileStart() const {
+  if (policy_.sourceFiles.empty())
+    return {};
+  const llvm::SourceMgr &mgr = diags_.files().mgr();
+  for (unsigned b = 1; b <= mgr.getNumBuffers(); ++b)
+    if (diags_.files().name(b) == policy_.sourceFiles.front())
+      return SourceLoc{b, 1, 1};
+  return {};
+}
+
+SourceLoc LintContext::defaultLoc(SourceLoc setAt) const {
+  if (setAt.valid())
+    return setAt;
+  if (policy_.nameLoc.valid())
+    return policy_.nameLoc;
+  return fileStart();
+}
+
+SourceLoc LintContext::optionLoc(ir::OptionId id) const {
+  const auto &setting = policy_.options.get(id);
+  if (setting && setting->loc.valid())
+    return setting->loc;
+  return defaultLoc({});
+}
+
+SourceLoc LintContext::locate(const eval::FsDecision &d, ir::Access access) const {
+  switch (d.by) {
+  case eval::DecidedBy::Rule:
+    if (d.rule && d.rule->prov.loc.valid())
+      return d.rule->prov.loc;
+    return defaultLoc({});
+  case eval::DecidedBy::Disabled:
+    if (policy_.options.flag(ir::OptionId::SandboxDisabled))
+      return optionLoc(ir::OptionId::SandboxDisabled);
+    return optionLoc(ir::OptionId::FilesystemDisabled);
+  case eval::DecidedBy::Default:
+    break;
+  }
+  return defaultLoc(access == ir::Access::Read ? policy_.defaults.readLoc : policy_.defaults.writeLoc);
+}
+
+void LintContext::report(const RuleInfo &rule, SourceLoc loc, std::string message) const {
+  report(rule, rule.severity, loc, std::move(message));
+}
+
+void LintContext::report(const RuleInfo &rule, Severity severity, SourceLoc loc, std::string message) const {
+  diags_.add(Diagnostic{DiagKind::Finding, severity, rule.id, loc, std::move(message), {}});
+}
+
+std::string LintContext::platformSuffix(const FsOpening &o) {
+  if (o.everyPlatform)
+    return "";
+  return o.platform == ir::Platform::MacOS ? " (on macOS)" : " (on Linux)";
+}
+
+} // namespace moat::lint

@@ -1,0 +1,88 @@
+// What a lint rule sees: the policy, the reference evaluator bound to the
+// canonical model, and a way to report findings.
+//
+// The canonical model (docs/rules/README.md): HOME=/home/user,
+// CWD=/home/user/project (the launch directory inside $HOME, the common
+// case), TMPDIR=/tmp; `let` variables keep their defaults. Every question is
+// asked on Linux and on macOS (rules inside `on linux { }` / `on macos { }`
+// count on their platform), and an access counts as open when it is open on
+// either.
+#pragma once
+#include "compiler/eval/Evaluator.h"
+#include "lint/Knowledge.h"
+#include "lint/Lint.h"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace moat::lint {
+
+inline constexpr const char *kModelHome = "/home/user";
+inline constexpr const char *kModelCwd = "/home/user/project";
+inline constexpr const char *kModelTmp = "/tmp";
+
+// An access the policy lets through, with what decided it.
+struct FsOpening {
+  ir::Platform platform = ir::Platform::Linux; // the first platform where it is open
+  bool everyPlatform = true;                   // open on Linux and macOS alike
+  eval::FsDecision decision;
+};
+
+class LintContext {
+public:
+  static std::unique_ptr<LintContext> create(const ir::Policy &policy, DiagnosticEngine &diags,
+                                             const LintOptions &options, std::string &error);
+  ~LintContext();
+
+  const ir::Policy &policy() const { return policy_; }
+  const LintOptions &options() const { return options_; }
+
+  // A knowledge path ("~/.bashrc", "$CWD/x", "/etc/x") in the model, absolute.
+  std::string bind(std::string_view knowledgePath) const;
+  // The path as a reader knows it: /home/user/project/x -> $CWD/x,
+  // /home/user/x -> ~/x, others unchanged.
+  std::string display(std::string_view absPath) const;
+
+  // Open = the evaluator allows `access` on `absPath` on a platform in
+  // `platforms` (Any = both).
+  std::optional<FsOpening> fsOpen(std::string_view absPath, ir::Access access,
+                                  ir::Platform platforms = ir::Platform::Any) const;
+  // Whether the launch directory itself is writable (a new file directly in it).
+  bool projectWritable() const;
+  // Names worth creating inside directory `absDir` to find out whether some
+  // allow-write rule reaches into it: the next literal component of rules
+  // that lead there, and for globs a name their last component matches
+  // (`~/.local/bin/*.sh` gives "x.sh"). The evaluator still decides.
+  std::vector<std::string> writeProbeNames(std::string_view absDir) const;
+
+  // Where a finding about an opening points: the deciding rule; for a
+  // default, the `default` statement, else the policy name, else the start of
+  // the policy file; for a disabled sandbox, the option that disabled it.
+  SourceLoc locate(const eval::FsDecision &d, ir::Access access) const;
+  SourceLoc defaultLoc(SourceLoc setAt) const;
+  SourceLoc optionLoc(ir::OptionId id) const;
+  SourceLoc fileStart() const;
+
+  // Reports a finding of `rule` (its default severity unless overridden).
+  void report(const RuleInfo &rule, SourceLoc loc, std::string message) const;
+  void report(const RuleInfo &rule, Severity severity, SourceLoc loc, std::string message) const;
+
+  // " (on macOS)" when an opening holds on one platform only, else "".
+  static std::string platformSuffix(const FsOpening &o);
+
+private:
+  LintContext(const ir::Policy &policy, DiagnosticEngine &diags, const LintOptions &options)
+      : policy_(policy), diags_(diags), options_(options) {}
+
+  const ir::Policy &policy_;
+  DiagnosticEngine &diags_;
+  const LintOptions &options_;
+  eval::Bindings bindings_;
+  std::unique_ptr<eval::Evaluator> linux_, macos_;
+  // Allow-write rules bound to absolute components (for writeProbeNames).
+  std::vector<fs::PathPattern> allowWrites_;
+};
+
+} // namespace moat::lint

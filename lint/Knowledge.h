@@ -1,0 +1,49 @@
+// The knowledge lint rules use: which paths run code, which hold secrets,
+// which hosts carry data out. It lives in documented data files
+// (lint/data/*.txt, one entry per line, '#' comments) that are compiled into
+// the binary, so extending it is a one-line, reviewable change.
+//
+// Path lists: `PATH [TAG...] | WHY`
+//   PATH  starts with `~/`, `$CWD/`, `$TMPDIR/` or `/`; a trailing `/` marks a
+//         directory (a finding means a new file can be created inside it).
+//   TAGS  `linux` / `macos`: only on that platform;
+//         `project`: inside the launch directory; reported only when the
+//         launch directory itself is not writable (when it is, the user
+//         already runs what the agent wrote there: tests, build scripts);
+//         `probe=NAME`: the name to create inside a directory entry
+//         (default `moat-probe`), e.g. `probe=evil.desktop`.
+//   WHY   completes "'PATH' is writable: ..." for the finding's message.
+#pragma once
+#include "compiler/ir/Policy.h"
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace moat::lint {
+
+struct PathEntry {
+  std::string path; // as written, without the trailing '/'
+  bool directory = false;
+  bool project = false;
+  ir::Platform platform = ir::Platform::Any;
+  std::vector<std::string> probes; // for directories
+  std::string why;
+};
+
+// Parses one list; returns false and sets `error` (naming the line) on a
+// malformed entry. Used on the embedded lists (a malformed one aborts: it is
+// a build defect) and by tests.
+bool parsePathEntries(const std::vector<std::string_view> &lines, std::vector<PathEntry> &out,
+                      std::string &error);
+
+const std::vector<PathEntry> &shellStartupFiles(); // data/shell-startup.txt
+const std::vector<PathEntry> &pathDirectories();   // data/path-dirs.txt
+const std::vector<PathEntry> &gitExecPoints();     // data/git-exec.txt
+const std::vector<PathEntry> &agentConfigFiles();  // data/agent-config.txt
+const std::vector<PathEntry> &autostartPaths();    // data/autostart.txt
+const std::vector<PathEntry> &secretPaths();       // data/secrets.txt
+// Command names probed inside $PATH directories (data/path-commands.txt).
+const std::vector<std::string> &pathCommands();
+
+} // namespace moat::lint
