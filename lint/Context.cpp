@@ -80,10 +80,6 @@ bool LintContext::projectWritable() const {
   return fsOpen(std::string(kModelCwd) + "/moat-probe", ir::Access::Write).has_value();
 }
 
-namespace {
-
-// A name that one glob component matches: `*` as nothing, `?` and classes as
-// their first matching printable byte. nullopt for `**` or an unmatchable class.
 std::optional<std::string> instantiate(std::string_view component) {
   if (component == "**")
     return std::nullopt;
@@ -98,6 +94,7 @@ std::optional<std::string> instantiate(std::string_view component) {
       name += static_cast<char>(t.byte);
       break;
     case fs::GlobToken::Kind::AnyRun:
+      name += 'x';
       break;
     case fs::GlobToken::Kind::AnyByte:
       name += 'x';
@@ -120,9 +117,7 @@ std::optional<std::string> instantiate(std::string_view component) {
   return name;
 }
 
-} // namespace
-
-std::vector<std::string> LintContext::writeProbeNames(std::string_view absDir) const {
+std::vector<std::string> LintContext::writeProbeNames(std::string_view absDir, bool literalOnly) const {
   std::vector<std::string_view> dir = fs::splitPath(absDir);
   std::set<std::string> names;
   for (const fs::PathPattern &p : allowWrites_) {
@@ -143,10 +138,12 @@ std::vector<std::string> LintContext::writeProbeNames(std::string_view absDir) c
     std::optional<std::string> name;
     if (!p.isGlob())
       name = p.components[dir.size()];
+    else if (!doubleStar && !fs::hasGlobChars(p.components[dir.size()]))
+      name = fs::unescapeGlobLiteral(p.components[dir.size()]);
+    else if (literalOnly)
+      continue;
     else if (doubleStar)
       name = instantiate(p.components.back());
-    else if (!fs::hasGlobChars(p.components[dir.size()]))
-      name = fs::unescapeGlobLiteral(p.components[dir.size()]);
     else
       name = instantiate(p.components[dir.size()]);
     if (name)

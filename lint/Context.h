@@ -30,6 +30,10 @@ struct FsOpening {
   eval::FsDecision decision;
 };
 
+// A name that one glob component matches: `*` and `?` as "x", a class as its
+// first matching printable byte; nullopt for `**` or an unmatchable class.
+std::optional<std::string> instantiate(std::string_view component);
+
 class LintContext {
 public:
   static std::unique_ptr<LintContext> create(const ir::Policy &policy, DiagnosticEngine &diags,
@@ -55,7 +59,8 @@ public:
   // allow-write rule reaches into it: the next literal component of rules
   // that lead there, and for globs a name their last component matches
   // (`~/.local/bin/*.sh` gives "x.sh"). The evaluator still decides.
-  std::vector<std::string> writeProbeNames(std::string_view absDir) const;
+  // `literalOnly`: only names the rules spell out (no glob instances).
+  std::vector<std::string> writeProbeNames(std::string_view absDir, bool literalOnly = false) const;
 
   // Where a finding about an opening points: the deciding rule; for a
   // default, the `default` statement, else the policy name, else the start of

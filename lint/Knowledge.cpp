@@ -1,5 +1,7 @@
 #include "lint/Knowledge.h"
 
+#include "compiler/fs/Glob.h"
+
 #include <cstdio>
 #include <cstdlib>
 #include <iterator>
@@ -85,9 +87,15 @@ bool parsePathEntries(const std::vector<std::string_view> &lines, std::vector<Pa
         e.platform = ir::Platform::MacOS;
       else if (tag == "project")
         e.project = true;
-      else if (tag.substr(0, 6) == "probe=" && tag.size() > 6 && e.directory &&
-               tag.find('/') == std::string_view::npos)
-        e.probes.emplace_back(tag.substr(6));
+      else if (tag.substr(0, 6) == "probe=" && e.directory) {
+        std::string why;
+        std::string_view glob = tag.substr(6);
+        if (glob.empty() || glob == "**" || !fs::ComponentGlob::compile(glob, why)) {
+          error = "bad probe '" + std::string(glob) + "' for '" + e.path + "' " + why;
+          return false;
+        }
+        e.probes.emplace_back(glob);
+      }
       else {
         error = "unknown tag '" + std::string(tag) + "' for '" + e.path + "'";
         return false;
@@ -98,7 +106,7 @@ bool parsePathEntries(const std::vector<std::string_view> &lines, std::vector<Pa
       return false;
     }
     if (e.directory && e.probes.empty())
-      e.probes.push_back("moat-probe");
+      e.probes.push_back("*");
     out.push_back(std::move(e));
   }
   return true;

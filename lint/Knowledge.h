@@ -10,8 +10,10 @@
 //         `project`: inside the launch directory; reported only when the
 //         launch directory itself is not writable (when it is, the user
 //         already runs what the agent wrote there: tests, build scripts);
-//         `probe=NAME`: the name to create inside a directory entry
-//         (default `moat-probe`), e.g. `probe=evil.desktop`.
+//         `probe=GLOB`: the names inside a directory entry that run code
+//         (one component, glob syntax; default `*`, any name), e.g.
+//         `probe=*.desktop`. Lint tries a name each glob matches and the
+//         names the policy's own rules reach that a glob matches.
 //   WHY   completes "'PATH' is writable: ..." for the finding's message.
 #pragma once
 #include "compiler/ir/Policy.h"
@@ -27,7 +29,7 @@ struct PathEntry {
   bool directory = false;
   bool project = false;
   ir::Platform platform = ir::Platform::Any;
-  std::vector<std::string> probes; // for directories
+  std::vector<std::string> probes; // for directories: globs of names that run code
   std::string why;
 };
 

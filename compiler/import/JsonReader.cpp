@@ -17,7 +17,6 @@
 // before either sees the text.
 #include "compiler/import/DocTree.h"
 
-#include <llvm/ADT/SmallString.h>
 #include <llvm/ADT/StringMap.h>
 #include <llvm/Support/Casting.h>
 #include <llvm/Support/JSON.h>

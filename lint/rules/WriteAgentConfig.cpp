@@ -2,7 +2,7 @@
 // Knowledge: lint/data/agent-config.txt. Docs: docs/rules/write-agent-config.md.
 #include "lint/rules/WriteAgentConfig.h"
 
-#include "lint/WriteProbe.h"
+#include "lint/PathProbe.h"
 
 namespace moat::lint {
 

@@ -2,7 +2,7 @@
 // Knowledge: lint/data/autostart.txt. Docs: docs/rules/write-autostart.md.
 #include "lint/rules/WriteAutostart.h"
 
-#include "lint/WriteProbe.h"
+#include "lint/PathProbe.h"
 
 namespace moat::lint {
 

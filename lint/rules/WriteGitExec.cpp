@@ -2,7 +2,7 @@
 // Knowledge: lint/data/git-exec.txt. Docs: docs/rules/write-git-exec.md.
 #include "lint/rules/WriteGitExec.h"
 
-#include "lint/WriteProbe.h"
+#include "lint/PathProbe.h"
 
 namespace moat::lint {
 

@@ -2,7 +2,7 @@
 // Knowledge: lint/data/shell-startup.txt. Docs: docs/rules/write-shell-startup.md.
 #include "lint/rules/WriteShellStartup.h"
 
-#include "lint/WriteProbe.h"
+#include "lint/PathProbe.h"
 
 namespace moat::lint {
 

@@ -1,0 +1,119 @@
+#include "lint/PathProbe.h"
+
+#include "compiler/fs/Glob.h"
+
+#include <fmt/format.h>
+
+namespace moat::lint {
+
+namespace {
+
+struct Hit {
+  std::string path; // absolute path found writable
+  bool created = false; // a probe inside a directory entry, not the entry itself
+  FsOpening opening;
+};
+
+std::optional<Hit> probe(const LintContext &ctx, const PathEntry &e, const ProbeOptions &options) {
+  std::string abs = ctx.bind(e.path);
+  if (!e.directory) {
+    if (auto o = ctx.fsOpen(abs, options.access, e.platform))
+      return Hit{abs, false, *o};
+    return std::nullopt;
+  }
+  // Names that run code: the caller's (command names), one per probe glob,
+  // then the names the policy's own rules reach that a probe glob matches.
+  std::vector<fs::ComponentGlob> globs;
+  for (const std::string &g : e.probes) {
+    std::string why;
+    if (auto c = fs::ComponentGlob::compile(g, why))
+      globs.push_back(std::move(*c));
+  }
+  std::vector<std::string> names = options.extraProbes;
+  for (const std::string &g : e.probes)
+    if (auto n = instantiate(g))
+      names.push_back(*n);
+  size_t generic = names.size();
+  std::vector<std::string> reached;
+  if (options.policyNames)
+    reached = ctx.writeProbeNames(abs, options.literalNamesOnly);
+  for (std::string &n : reached)
+    for (const fs::ComponentGlob &g : globs)
+      if (g.matches(n)) {
+        names.push_back(std::move(n));
+        break;
+      }
+  for (size_t i = 0; i < names.size(); ++i) {
+    std::string path = abs + "/" + names[i];
+    if (auto o = ctx.fsOpen(path, options.access, e.platform))
+      return Hit{path, i < generic, *o};
+  }
+  return std::nullopt;
+}
+
+} // namespace
+
+void reportOpen(const LintContext &ctx, const RuleInfo &rule, const std::vector<PathEntry> &entries,
+                const ProbeOptions &options) {
+  // One finding per rule that opens entries (and platform): the first entry
+  // is explained, the others are named. A policy that opens `~` gets one
+  // finding per rule kind, not dozens.
+  struct Group {
+    SourceLoc loc;
+    std::string where;
+    std::string first;
+    std::vector<std::string> more;
+  };
+  bool reading = options.access == ir::Access::Read;
+  const char *adjective = reading ? "readable" : "writable";
+  Severity severity = options.severity.value_or(rule.severity);
+  std::vector<Group> groups;
+  bool projectOpen = ctx.projectWritable();
+  for (const PathEntry &e : entries) {
+    if (e.project && projectOpen)
+      continue;
+    auto hit = probe(ctx, e, options);
+    if (!hit)
+      continue;
+    SourceLoc loc = ctx.locate(hit->opening.decision, options.access);
+    if (hit->opening.decision.by == eval::DecidedBy::Disabled) {
+      // Nothing is confined: one finding says so instead of one per entry.
+      ctx.report(rule, severity, loc,
+                 fmt::format("'{}' and every other such path are {} because the filesystem is not "
+                             "confined: {}{}",
+                             e.path, adjective, e.why, options.tail));
+      return;
+    }
+    std::string where = LintContext::platformSuffix(hit->opening);
+    std::string name = hit->created || !e.directory ? e.path : ctx.display(hit->path);
+    Group *g = nullptr;
+    for (Group &candidate : groups)
+      if (candidate.loc == loc && candidate.where == where)
+        g = &candidate;
+    if (g) {
+      g->more.push_back(name);
+      continue;
+    }
+    std::string first;
+    if (hit->created)
+      first = fmt::format("'{}' is {}{} ('{}' can be {}): {}", name, adjective, where, ctx.display(hit->path),
+                          reading ? "read" : "created", e.why);
+    else
+      first = fmt::format("'{}' is {}{}: {}", name, adjective, where, e.why);
+    groups.push_back(Group{loc, where, std::move(first), {}});
+  }
+  constexpr size_t kNamed = 5;
+  for (const Group &g : groups) {
+    std::string message = g.first;
+    if (!g.more.empty()) {
+      message += g.more.size() == 1 ? "; so is " : fmt::format("; so are {} more: ", g.more.size());
+      for (size_t i = 0; i < g.more.size() && i < kNamed; ++i)
+        message += (i ? ", '" : "'") + g.more[i] + "'";
+      if (g.more.size() > kNamed)
+        message += fmt::format(" and {} others", g.more.size() - kNamed);
+    }
+    ctx.report(rule, severity, g.loc, message + options.tail);
+  }
+}
+
+} // namespace moat::lint

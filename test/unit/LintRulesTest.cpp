@@ -1,0 +1,172 @@
+// The lint driver and the write-* rules over policies read from .moat text:
+// the registry, the canonical model, locations (rule, default, disabled
+// option), grouping, probing of directories, and configured $PATH entries.
+#include "compiler/Frontend.h"
+#include "lint/Context.h"
+#include "lint/Lint.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <set>
+
+using namespace moat;
+using namespace moat::lint;
+
+namespace {
+
+struct Checked {
+  SourceFiles files;
+  DiagnosticEngine diags{files};
+  std::optional<ir::Policy> policy;
+
+  std::vector<Diagnostic> findings(std::string_view id) const {
+    std::vector<Diagnostic> out;
+    for (const Diagnostic &d : diags.diagnostics())
+      if (d.kind == DiagKind::Finding && d.id == id)
+        out.push_back(d);
+    return out;
+  }
+};
+
+std::unique_ptr<Checked> check(const std::string &text, const LintOptions &options = {}) {
+  static int counter = 0;
+  std::string path = testing::TempDir() + "lint-rules-" + std::to_string(++counter) + ".moat";
+  std::ofstream(path) << text;
+  auto c = std::make_unique<Checked>();
+  c->policy = loadPolicy(path, ir::Layer::SharedProject, c->diags);
+  EXPECT_TRUE(c->policy && !c->diags.hasErrors()) << text;
+  if (c->policy)
+    runLint(*c->policy, c->diags, options);
+  return c;
+}
+
+TEST(LintRegistry, UniqueIdsWithSummaries) {
+  std::set<std::string> ids;
+  for (const RuleInfo &r : lintRules()) {
+    EXPECT_TRUE(ids.insert(r.id).second) << r.id;
+    EXPECT_NE(std::string(r.summary), "");
+    EXPECT_NE(r.check, nullptr);
+    EXPECT_EQ(findLintRule(r.id), &r);
+  }
+  EXPECT_EQ(findLintRule("no-such-rule"), nullptr);
+  for (const char *id : {"write-shell-startup", "write-path-dir", "write-git-exec", "write-agent-config",
+                         "write-autostart"})
+    EXPECT_TRUE(ids.count(id)) << id;
+}
+
+TEST(LintModel, HomeIsReportedProjectIsNot) {
+  auto home = check("policy \"p\" {\n  allow write \"~\";\n}\n");
+  auto paths = home->findings("write-path-dir");
+  ASSERT_EQ(paths.size(), 1u);
+  EXPECT_NE(paths[0].message.find("'~/.local/bin' is writable"), std::string::npos) << paths[0].message;
+  EXPECT_EQ(paths[0].severity, Severity::Error);
+  EXPECT_EQ(paths[0].loc.line, 2u);
+  // ~/.bashrc is a built-in protection: not writable, not reported.
+  for (const Diagnostic &d : home->findings("write-shell-startup"))
+    EXPECT_EQ(d.message.find("'~/.bashrc'"), std::string::npos) << d.message;
+  EXPECT_EQ(home->findings("write-autostart").size(), 1u);
+
+  auto project = check("policy \"p\" {\n  allow write \"$CWD\";\n}\n");
+  EXPECT_EQ(project->diags.diagnostics().size(), 0u);
+}
+
+TEST(LintModel, DefaultWriteAllowPointsAtTheDefault) {
+  auto c = check("policy \"p\" {\n  default read allow;\n  default write allow;\n}\n");
+  auto f = c->findings("write-path-dir");
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].loc.line, 3u);
+  // Every user-level and system PATH directory is named in the one finding.
+  EXPECT_NE(f[0].message.find("more"), std::string::npos);
+}
+
+TEST(LintModel, DisabledFilesystemIsOneFindingAtTheOption) {
+  auto c = check("policy \"p\" {\n  set filesystem-disabled = true;\n}\n");
+  for (const char *id : {"write-shell-startup", "write-path-dir", "write-git-exec", "write-agent-config",
+                         "write-autostart"}) {
+    auto f = c->findings(id);
+    ASSERT_EQ(f.size(), 1u) << id;
+    EXPECT_EQ(f[0].loc.line, 2u) << id;
+    EXPECT_NE(f[0].message.find("not confined"), std::string::npos) << f[0].message;
+  }
+}
+
+TEST(LintModel, ReopenedDenyCountsAsOpen) {
+  auto c = check("policy \"p\" {\n  deny write \"~/.config\";\n  allow write \"~/.config/systemd\";\n}\n");
+  auto f = c->findings("write-autostart");
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].loc.line, 3u);
+  EXPECT_NE(f[0].message.find("'~/.config/systemd/user'"), std::string::npos) << f[0].message;
+}
+
+TEST(LintModel, PlatformOnlyFindingsSaySo) {
+  auto c = check("policy \"p\" {\n  on linux { allow write \"~/.local/bin\"; }\n}\n");
+  auto f = c->findings("write-path-dir");
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_NE(f[0].message.find("(on Linux)"), std::string::npos) << f[0].message;
+}
+
+TEST(LintModel, ExactFileOnPathIsProbedByItsName) {
+  auto c = check("policy \"p\" {\n  allow write file \"/usr/local/bin/deploy\";\n}\n");
+  auto f = c->findings("write-path-dir");
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_NE(f[0].message.find("'/usr/local/bin/deploy' is writable"), std::string::npos) << f[0].message;
+}
+
+TEST(LintModel, GlobsOnlyCountForNamesThatRunCode) {
+  EXPECT_TRUE(check("policy \"p\" {\n  allow write \"~/.config/autostart/*.log\";\n}\n")
+                  ->findings("write-autostart")
+                  .empty());
+  EXPECT_EQ(check("policy \"p\" {\n  allow write \"~/.config/autostart/*.desktop\";\n}\n")
+                ->findings("write-autostart")
+                .size(),
+            1u);
+  // A glob of data files reaching a PATH directory names no command.
+  EXPECT_TRUE(check("policy \"p\" {\n  allow write \"/usr/local/**/*.txt\";\n}\n")->findings("write-path-dir").empty());
+}
+
+TEST(LintModel, ConfiguredPathDirectories) {
+  LintOptions options;
+  options.extraPathDirs = {"/srv/tools/bin"};
+  auto c = check("policy \"p\" {\n  allow write \"/srv/tools\";\n}\n", options);
+  auto f = c->findings("write-path-dir");
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_NE(f[0].message.find("'/srv/tools/bin' is writable"), std::string::npos) << f[0].message;
+  EXPECT_TRUE(check("policy \"p\" {\n  allow write \"/srv/tools\";\n}\n")->findings("write-path-dir").empty());
+
+  options.extraPathDirs = {"relative/bin"};
+  auto bad = check("policy \"p\" {\n  allow write \"/srv/tools\";\n}\n", options);
+  auto e = bad->findings("write-path-dir");
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_NE(e[0].message.find("cannot check the configured $PATH"), std::string::npos) << e[0].message;
+}
+
+TEST(LintContextTest, InstantiateGlobComponents) {
+  EXPECT_EQ(instantiate("*.desktop"), "x.desktop");
+  EXPECT_EQ(instantiate("a?c"), "axc");
+  EXPECT_EQ(instantiate("[!a]b"), "!b");
+  EXPECT_EQ(instantiate("[k-m]"), "k");
+  EXPECT_EQ(instantiate("\\*lit"), "*lit");
+  EXPECT_EQ(instantiate("**"), std::nullopt);
+}
+
+TEST(LintContextTest, DisplayAndProbeNames) {
+  auto c = check("policy \"p\" {\n  allow write file \"~/bin/tool\";\n  allow write \"~/**/*.sh\";\n"
+                 "  allow write \"/srv\";\n}\n");
+  ASSERT_TRUE(c->policy);
+  std::string error;
+  LintOptions options;
+  auto ctx = LintContext::create(*c->policy, c->diags, options, error);
+  ASSERT_TRUE(ctx) << error;
+  EXPECT_EQ(ctx->display("/home/user/project/a"), "$CWD/a");
+  EXPECT_EQ(ctx->display("/home/user/x"), "~/x");
+  EXPECT_EQ(ctx->display("/home/username"), "/home/username");
+  EXPECT_EQ(ctx->bind("~/.bashrc"), "/home/user/.bashrc");
+  EXPECT_EQ(ctx->bind("$CWD/.env"), "/home/user/project/.env");
+  EXPECT_EQ(ctx->writeProbeNames("/home/user/bin"), (std::vector<std::string>{"tool", "x.sh"}));
+  EXPECT_EQ(ctx->writeProbeNames("/home/user/bin", true), (std::vector<std::string>{"tool"}));
+  EXPECT_TRUE(ctx->writeProbeNames("/srv").empty()); // covers it whole: generic probes decide
+  EXPECT_FALSE(ctx->projectWritable());
+}
+
+} // namespace
