@@ -180,14 +180,7 @@ std::optional<ast::File> importClaude(uint32_t buffer, const std::string &settin
     r.get(std::string(key));
   r.finish();
 
-  if (diags.errorCount() != errorsBefore)
-    return std::nullopt;
-  ast::File file;
-  file.path = std::string(diags.files().name(buffer));
-  file.buffer = buffer;
-  file.kind = ast::SourceKind::Claude;
-  file.stmts = out.finish();
-  return file;
+  return out.finishFile(buffer, ast::SourceKind::Claude, errorsBefore, diags);
 }
 
 } // namespace moat::import

@@ -133,14 +133,7 @@ std::optional<ast::File> importSrt(uint32_t buffer, DiagnosticEngine &diags) {
                 diags);
   r.finish();
 
-  if (diags.errorCount() != errorsBefore)
-    return std::nullopt;
-  ast::File file;
-  file.path = std::string(diags.files().name(buffer));
-  file.buffer = buffer;
-  file.kind = ast::SourceKind::Srt;
-  file.stmts = out.finish();
-  return file;
+  return out.finishFile(buffer, ast::SourceKind::Srt, errorsBefore, diags);
 }
 
 } // namespace moat::import

@@ -310,4 +310,16 @@ void readFilesystemSection(const DocNode &filesystem, const SectionContext &ctx)
   r.finish();
 }
 
+std::optional<ast::File> ImportBuilder::finishFile(uint32_t buffer, ast::SourceKind kind, unsigned errorsBefore,
+                                                   DiagnosticEngine &diags) {
+  if (diags.errorCount() != errorsBefore)
+    return std::nullopt;
+  ast::File file;
+  file.path = std::string(diags.files().name(buffer));
+  file.buffer = buffer;
+  file.kind = kind;
+  file.stmts = finish();
+  return file;
+}
+
 } // namespace moat::import

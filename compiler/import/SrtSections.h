@@ -7,6 +7,7 @@
 #include "compiler/import/DocTree.h"
 #include "compiler/ir/Options.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,10 @@ public:
   void impliedWrite(SourceLoc loc, std::string pattern, std::string origin);
 
   std::vector<ast::Stmt> finish();
+  // The imported file, or nullopt when errors were reported since
+  // `errorsBefore` (an importer never returns a partial policy).
+  std::optional<ast::File> finishFile(uint32_t buffer, ast::SourceKind kind, unsigned errorsBefore,
+                                      DiagnosticEngine &diags);
 
 private:
   std::vector<ast::Stmt> stmts_;

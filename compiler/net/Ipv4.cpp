@@ -2,6 +2,7 @@
 // "1.2.3.4 junk", some wrap on overflow), so the rules are written out here:
 // what a client might send is parsed the way a resolver would read it, and
 // anything we cannot read unambiguously is an error, never a guess.
+#include <llvm/ADT/StringExtras.h>
 #include "compiler/net/HostDetail.h"
 
 #include <fmt/format.h>
@@ -12,15 +13,8 @@ namespace {
 
 bool isDigit(char c) { return c >= '0' && c <= '9'; }
 
-int hexValue(char c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
+// A hex digit's value, or -1 (wraps llvm::hexDigitValue's ~0U sentinel).
+int hexValue(char c) { return static_cast<int>(llvm::hexDigitValue(c)); }
 
 bool hasHexPrefix(std::string_view part) {
   return part.size() >= 2 && part[0] == '0' && (part[1] == 'x' || part[1] == 'X');

@@ -1,21 +1,15 @@
 // IPv6 text forms (RFC 4291 section 2.2 in, RFC 5952 out). Written out rather
 // than calling inet_pton so the proxy accepts the same set on every platform;
 // the unit tests check it against the platform's inet_pton.
+#include <llvm/ADT/StringExtras.h>
 #include "compiler/net/HostDetail.h"
 
 namespace moat::net::detail {
 
 namespace {
 
-int hexValue(char c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
+// A hex digit's value, or -1 (wraps llvm::hexDigitValue's ~0U sentinel).
+int hexValue(char c) { return static_cast<int>(llvm::hexDigitValue(c)); }
 
 const char kHex[] = "0123456789abcdef";
 

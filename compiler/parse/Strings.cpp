@@ -1,3 +1,4 @@
+#include <llvm/ADT/StringExtras.h>
 #include "compiler/parse/Strings.h"
 
 #include "compiler/parse/Utf8.h"
@@ -8,15 +9,8 @@ namespace moat::parse {
 
 namespace {
 
-int hexValue(char c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
+// A hex digit's value, or -1 (wraps llvm::hexDigitValue's ~0U sentinel).
+int hexValue(char c) { return static_cast<int>(llvm::hexDigitValue(c)); }
 
 // Escape name for a message: the backslash and the character after it.
 std::string escapeText(std::string_view lit, size_t backslash) {
