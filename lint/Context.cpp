@@ -30,6 +30,17 @@ std::unique_ptr<LintContext> LintContext::create(const ir::Policy &policy, Diagn
       return nullptr;
     ctx->allowWrites_.push_back(std::move(*bound));
   }
+  for (const ir::UnixSocketRule &rule : policy.unixSockets) {
+    if (rule.effect != ir::Effect::Allow)
+      continue;
+    auto bound = eval::bindPatternParts(policy, ctx->bindings_, rule.path, error);
+    std::optional<fs::PatternMatcher> matcher;
+    if (bound)
+      matcher = fs::PatternMatcher::compile(*bound, error);
+    if (!matcher)
+      return nullptr;
+    ctx->socketAllows_.emplace_back(&rule, std::move(*matcher));
+  }
   return ctx;
 }
 
@@ -193,12 +204,85 @@ SourceLoc LintContext::locate(const eval::FsDecision &d, ir::Access access) cons
   return defaultLoc(access == ir::Access::Read ? policy_.defaults.readLoc : policy_.defaults.writeLoc);
 }
 
-void LintContext::report(const RuleInfo &rule, SourceLoc loc, std::string message) const {
-  report(rule, rule.severity, loc, std::move(message));
+Diagnostic &LintContext::report(const RuleInfo &rule, SourceLoc loc, std::string message) const {
+  return report(rule, rule.severity, loc, std::move(message));
 }
 
-void LintContext::report(const RuleInfo &rule, Severity severity, SourceLoc loc, std::string message) const {
-  diags_.add(Diagnostic{DiagKind::Finding, severity, rule.id, loc, std::move(message), {}});
+Diagnostic &LintContext::report(const RuleInfo &rule, Severity severity, SourceLoc loc, std::string message) const {
+  return diags_.add(Diagnostic{DiagKind::Finding, severity, rule.id, loc, std::move(message), {}});
+}
+
+Diagnostic LintContext::note(const RuleInfo &rule, SourceLoc loc, std::string message) {
+  return Diagnostic{DiagKind::Finding, Severity::Note, rule.id, loc, std::move(message), {}};
+}
+
+std::optional<NetOpening> LintContext::connectOpen(const net::CanonicalHost &host, uint16_t port) const {
+  std::optional<NetOpening> first;
+  bool both = true;
+  for (auto [platform, ev] : {std::pair{ir::Platform::Linux, linux_.get()}, {ir::Platform::MacOS, macos_.get()}}) {
+    eval::NetDecision d = ev->decide(host, port);
+    if (d.outcome == eval::NetDecision::Outcome::Deny) {
+      both = false;
+      continue;
+    }
+    if (!first)
+      first = NetOpening{platform, true, d};
+  }
+  if (first)
+    first->everyPlatform = both;
+  return first;
+}
+
+std::optional<SocketOpening> LintContext::socketOpen(std::string_view absPath, ir::Platform platforms) const {
+  std::optional<SocketOpening> first;
+  bool both = true;
+  for (auto [platform, ev] : {std::pair{ir::Platform::Linux, linux_.get()}, {ir::Platform::MacOS, macos_.get()}}) {
+    if (platforms != ir::Platform::Any && platforms != platform)
+      continue;
+    if (!ev->unixSocketAllowed(absPath)) {
+      both = false;
+      continue;
+    }
+    if (first)
+      continue;
+    SocketOpening o;
+    auto norm = fs::normaliseAbsolute(absPath);
+    std::vector<std::string_view> parts = norm ? fs::splitPath(*norm) : std::vector<std::string_view>{};
+    if (policy_.options.flag(ir::OptionId::SandboxDisabled)) {
+      o.why = SocketOpening::Why::Disabled;
+      o.loc = optionLoc(ir::OptionId::SandboxDisabled);
+    } else {
+      for (const auto &[rule, matcher] : socketAllows_)
+        if ((rule->platform == ir::Platform::Any || rule->platform == platform) && matcher.matches(parts)) {
+          o.rule = rule;
+          o.loc = rule->prov.loc.valid() ? rule->prov.loc : defaultLoc({});
+          break;
+        }
+      if (!o.rule) {
+        o.why = SocketOpening::Why::AllowAll;
+        o.loc = optionLoc(ir::OptionId::AllowAllUnixSockets);
+      }
+    }
+    o.where = platform == ir::Platform::MacOS ? " (on macOS)" : " (on Linux)";
+    first = o;
+  }
+  if (first && both)
+    first->where.clear();
+  return first;
+}
+
+SourceLoc LintContext::locate(const eval::NetDecision &d) const {
+  switch (d.by) {
+  case eval::DecidedBy::Rule:
+    if (d.rule && d.rule->prov.loc.valid())
+      return d.rule->prov.loc;
+    return defaultLoc({});
+  case eval::DecidedBy::Disabled:
+    return optionLoc(ir::OptionId::SandboxDisabled);
+  case eval::DecidedBy::Default:
+    break;
+  }
+  return defaultLoc(policy_.defaults.connectLoc);
 }
 
 std::string LintContext::platformSuffix(const FsOpening &o) {

@@ -9,6 +9,7 @@
 // either.
 #pragma once
 #include "compiler/eval/Evaluator.h"
+#include "compiler/fs/Glob.h"
 #include "lint/Knowledge.h"
 #include "lint/Lint.h"
 
@@ -34,6 +35,22 @@ struct FsOpening {
 // first matching printable byte; nullopt for `**` or an unmatchable class.
 std::optional<std::string> instantiate(std::string_view component);
 
+// A connection the policy lets through (allowed, or asked about: a prompt
+// or a decider can say yes), with what decided it.
+struct NetOpening {
+  ir::Platform platform = ir::Platform::Linux;
+  bool everyPlatform = true;
+  eval::NetDecision decision;
+};
+
+// A unix socket the policy lets the process connect to, and why.
+struct SocketOpening {
+  enum class Why { Rule, AllowAll, Disabled } why = Why::Rule;
+  const ir::UnixSocketRule *rule = nullptr; // Why::Rule: the first allow rule that matches
+  SourceLoc loc;
+  std::string where; // " (on Linux)" / " (on macOS)" when open on one platform only
+};
+
 class LintContext {
 public:
   static std::unique_ptr<LintContext> create(const ir::Policy &policy, DiagnosticEngine &diags,
@@ -53,6 +70,12 @@ public:
   // `platforms` (Any = both).
   std::optional<FsOpening> fsOpen(std::string_view absPath, ir::Access access,
                                   ir::Platform platforms = ir::Platform::Any) const;
+  // Open = allowed or ask, on either platform.
+  std::optional<NetOpening> connectOpen(const net::CanonicalHost &host, uint16_t port) const;
+  // The evaluator decides; the opening names the rule (or option) for the
+  // finding's location.
+  std::optional<SocketOpening> socketOpen(std::string_view absPath, ir::Platform platforms = ir::Platform::Any) const;
+
   // Whether the launch directory itself is writable (a new file directly in it).
   bool projectWritable() const;
   // Names worth creating inside directory `absDir` to find out whether some
@@ -66,13 +89,16 @@ public:
   // default, the `default` statement, else the policy name, else the start of
   // the policy file; for a disabled sandbox, the option that disabled it.
   SourceLoc locate(const eval::FsDecision &d, ir::Access access) const;
+  SourceLoc locate(const eval::NetDecision &d) const;
   SourceLoc defaultLoc(SourceLoc setAt) const;
   SourceLoc optionLoc(ir::OptionId id) const;
   SourceLoc fileStart() const;
 
   // Reports a finding of `rule` (its default severity unless overridden).
-  void report(const RuleInfo &rule, SourceLoc loc, std::string message) const;
-  void report(const RuleInfo &rule, Severity severity, SourceLoc loc, std::string message) const;
+  Diagnostic &report(const RuleInfo &rule, SourceLoc loc, std::string message) const;
+  Diagnostic &report(const RuleInfo &rule, Severity severity, SourceLoc loc, std::string message) const;
+  // A note for a finding (attached by the caller to Diagnostic::notes).
+  static Diagnostic note(const RuleInfo &rule, SourceLoc loc, std::string message);
 
   // " (on macOS)" when an opening holds on one platform only, else "".
   static std::string platformSuffix(const FsOpening &o);
@@ -88,6 +114,8 @@ private:
   std::unique_ptr<eval::Evaluator> linux_, macos_;
   // Allow-write rules bound to absolute components (for writeProbeNames).
   std::vector<fs::PathPattern> allowWrites_;
+  // Unix-socket allow rules bound and compiled, in policy order.
+  std::vector<std::pair<const ir::UnixSocketRule *, fs::PatternMatcher>> socketAllows_;
 };
 
 } // namespace moat::lint

@@ -112,6 +112,32 @@ bool parsePathEntries(const std::vector<std::string_view> &lines, std::vector<Pa
   return true;
 }
 
+bool parseHostEntries(const std::vector<std::string_view> &lines, std::vector<HostEntry> &out,
+                      std::string &error) {
+  for (std::string_view line : lines) {
+    size_t bar = line.find('|');
+    std::string_view head = trim(line.substr(0, bar));
+    std::string_view why = bar == std::string_view::npos ? std::string_view() : trim(line.substr(bar + 1));
+    if (head.empty() || why.empty() || head.find_first_of(" \t") != std::string_view::npos) {
+      error = "'" + std::string(line) + "' must be 'HOST[:PORT] | WHY'";
+      return false;
+    }
+    std::string why2;
+    auto endpoint = net::parseEndpoint(head, 443, why2);
+    if (!endpoint) {
+      error = "'" + std::string(head) + "': " + why2;
+      return false;
+    }
+    HostEntry e;
+    e.host = endpoint->host;
+    e.port = endpoint->port;
+    e.text = e.host.text();
+    e.why = std::string(why);
+    out.push_back(std::move(e));
+  }
+  return true;
+}
+
 // The embedded lists (generated from lint/data/*.txt by scripts/embed_lines.py).
 namespace {
 const char *const k_shell_startup[] = {
@@ -131,6 +157,15 @@ const char *const k_autostart[] = {
 };
 const char *const k_secrets[] = {
 #include "generated/lint/secrets.inc"
+};
+const char *const k_container_sockets[] = {
+#include "generated/lint/container-sockets.inc"
+};
+const char *const k_session_sockets[] = {
+#include "generated/lint/session-sockets.inc"
+};
+const char *const k_socket_dirs[] = {
+#include "generated/lint/socket-dirs.inc"
 };
 } // namespace
 
@@ -167,6 +202,106 @@ const std::vector<PathEntry> &autostartPaths() {
 const std::vector<PathEntry> &secretPaths() {
   static const std::vector<PathEntry> list =
       load("secrets.txt", std::vector<std::string_view>(std::begin(k_secrets), std::end(k_secrets)));
+  return list;
+}
+
+const std::vector<PathEntry> &containerSockets() {
+  static const std::vector<PathEntry> list =
+      load("container-sockets.txt", std::vector<std::string_view>(std::begin(k_container_sockets), std::end(k_container_sockets)));
+  return list;
+}
+
+const std::vector<PathEntry> &sessionSockets() {
+  static const std::vector<PathEntry> list =
+      load("session-sockets.txt", std::vector<std::string_view>(std::begin(k_session_sockets), std::end(k_session_sockets)));
+  return list;
+}
+
+const std::vector<PathEntry> &socketDirectories() {
+  static const std::vector<PathEntry> list =
+      load("socket-dirs.txt", std::vector<std::string_view>(std::begin(k_socket_dirs), std::end(k_socket_dirs)));
+  return list;
+}
+
+namespace {
+
+std::vector<HostEntry> loadHosts(const char *name, std::vector<std::string_view> lines) {
+  std::vector<HostEntry> out;
+  std::string error;
+  if (!parseHostEntries(lines, out, error)) {
+    std::fprintf(stderr, "moat: internal error in lint/data/%s: %s\n", name, error.c_str());
+    std::abort();
+  }
+  return out;
+}
+
+const char *const k_exfil_domains[] = {
+#include "generated/lint/exfil-domains.inc"
+};
+const char *const k_metadata_endpoints[] = {
+#include "generated/lint/metadata-endpoints.inc"
+};
+const char *const k_fronting_domains[] = {
+#include "generated/lint/fronting-domains.inc"
+};
+const char *const k_local_services[] = {
+#include "generated/lint/local-services.inc"
+};
+
+} // namespace
+
+const std::vector<HostEntry> &exfilHosts() {
+  static const std::vector<HostEntry> list =
+      loadHosts("exfil-domains.txt", std::vector<std::string_view>(std::begin(k_exfil_domains), std::end(k_exfil_domains)));
+  return list;
+}
+
+const std::vector<HostEntry> &metadataEndpoints() {
+  static const std::vector<HostEntry> list =
+      loadHosts("metadata-endpoints.txt", std::vector<std::string_view>(std::begin(k_metadata_endpoints), std::end(k_metadata_endpoints)));
+  return list;
+}
+
+const std::vector<HostEntry> &frontingDomains() {
+  static const std::vector<HostEntry> list =
+      loadHosts("fronting-domains.txt", std::vector<std::string_view>(std::begin(k_fronting_domains), std::end(k_fronting_domains)));
+  return list;
+}
+
+const std::vector<HostEntry> &localServices() {
+  static const std::vector<HostEntry> list =
+      loadHosts("local-services.txt", std::vector<std::string_view>(std::begin(k_local_services), std::end(k_local_services)));
+  return list;
+}
+
+bool parseNamedEntries(const std::vector<std::string_view> &lines, std::vector<NamedEntry> &out,
+                       std::string &error) {
+  for (std::string_view line : lines) {
+    size_t bar = line.find('|');
+    std::string_view name = trim(line.substr(0, bar));
+    std::string_view why = bar == std::string_view::npos ? std::string_view() : trim(line.substr(bar + 1));
+    if (name.empty() || why.empty() || name.find_first_of(" \t/") != std::string_view::npos) {
+      error = "'" + std::string(line) + "' must be 'NAME | WHY'";
+      return false;
+    }
+    out.push_back(NamedEntry{std::string(name), std::string(why)});
+  }
+  return true;
+}
+
+const std::vector<NamedEntry> &riskyCommands() {
+  static const std::vector<NamedEntry> list = [] {
+    static const char *const lines[] = {
+#include "generated/lint/risky-commands.inc"
+    };
+    std::vector<NamedEntry> out;
+    std::string error;
+    if (!parseNamedEntries(std::vector<std::string_view>(std::begin(lines), std::end(lines)), out, error)) {
+      std::fprintf(stderr, "moat: internal error in lint/data/risky-commands.txt: %s\n", error.c_str());
+      std::abort();
+    }
+    return out;
+  }();
   return list;
 }
 

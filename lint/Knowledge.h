@@ -17,6 +17,7 @@
 //   WHY   completes "'PATH' is writable: ..." for the finding's message.
 #pragma once
 #include "compiler/ir/Policy.h"
+#include "compiler/net/Host.h"
 
 #include <string>
 #include <string_view>
@@ -45,6 +46,34 @@ const std::vector<PathEntry> &gitExecPoints();     // data/git-exec.txt
 const std::vector<PathEntry> &agentConfigFiles();  // data/agent-config.txt
 const std::vector<PathEntry> &autostartPaths();    // data/autostart.txt
 const std::vector<PathEntry> &secretPaths();       // data/secrets.txt
+const std::vector<PathEntry> &containerSockets();  // data/container-sockets.txt
+const std::vector<PathEntry> &sessionSockets();    // data/session-sockets.txt
+const std::vector<PathEntry> &socketDirectories(); // data/socket-dirs.txt
+// Host lists: `HOST[:PORT] | WHY`, a concrete endpoint lint asks the
+// evaluator about (port 443 when omitted).
+struct HostEntry {
+  std::string text; // as written, without the port
+  net::CanonicalHost host;
+  uint16_t port = 443;
+  std::string why;
+};
+bool parseHostEntries(const std::vector<std::string_view> &lines, std::vector<HostEntry> &out,
+                      std::string &error);
+
+const std::vector<HostEntry> &exfilHosts();        // data/exfil-domains.txt
+const std::vector<HostEntry> &metadataEndpoints(); // data/metadata-endpoints.txt
+const std::vector<HostEntry> &frontingDomains();   // data/fronting-domains.txt
+const std::vector<HostEntry> &localServices();     // data/local-services.txt
+
+// Name lists: `NAME | WHY`.
+struct NamedEntry {
+  std::string name;
+  std::string why;
+};
+bool parseNamedEntries(const std::vector<std::string_view> &lines, std::vector<NamedEntry> &out,
+                       std::string &error);
+const std::vector<NamedEntry> &riskyCommands(); // data/risky-commands.txt
+
 // Command names probed inside $PATH directories (data/path-commands.txt).
 const std::vector<std::string> &pathCommands();
 

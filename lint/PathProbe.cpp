@@ -78,10 +78,12 @@ void reportOpen(const LintContext &ctx, const RuleInfo &rule, const std::vector<
     SourceLoc loc = ctx.locate(hit->opening.decision, options.access);
     if (hit->opening.decision.by == eval::DecidedBy::Disabled) {
       // Nothing is confined: one finding says so instead of one per entry.
-      ctx.report(rule, severity, loc,
-                 fmt::format("'{}' and every other such path are {} because the filesystem is not "
-                             "confined: {}{}",
-                             e.path, adjective, e.why, options.tail));
+      Diagnostic &d = ctx.report(rule, severity, loc,
+                                 fmt::format("'{}' and every other such path are {} because the filesystem is "
+                                             "not confined: {}{}",
+                                             e.path, adjective, e.why, options.tail));
+      if (options.note)
+        d.notes.push_back(LintContext::note(rule, options.note->first, options.note->second));
       return;
     }
     std::string where = LintContext::platformSuffix(hit->opening);
@@ -112,7 +114,9 @@ void reportOpen(const LintContext &ctx, const RuleInfo &rule, const std::vector<
       if (g.more.size() > kNamed)
         message += fmt::format(" and {} others", g.more.size() - kNamed);
     }
-    ctx.report(rule, severity, g.loc, message + options.tail);
+    Diagnostic &d = ctx.report(rule, severity, g.loc, message + options.tail);
+    if (options.note)
+      d.notes.push_back(LintContext::note(rule, options.note->first, options.note->second));
   }
 }
 

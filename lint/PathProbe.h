@@ -27,6 +27,8 @@ struct ProbeOptions {
   // appended to each message (read-secrets names the egress).
   std::optional<Severity> severity;
   std::string tail;
+  // A note attached to each finding (read-secrets points at the egress).
+  std::optional<std::pair<SourceLoc, std::string>> note;
 };
 
 void reportOpen(const LintContext &ctx, const RuleInfo &rule, const std::vector<PathEntry> &entries,

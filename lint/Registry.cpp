@@ -2,6 +2,19 @@
 // are reported. Ids are stable (DESIGN.md); never rename one.
 #include "lint/Lint.h"
 
+#include "lint/rules/ExcludedCommandRisk.h"
+#include "lint/rules/LocalBinding.h"
+#include "lint/rules/NetBroadWildcard.h"
+#include "lint/rules/NetExfilDomain.h"
+#include "lint/rules/NetFrontingDomain.h"
+#include "lint/rules/NetLocalExposure.h"
+#include "lint/rules/NetMetadataEndpoint.h"
+#include "lint/rules/OneSidedIsolation.h"
+#include "lint/rules/ReadSecrets.h"
+#include "lint/rules/UnixSocketBroad.h"
+#include "lint/rules/UnixSocketContainerRuntime.h"
+#include "lint/rules/UnixSocketSensitive.h"
+#include "lint/rules/WeakerNestedSandbox.h"
 #include "lint/rules/WriteAgentConfig.h"
 #include "lint/rules/WriteAutostart.h"
 #include "lint/rules/WriteGitExec.h"
@@ -17,6 +30,19 @@ const std::vector<RuleInfo> &lintRules() {
       {"write-git-exec", Severity::Error, "A git hook, config or other git execution point is writable", checkWriteGitExec},
       {"write-agent-config", Severity::Error, "Agent or editor configuration that runs commands is writable", checkWriteAgentConfig},
       {"write-autostart", Severity::Error, "An autostart location (session, systemd, cron, launchd) is writable", checkWriteAutostart},
+      {"read-secrets", Severity::Warning, "Credentials are readable (an error when data can also leave)", checkReadSecrets},
+      {"unix-socket-container-runtime", Severity::Error, "A container or VM daemon's socket is reachable", checkUnixSocketContainerRuntime},
+      {"unix-socket-sensitive", Severity::Warning, "A session socket (ssh-agent, gpg-agent, D-Bus, X11) is reachable", checkUnixSocketSensitive},
+      {"unix-socket-broad", Severity::Warning, "A socket rule opens a whole socket directory, or every socket", checkUnixSocketBroad},
+      {"net-metadata-endpoint", Severity::Error, "A cloud metadata endpoint is reachable", checkNetMetadataEndpoint},
+      {"net-broad-wildcard", Severity::Warning, "A wildcard covers names anyone can register (public suffixes)", checkNetBroadWildcard},
+      {"net-exfil-domain", Severity::Warning, "A host that accepts uploads from anyone is reachable", checkNetExfilDomain},
+      {"net-fronting-domain", Severity::Warning, "A wildcard reaches every customer of a CDN (domain fronting)", checkNetFrontingDomain},
+      {"net-local-exposure", Severity::Warning, "Loopback is reachable on all ports or a broad range", checkNetLocalExposure},
+      {"local-binding", Severity::Warning, "The process may listen on local ports", checkLocalBinding},
+      {"weaker-nested-sandbox", Severity::Warning, "The host /proc is bound into the sandbox", checkWeakerNestedSandbox},
+      {"one-sided-isolation", Severity::Warning, "Only one of filesystem and network is confined", checkOneSidedIsolation},
+      {"excluded-command-risk", Severity::Warning, "Commands that run code or move data run outside the sandbox", checkExcludedCommandRisk},
   };
   return rules;
 }

@@ -20,6 +20,10 @@ config.environment["NO_COLOR"] = "1"
 for var in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"):
     if var in os.environ:
         config.environment[var] = os.environ[var]
+# The ASan+UBSan debug build is 30x slower on huge inputs: such tests say
+# `UNSUPPORTED: sanitized` and have a smaller `REQUIRES: sanitized` twin.
+if getattr(config, "moat_sanitized", False):
+    config.available_features.add("sanitized")
 config.substitutions.append(("%moat", "moat"))
 config.substitutions.append(("%examples", os.path.join(config.moat_src_root, "examples")))
 config.substitutions.append(("%python", "/usr/bin/python3"))

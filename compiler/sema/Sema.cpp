@@ -39,6 +39,7 @@ public:
       : readInclude_(readInclude), options_(options), diags_(diags) {}
 
   std::optional<ir::Policy> run(const ast::File &file) {
+    const unsigned errorsBefore = diags_.errorCount(); // other policies' errors are not ours
     policy_.sourceFiles.push_back(file.path);
     includeStack_.push_back(canonicalPath(file.path));
     flatten(file.stmts, ir::Platform::Any, relativeBaseFor(file.kind), file, 0, false);
@@ -54,7 +55,7 @@ public:
     for (const FlatStmt &f : flat_)
       analyseStatement(f);
 
-    if (diags_.hasErrors())
+    if (diags_.errorCount() != errorsBefore)
       return std::nullopt;
     if (options_.addBuiltinProtections) {
       std::vector<ir::FsRule> rules = builtinProtections(policy_.options);

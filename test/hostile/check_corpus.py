@@ -4,8 +4,10 @@
 Usage: check_corpus.py MOAT CORPUS_DIR [--timeout SECONDS] [-j JOBS] [-v]
 
 CORPUS_DIR holds one directory per input kind (moat/, srt/, claude/, yaml/)
-and expected.txt, one line per input: `KIND/FILE EXPECTED-ID`. For every
-input, moat must
+and expected.txt, one line per input: `KIND/FILE EXPECTED-ID [KIND/OTHER]`.
+OTHER names the corpus file the error is located in when it is not the input
+itself (an include cycle is reported at the include that closes it). For
+every input, moat must
   - exit with status 2 exactly (not 0/1, not a signal, not a timeout),
   - print at least one `FILE:LINE:COL: error: ... [ID]` line for that file,
     with LINE:COL inside the file, and one of them with the expected ID,
@@ -46,12 +48,13 @@ def read_manifest(corpus):
             if not line or line.startswith("#"):
                 continue
             parts = line.split()
-            if len(parts) != 2:
-                problems.append("expected.txt:%d: want 'KIND/FILE ID', got %r" % (n, line))
+            if len(parts) not in (2, 3):
+                problems.append("expected.txt:%d: want 'KIND/FILE ID [KIND/OTHER]', got %r"
+                                % (n, line))
                 continue
             if parts[0] in expected:
                 problems.append("expected.txt:%d: %s listed twice" % (n, parts[0]))
-            expected[parts[0]] = parts[1]
+            expected[parts[0]] = (parts[1], parts[2] if len(parts) == 3 else parts[0])
     return expected, problems
 
 
@@ -87,10 +90,17 @@ def location_inside(data, line, col):
     return 1 <= col <= len(lines[line - 1]) + 1
 
 
-def check_one(moat, corpus, rel, expected_id, timeout):
+def spellings(path):
+    """The ways moat may name a file: as given, or absolute (includes)."""
+    return {path, os.path.abspath(path), os.path.realpath(path)}
+
+
+def check_one(moat, corpus, rel, expected, timeout):
+    expected_id, at_rel = expected
     path = os.path.join(corpus, rel)
+    at_path = os.path.join(corpus, at_rel)
     try:
-        proc = subprocess.run([moat, "check", path], stdout=subprocess.PIPE,
+        proc = subprocess.run([moat, "check", "--no-lint", path], stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, timeout=timeout)
     except subprocess.TimeoutExpired:
         return ["did not finish within %ss" % timeout]
@@ -104,9 +114,10 @@ def check_one(moat, corpus, rel, expected_id, timeout):
     for marker in SANITIZER_MARKERS:
         if marker in out:
             problems.append("output contains %r" % marker)
-    with open(path, "rb") as f:
+    with open(at_path, "rb") as f:
         data = f.read()
-    pattern = re.compile(r"^" + re.escape(path) + r":(\d+):(\d+): error: .*\[([a-z0-9-]+)\]$",
+    names = "|".join(re.escape(n) for n in sorted(spellings(at_path)))
+    pattern = re.compile(r"^(?:" + names + r"):(\d+):(\d+): error: .*\[([a-z0-9-]+)\]$",
                          re.MULTILINE)
     ids = []
     for m in pattern.finditer(out):
@@ -114,7 +125,7 @@ def check_one(moat, corpus, rel, expected_id, timeout):
         if not location_inside(data, line, col):
             problems.append("error at %d:%d is outside the file [%s]" % (line, col, ident))
         ids.append(ident)
-    split = re.compile(r"^" + re.escape(path) + r":\d+:\d+: error: (?!.*\]$)", re.MULTILINE)
+    split = re.compile(r"^(?:" + names + r"):\d+:\d+: error: (?!.*\]$)", re.MULTILINE)
     if split.search(out):
         problems.append("a diagnostic is split across lines (a raw newline in its message?)")
     if not ids:
@@ -124,15 +135,15 @@ def check_one(moat, corpus, rel, expected_id, timeout):
     if problems:
         first = out.strip().splitlines()[:3]
         problems.append("output began: " + " | ".join(first))
-    problems += check_json(moat, path, data, expected_id, timeout)
+    problems += check_json(moat, path, at_path, data, expected_id, timeout)
     return problems
 
 
-def check_json(moat, path, data, expected_id, timeout):
+def check_json(moat, path, at_path, data, expected_id, timeout):
     """The same input with --format=json: exit 2, valid JSON, the same
     located error."""
     try:
-        proc = subprocess.run([moat, "check", "--format=json", path], stdout=subprocess.PIPE,
+        proc = subprocess.run([moat, "check", "--no-lint", "--format=json", path], stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, timeout=timeout)
     except subprocess.TimeoutExpired:
         return ["--format=json did not finish within %ss" % timeout]
@@ -146,7 +157,7 @@ def check_json(moat, path, data, expected_id, timeout):
         return problems + ["--format=json: output is not the documented JSON (%s)" % e]
     found = False
     for d in diags:
-        if d.get("severity") != "error" or d.get("file") != path:
+        if d.get("severity") != "error" or d.get("file") not in spellings(at_path):
             continue
         line, col = d.get("line"), d.get("column")
         if not isinstance(line, int) or not isinstance(col, int) or \
@@ -175,6 +186,9 @@ def main():
             failures.append("%s: not listed in expected.txt" % rel)
     for rel in sorted(listed - set(files)):
         failures.append("%s: listed in expected.txt but missing" % rel)
+    for rel, (_, at_rel) in sorted(expected.items()):
+        if at_rel != rel and at_rel not in files:
+            failures.append("%s: the file its error is in, %s, is missing" % (rel, at_rel))
 
     todo = [rel for rel in files if rel in expected]
     count = len(todo)
@@ -185,7 +199,7 @@ def main():
         for p in problems:
             failures.append("%s: %s" % (rel, p))
         if args.verbose and not problems:
-            print("ok   %s [%s]" % (rel, expected[rel]))
+            print("ok   %s [%s]" % (rel, expected[rel][0]))
 
     for f in failures:
         print("FAIL " + f)

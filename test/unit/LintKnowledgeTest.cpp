@@ -90,3 +90,71 @@ TEST(LintKnowledge, CompiledListsLoad) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(LintKnowledge, HostEntries) {
+  std::vector<HostEntry> out;
+  std::string error;
+  ASSERT_TRUE(parseHostEntries({"GitHub.com | pushes", "termbin.com:9999 | pastes", "[::1]:80 | local"}, out, error))
+      << error;
+  ASSERT_EQ(out.size(), 3u);
+  EXPECT_EQ(out[0].text, "github.com");
+  EXPECT_EQ(out[0].port, 443);
+  EXPECT_EQ(out[0].why, "pushes");
+  EXPECT_EQ(out[1].port, 9999);
+  EXPECT_EQ(out[2].host.kind, net::CanonicalHost::Kind::IPv6);
+  out.clear();
+  EXPECT_FALSE(parseHostEntries({"github.com"}, out, error));
+  EXPECT_FALSE(parseHostEntries({"a b | c"}, out, error));
+  EXPECT_FALSE(parseHostEntries({"exa mple | c"}, out, error));
+  EXPECT_FALSE(parseHostEntries({"bad_host!.com | c"}, out, error));
+  EXPECT_FALSE(parseHostEntries({"github.com:0 | c"}, out, error));
+  EXPECT_FALSE(exfilHosts().empty());
+  EXPECT_EQ(exfilHosts().front().text, "github.com");
+}
+
+} // namespace
+
+#include "lint/PublicSuffix.h"
+
+namespace {
+
+TEST(LintPublicSuffix, IcannPrivateWildcardsAndExceptions) {
+  EXPECT_GT(publicSuffixRuleCount(), 5000u);
+  auto com = publicSuffixOf("com");
+  ASSERT_TRUE(com);
+  EXPECT_FALSE(com->privateSection);
+  auto couk = publicSuffixOf("co.uk");
+  ASSERT_TRUE(couk);
+  EXPECT_EQ(couk->suffix, "co.uk");
+  auto github = publicSuffixOf("github.io");
+  ASSERT_TRUE(github);
+  EXPECT_TRUE(github->privateSection);
+  EXPECT_TRUE(publicSuffixOf("s3.amazonaws.com"));
+  EXPECT_TRUE(publicSuffixOf("cloudfront.net"));
+  // `*.ck` makes every label under ck a suffix, except `!www.ck`.
+  auto ck = publicSuffixOf("anything.ck");
+  ASSERT_TRUE(ck);
+  EXPECT_EQ(ck->suffix, "*.ck");
+  EXPECT_FALSE(publicSuffixOf("www.ck"));
+  // An unlisted TLD is a suffix (the implicit "*" rule); registrable names are not.
+  EXPECT_TRUE(publicSuffixOf("unlistedtld"));
+  EXPECT_FALSE(publicSuffixOf("example.com"));
+  EXPECT_FALSE(publicSuffixOf("bbc.co.uk"));
+  EXPECT_FALSE(publicSuffixOf(""));
+  // Internationalised rules are compiled in punycode.
+  EXPECT_TRUE(publicSuffixOf("xn--55qx5d.cn"));
+}
+
+TEST(LintPublicSuffix, SuffixBelow) {
+  auto aws = publicSuffixBelow("amazonaws.com");
+  ASSERT_TRUE(aws);
+  EXPECT_NE(aws->suffix.find("amazonaws.com"), std::string::npos);
+  EXPECT_TRUE(aws->privateSection);
+  EXPECT_TRUE(publicSuffixBelow("uk")); // co.uk beneath it
+  EXPECT_FALSE(publicSuffixBelow("example.com"));
+  EXPECT_FALSE(publicSuffixBelow("github.io")); // a suffix, with nothing listed beneath
+}
+
+} // namespace

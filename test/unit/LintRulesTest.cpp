@@ -68,7 +68,8 @@ TEST(LintModel, HomeIsReportedProjectIsNot) {
   EXPECT_EQ(home->findings("write-autostart").size(), 1u);
 
   auto project = check("policy \"p\" {\n  allow write \"$CWD\";\n}\n");
-  EXPECT_EQ(project->diags.diagnostics().size(), 0u);
+  for (const Diagnostic &d : project->diags.diagnostics())
+    EXPECT_EQ(d.id.rfind("write-", 0), std::string::npos) << d.message; // (read-secrets may report)
 }
 
 TEST(LintModel, DefaultWriteAllowPointsAtTheDefault) {
@@ -167,6 +168,113 @@ TEST(LintContextTest, DisplayAndProbeNames) {
   EXPECT_EQ(ctx->writeProbeNames("/home/user/bin", true), (std::vector<std::string>{"tool"}));
   EXPECT_TRUE(ctx->writeProbeNames("/srv").empty()); // covers it whole: generic probes decide
   EXPECT_FALSE(ctx->projectWritable());
+}
+
+} // namespace
+
+namespace {
+
+TEST(LintReadSecrets, WarningWithoutEgressErrorWithIt) {
+  auto offline = check("policy \"p\" {\n  default read allow;\n}\n");
+  auto f = offline->findings("read-secrets");
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].severity, Severity::Warning);
+  EXPECT_TRUE(f[0].notes.empty());
+
+  auto open = check("policy \"p\" {\n  allow connect \"pastebin.com\";\n}\n");
+  f = open->findings("read-secrets");
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].severity, Severity::Error);
+  ASSERT_EQ(f[0].notes.size(), 1u);
+  EXPECT_EQ(f[0].notes[0].loc.line, 2u);
+  EXPECT_NE(f[0].message.find("'pastebin.com'"), std::string::npos) << f[0].message;
+}
+
+TEST(LintReadSecrets, AnyHostAndConfiguredHosts) {
+  auto star = check("policy \"p\" {\n  allow connect \"*:443\";\n}\n");
+  auto f = star->findings("read-secrets");
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_NE(f[0].message.find("connections to any host are open ('*:443' allows them)"), std::string::npos)
+      << f[0].message;
+
+  auto cidr = check("policy \"p\" {\n  allow connect \"0.0.0.0/0\";\n}\n");
+  ASSERT_EQ(cidr->findings("read-secrets").size(), 1u);
+  EXPECT_EQ(cidr->findings("read-secrets")[0].severity, Severity::Error);
+
+  LintOptions options;
+  options.extraExfilDomains = {"*.corp-share.example"};
+  auto corp = check("policy \"p\" {\n  allow connect \"*.corp-share.example\";\n}\n", options);
+  ASSERT_EQ(corp->findings("read-secrets").size(), 1u);
+  EXPECT_EQ(corp->findings("read-secrets")[0].severity, Severity::Error);
+  auto plain = check("policy \"p\" {\n  allow connect \"*.corp-share.example\";\n}\n");
+  EXPECT_EQ(plain->findings("read-secrets")[0].severity, Severity::Warning);
+
+  options.extraExfilDomains = {"bad host"};
+  auto bad = check("policy \"p\" {\n  default read allow;\n}\n", options);
+  auto b = bad->findings("read-secrets");
+  ASSERT_EQ(b.size(), 1u);
+  EXPECT_EQ(b[0].severity, Severity::Error); // fail closed
+  EXPECT_NE(b[0].message.find("cannot be checked"), std::string::npos) << b[0].message;
+}
+
+TEST(LintReadSecrets, HiddenSecretsAreClean) {
+  auto c = check("policy \"p\" {\n  deny read \"~/.ssh\", \"~/.aws\", \"~/.gnupg\", \"~/.kube\", \"~/.docker\";\n"
+                 "  deny read \"~/.config/gh\", \"~/.netrc\", \"~/.git-credentials\", \"$CWD/.env\";\n"
+                 "  default connect allow;\n}\n");
+  EXPECT_TRUE(c->findings("read-secrets").empty());
+}
+
+} // namespace
+
+namespace {
+
+TEST(LintSockets, OpeningNamesTheRuleOrTheOption) {
+  auto c = check("policy \"p\" {\n  allow unix-socket \"/var/run\";\n  deny unix-socket \"/var/run/docker.sock\";\n"
+                 "  on macos { allow unix-socket \"/var/run/docker.sock\"; }\n}\n");
+  ASSERT_TRUE(c->policy);
+  std::string error;
+  LintOptions options;
+  auto ctx = LintContext::create(*c->policy, c->diags, options, error);
+  ASSERT_TRUE(ctx) << error;
+  // A deny beats every allow, on both platforms.
+  EXPECT_FALSE(ctx->socketOpen("/var/run/docker.sock"));
+  auto libvirt = ctx->socketOpen("/var/run/libvirt/libvirt-sock");
+  ASSERT_TRUE(libvirt);
+  EXPECT_EQ(libvirt->why, SocketOpening::Why::Rule);
+  EXPECT_EQ(libvirt->loc.line, 2u);
+  EXPECT_EQ(libvirt->where, "");
+  EXPECT_FALSE(ctx->socketOpen("/run/docker.sock"));
+
+  auto all = check("policy \"p\" {\n  set allow-all-unix-sockets = true;\n  on linux { allow unix-socket \"/tmp/x\"; }\n}\n");
+  auto ctx2 = LintContext::create(*all->policy, all->diags, options, error);
+  ASSERT_TRUE(ctx2) << error;
+  auto o = ctx2->socketOpen("/tmp/x");
+  ASSERT_TRUE(o);
+  EXPECT_EQ(o->why, SocketOpening::Why::Rule); // Linux: the rule; macOS: the option
+  EXPECT_EQ(o->loc.line, 3u);
+  auto other = ctx2->socketOpen("/run/docker.sock");
+  ASSERT_TRUE(other);
+  EXPECT_EQ(other->why, SocketOpening::Why::AllowAll);
+  EXPECT_EQ(other->loc.line, 2u);
+}
+
+TEST(LintSockets, RulesAndSeverities) {
+  auto c = check("policy \"p\" {\n  allow unix-socket \"/run\";\n}\n");
+  auto container = c->findings("unix-socket-container-runtime");
+  ASSERT_EQ(container.size(), 1u);
+  EXPECT_EQ(container[0].severity, Severity::Error);
+  auto sensitive = c->findings("unix-socket-sensitive");
+  ASSERT_EQ(sensitive.size(), 1u);
+  EXPECT_EQ(sensitive[0].severity, Severity::Warning);
+  auto broad = c->findings("unix-socket-broad");
+  ASSERT_EQ(broad.size(), 1u); // one rule, reported once though it opens /run and /run/user/1000
+  EXPECT_NE(broad[0].message.find("'/run' opens every socket in '/run'"), std::string::npos) << broad[0].message;
+
+  auto disabled = check("policy \"p\" {\n  set sandbox-disabled = true;\n}\n");
+  auto d = disabled->findings("unix-socket-container-runtime");
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_NE(d[0].message.find("(the sandbox is disabled)"), std::string::npos) << d[0].message;
+  EXPECT_EQ(d[0].loc.line, 2u);
 }
 
 } // namespace

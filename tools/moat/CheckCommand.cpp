@@ -23,6 +23,8 @@ llvm::cl::opt<Severity> FailOn("fail-on", llvm::cl::desc("Lowest severity that m
                                llvm::cl::values(clEnumValN(Severity::Note, "note", ""),
                                                 clEnumValN(Severity::Warning, "warning", ""),
                                                 clEnumValN(Severity::Error, "error", "")));
+llvm::cl::opt<bool> NoLint("no-lint", llvm::cl::desc("Only parse and validate; do not run the risk rules"),
+                           llvm::cl::sub(CheckSub), llvm::cl::cat(MoatCategory));
 llvm::cl::list<std::string> Policies(llvm::cl::Positional, llvm::cl::desc("POLICY..."), llvm::cl::OneOrMore,
                                      llvm::cl::sub(CheckSub), llvm::cl::cat(MoatCategory));
 } // namespace
@@ -31,14 +33,19 @@ int runCheck() {
   SourceFiles files;
   DiagnosticEngine diags(files);
   bool inputError = false;
+  std::vector<ir::Policy> loaded;
   for (const std::string &path : Policies) {
     unsigned before = diags.errorCount();
     auto policy = loadPolicy(path, ir::Layer::SharedProject, diags);
     if (!policy || diags.errorCount() != before)
       inputError = true;
     else
-      lint::runLint(*policy, diags); // risk rules run only on a policy that loaded cleanly
+      loaded.push_back(std::move(*policy));
   }
+  // Risk rules run on the policies that loaded cleanly.
+  if (!NoLint)
+    for (const ir::Policy &policy : loaded)
+      lint::runLint(policy, diags);
   bool failing = false;
   for (const Diagnostic &d : diags.diagnostics())
     failing |= d.severity >= FailOn;
