@@ -9,7 +9,7 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config python3 git
   clang-14 llvm-14-dev llvm-14-tools libclang-rt-14-dev
   antlr4 libantlr4-runtime-dev libyaml-cpp-dev libfmt-dev libseccomp-dev
-  libasio-dev libcap-dev googletest libgtest-dev bubblewrap publicsuffix
+  libasio-dev libcap-dev googletest libgtest-dev bubblewrap publicsuffix python3-psutil
 )
 missing=()
 for p in "${PACKAGES[@]}"; do
