@@ -44,12 +44,18 @@ void emitOne(const SourceFiles &files, const Diagnostic &d, llvm::raw_ostream &o
     os.resetColor();
 }
 
+// JSON strings must be valid UTF-8; file names and echoed input need not be.
+std::string jsonText(std::string_view s) {
+  llvm::StringRef ref(s.data(), s.size());
+  return llvm::json::isUTF8(ref) ? ref.str() : llvm::json::fixUTF8(ref);
+}
+
 llvm::json::Object toJson(const SourceFiles &files, const Diagnostic &d) {
   llvm::json::Object o{{"id", d.id},
                        {"severity", severityName(d.severity)},
-                       {"message", d.message}};
+                       {"message", jsonText(d.message)}};
   if (d.loc.valid()) {
-    o["file"] = std::string(files.name(d.loc.buffer));
+    o["file"] = jsonText(files.name(d.loc.buffer));
     o["line"] = static_cast<int64_t>(d.loc.line);
     o["column"] = static_cast<int64_t>(d.loc.col);
   }

@@ -152,7 +152,8 @@ std::string unescapeGlobLiteral(std::string_view s) {
 
 std::string formatGlobComponent(const std::vector<GlobToken> &tokens) {
   auto classByte = [](std::string &out, unsigned char c) {
-    if (c == '\\' || c == ']' || c == '-' || c == '!' || c == '^' || c == '[')
+    // `$` too: unescaped, the printed pattern would read as a variable.
+    if (c == '\\' || c == ']' || c == '-' || c == '!' || c == '^' || c == '[' || c == '$')
       out += '\\';
     out += static_cast<char>(c);
   };

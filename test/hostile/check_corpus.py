@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Runs `moat check` on every hostile input and checks that it fails closed.
+"""Runs `moat check --no-lint` on every hostile input and checks that it fails
+closed.
 
 Usage: check_corpus.py MOAT CORPUS_DIR [--timeout SECONDS] [-j JOBS] [-v]
 

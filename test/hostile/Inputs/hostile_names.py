@@ -7,8 +7,9 @@ Creates one policy with a syntax error (line 1, column 28) under each name
 (invalid UTF-8, ESC sequences, a newline, a bidi override, spaces, a very
 long name) and checks, for text and --format=json output: exit status 2, no
 crash or assertion, no raw control or bidi character in the output, one
-`[syntax-error]` error at 1:28, and valid JSON. Prints one line per problem
-and `N names, F failures`.
+`[syntax-error]` error at 1:28, and valid JSON. Then the same for a file
+that does not exist under a name that is not UTF-8 (`[file-unreadable]`).
+Prints one line per problem and `N names, F failures`.
 """
 import json
 import os
@@ -34,23 +35,28 @@ def run(cmd):
     return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
 
 
-def check(moat, path):
+def check(moat, path, ident="syntax-error", line=1, col=28):
     problems = []
     status, out, err = run([moat, "check", path])
     if status != 2:
         problems.append("text: exit status %d, expected 2" % status)
     if UNSAFE.search(out + err):
         problems.append("text: raw control or bidi character in the output")
-    if not re.search(r":1:28: error: .*\[syntax-error\]$", out, re.MULTILINE):
-        problems.append("text: no one-line error at 1:28 [syntax-error]")
+    where = ":%d:%d: " % (line, col) if line else ": "
+    if not re.search(re.escape(where) + r"error: .*\[" + ident + r"\]$", out + err, re.MULTILINE):
+        problems.append("text: no one-line [%s] error%s" % (ident, " at %d:%d" % (line, col)
+                                                             if line else ""))
     status, out, err = run([moat, "check", "--format=json", path])
     if status != 2:
         problems.append("json: exit status %d, expected 2 (%s)" % (status, err.strip()[:200]))
     try:
         diags = json.loads(out)["diagnostics"]
-        if not any(d.get("id") == "syntax-error" and d.get("line") == 1 and d.get("column") == 28
-                   and isinstance(d.get("file"), str) for d in diags):
-            problems.append("json: no syntax-error at 1:28 with a file name")
+        if line and not any(d.get("id") == ident and d.get("line") == line and
+                            d.get("column") == col and isinstance(d.get("file"), str)
+                            for d in diags):
+            problems.append("json: no %s at %d:%d with a file name" % (ident, line, col))
+        if not line and not any(d.get("id") == ident for d in diags):
+            problems.append("json: no %s" % ident)
     except (ValueError, KeyError, TypeError) as e:
         problems.append("json: not the documented JSON (%s)" % e)
     return problems
@@ -68,7 +74,12 @@ def main():
         for p in problems:
             print("FAIL %r: %s" % (name, p))
         failures += bool(problems)
-    print("%d names, %d failures" % (len(NAMES), failures))
+    missing = os.path.join(scratch, b"missing-\xff.moat")
+    problems = check(moat, missing, "file-unreadable", 0, 0)
+    for p in problems:
+        print("FAIL %r: %s" % (missing, p))
+    failures += bool(problems)
+    print("%d names, %d failures" % (len(NAMES) + 1, failures))
     return 1 if failures else 0
 
 
