@@ -1,5 +1,7 @@
 #include "lint/PathProbe.h"
 
+#include "lint/FindingGroups.h"
+
 #include "compiler/fs/Glob.h"
 
 #include <fmt/format.h>
@@ -58,16 +60,10 @@ void reportOpen(const LintContext &ctx, const RuleInfo &rule, const std::vector<
   // One finding per rule that opens entries (and platform): the first entry
   // is explained, the others are named. A policy that opens `~` gets one
   // finding per rule kind, not dozens.
-  struct Group {
-    SourceLoc loc;
-    std::string where;
-    std::string first;
-    std::vector<std::string> more;
-  };
   bool reading = options.access == ir::Access::Read;
   const char *adjective = reading ? "readable" : "writable";
   Severity severity = options.severity.value_or(rule.severity);
-  std::vector<Group> groups;
+  FindingGroups groups;
   bool projectOpen = ctx.projectWritable();
   for (const PathEntry &e : entries) {
     if (e.project && projectOpen)
@@ -88,33 +84,15 @@ void reportOpen(const LintContext &ctx, const RuleInfo &rule, const std::vector<
     }
     std::string where = LintContext::platformSuffix(hit->opening);
     std::string name = hit->created || !e.directory ? e.path : ctx.display(hit->path);
-    Group *g = nullptr;
-    for (Group &candidate : groups)
-      if (candidate.loc == loc && candidate.where == where)
-        g = &candidate;
-    if (g) {
-      g->more.push_back(name);
-      continue;
-    }
-    std::string first;
-    if (hit->created)
-      first = fmt::format("'{}' is {}{} ('{}' can be {}): {}", name, adjective, where, ctx.display(hit->path),
-                          reading ? "read" : "created", e.why);
-    else
-      first = fmt::format("'{}' is {}{}: {}", name, adjective, where, e.why);
-    groups.push_back(Group{loc, where, std::move(first), {}});
+    groups.add(loc, where, name, [&] {
+      if (hit->created)
+        return fmt::format("'{}' is {}{} ('{}' can be {}): {}", name, adjective, where, ctx.display(hit->path),
+                           reading ? "read" : "created", e.why);
+      return fmt::format("'{}' is {}{}: {}", name, adjective, where, e.why);
+    });
   }
-  constexpr size_t kNamed = 5;
-  for (const Group &g : groups) {
-    std::string message = g.first;
-    if (!g.more.empty()) {
-      message += g.more.size() == 1 ? "; so is " : fmt::format("; so are {} more: ", g.more.size());
-      for (size_t i = 0; i < g.more.size() && i < kNamed; ++i)
-        message += (i ? ", '" : "'") + g.more[i] + "'";
-      if (g.more.size() > kNamed)
-        message += fmt::format(" and {} others", g.more.size() - kNamed);
-    }
-    Diagnostic &d = ctx.report(rule, severity, g.loc, message + options.tail);
+  for (const FindingGroups::Group &g : groups.groups()) {
+    Diagnostic &d = ctx.report(rule, severity, g.loc, g.message() + options.tail);
     if (options.note)
       d.notes.push_back(LintContext::note(rule, options.note->first, options.note->second));
   }
