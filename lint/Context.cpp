@@ -67,24 +67,40 @@ std::string LintContext::display(std::string_view absPath) const {
   return std::string(absPath);
 }
 
-std::optional<FsOpening> LintContext::fsOpen(std::string_view absPath, ir::Access access,
-                                             ir::Platform platforms) const {
-  std::optional<FsOpening> first;
-  bool both = true;
-  for (auto [platform, ev] : {std::pair{ir::Platform::Linux, linux_.get()}, {ir::Platform::MacOS, macos_.get()}}) {
+namespace {
+// The first platform (Linux, then macOS, among `platforms`) on which `open`
+// returns a decision, and whether every platform considered opens it too.
+template <typename Opening, typename Open>
+std::optional<Opening> firstOpening(const eval::Evaluator &onLinux, const eval::Evaluator &onMacos,
+                                    ir::Platform platforms, Open open) {
+  std::optional<Opening> first;
+  bool every = true;
+  for (auto [platform, ev] : {std::pair{ir::Platform::Linux, &onLinux}, {ir::Platform::MacOS, &onMacos}}) {
     if (platforms != ir::Platform::Any && platforms != platform)
       continue;
-    eval::FsDecision d = ev->decide(absPath, access);
-    if (d.effect != ir::Effect::Allow) {
-      both = false;
+    auto decision = open(*ev);
+    if (!decision) {
+      every = false;
       continue;
     }
     if (!first)
-      first = FsOpening{platform, true, d};
+      first = Opening{platform, true, *decision};
   }
   if (first)
-    first->everyPlatform = both;
+    first->everyPlatform = every;
   return first;
+}
+} // namespace
+
+std::optional<FsOpening> LintContext::fsOpen(std::string_view absPath, ir::Access access,
+                                             ir::Platform platforms) const {
+  return firstOpening<FsOpening>(*linux_, *macos_, platforms,
+                                 [&](const eval::Evaluator &ev) -> std::optional<eval::FsDecision> {
+                                   eval::FsDecision d = ev.decide(absPath, access);
+                                   if (d.effect != ir::Effect::Allow)
+                                     return std::nullopt;
+                                   return d;
+                                 });
 }
 
 bool LintContext::projectWritable() const {
@@ -217,20 +233,13 @@ Diagnostic LintContext::note(const RuleInfo &rule, SourceLoc loc, std::string me
 }
 
 std::optional<NetOpening> LintContext::connectOpen(const net::CanonicalHost &host, uint16_t port) const {
-  std::optional<NetOpening> first;
-  bool both = true;
-  for (auto [platform, ev] : {std::pair{ir::Platform::Linux, linux_.get()}, {ir::Platform::MacOS, macos_.get()}}) {
-    eval::NetDecision d = ev->decide(host, port);
-    if (d.outcome == eval::NetDecision::Outcome::Deny) {
-      both = false;
-      continue;
-    }
-    if (!first)
-      first = NetOpening{platform, true, d};
-  }
-  if (first)
-    first->everyPlatform = both;
-  return first;
+  return firstOpening<NetOpening>(*linux_, *macos_, ir::Platform::Any,
+                                  [&](const eval::Evaluator &ev) -> std::optional<eval::NetDecision> {
+                                    eval::NetDecision d = ev.decide(host, port);
+                                    if (d.outcome == eval::NetDecision::Outcome::Deny)
+                                      return std::nullopt;
+                                    return d;
+                                  });
 }
 
 std::optional<SocketOpening> LintContext::socketOpen(std::string_view absPath, ir::Platform platforms) const {
