@@ -27,5 +27,6 @@ std::string locationText(const SourceFiles &files, SourceLoc loc);
 int runCheck();
 int runQuery();
 int runFmt();
+int runExplain();
 
 } // namespace moat::cli

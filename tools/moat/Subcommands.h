@@ -10,6 +10,7 @@ namespace moat::cli {
 extern llvm::cl::SubCommand CheckSub;
 extern llvm::cl::SubCommand QuerySub;
 extern llvm::cl::SubCommand FmtSub;
+extern llvm::cl::SubCommand ExplainSub;
 extern llvm::cl::OptionCategory MoatCategory;
 
 inline std::vector<const llvm::cl::OptionCategory *> optionCategories() { return {&MoatCategory}; }

@@ -26,6 +26,8 @@ int main(int argc, char **argv) {
     return runQuery();
   if (FmtSub)
     return runFmt();
-  llvm::errs() << "moat: error: expected a subcommand: check, query or fmt (see 'moat --help')\n";
+  if (ExplainSub)
+    return runExplain();
+  llvm::errs() << "moat: error: expected a subcommand: check, query, fmt or explain (see 'moat --help')\n";
   return kExitInputError;
 }
