@@ -89,4 +89,40 @@ void emitJson(const DiagnosticEngine &diags, llvm::raw_ostream &os) {
      << "\n";
 }
 
+namespace {
+// Workflow-command escaping: data escapes %, CR and LF; properties also
+// escape ':' and ','.
+std::string githubEscape(std::string_view text, bool property) {
+  std::string out;
+  for (char c : printableText(text)) {
+    switch (c) {
+    case '%':
+      out += "%25";
+      break;
+    case ':':
+      out += property ? "%3A" : ":";
+      break;
+    case ',':
+      out += property ? "%2C" : ",";
+      break;
+    default:
+      out += c;
+    }
+  }
+  return out;
+}
+} // namespace
+
+void emitGithub(const DiagnosticEngine &diags, llvm::raw_ostream &os) {
+  for (const Diagnostic &d : diags.sorted()) {
+    os << "::" << (d.severity == Severity::Error ? "error" : d.severity == Severity::Warning ? "warning" : "notice");
+    if (d.loc.valid())
+      os << " file=" << githubEscape(diags.files().name(d.loc.buffer), true) << ",line=" << d.loc.line
+         << ",col=" << d.loc.col << ",";
+    else
+      os << " ";
+    os << "title=" << githubEscape("moat [" + d.id + "]", true) << "::" << githubEscape(d.message, false) << "\n";
+  }
+}
+
 } // namespace moat

@@ -13,4 +13,7 @@ void emitText(const SourceFiles &files, const Diagnostic &d, llvm::raw_ostream &
 // {"diagnostics":[{"id","severity","message","file","line","column","notes":[...]}]}
 void emitJson(const DiagnosticEngine &diags, llvm::raw_ostream &os);
 
+// GitHub Actions workflow commands: `::error file=F,line=L,col=C,title=...::msg`.
+void emitGithub(const DiagnosticEngine &diags, llvm::raw_ostream &os);
+
 } // namespace moat

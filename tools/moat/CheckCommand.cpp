@@ -5,6 +5,7 @@
 #include "compiler/Frontend.h"
 #include "compiler/diagnostics/Emitters.h"
 #include "lint/Lint.h"
+#include "lint/Sarif.h"
 
 namespace moat::cli {
 
@@ -12,11 +13,13 @@ llvm::cl::OptionCategory MoatCategory("moat options");
 llvm::cl::SubCommand CheckSub("check", "Check policies: parse, validate, report findings");
 
 namespace {
-enum class Format { Text, Json };
+enum class Format { Text, Json, Sarif, Github };
 llvm::cl::opt<Format> FormatOpt("format", llvm::cl::desc("Output format"), llvm::cl::sub(CheckSub),
                                 llvm::cl::init(Format::Text), llvm::cl::cat(MoatCategory),
                                 llvm::cl::values(clEnumValN(Format::Text, "text", "clang-style text"),
-                                                 clEnumValN(Format::Json, "json", "JSON")));
+                                                 clEnumValN(Format::Json, "json", "JSON"),
+                                                 clEnumValN(Format::Sarif, "sarif", "SARIF 2.1.0"),
+                                                 clEnumValN(Format::Github, "github", "GitHub workflow commands")));
 llvm::cl::opt<Severity> FailOn("fail-on", llvm::cl::desc("Lowest severity that makes the exit status 1"),
                                llvm::cl::sub(CheckSub), llvm::cl::init(Severity::Warning),
                                llvm::cl::cat(MoatCategory),
@@ -54,6 +57,10 @@ int runCheck() {
   llvm::raw_ostream &os = llvm::outs();
   if (FormatOpt == Format::Json) {
     emitJson(diags, os);
+  } else if (FormatOpt == Format::Sarif) {
+    lint::emitSarif(diags, os);
+  } else if (FormatOpt == Format::Github) {
+    emitGithub(diags, os);
   } else {
     printDiagnostics(diags, os);
     os << "moat: checked " << Policies.size() << (Policies.size() == 1 ? " policy: " : " policies: ")
