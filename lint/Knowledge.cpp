@@ -155,6 +155,9 @@ const char *const k_agent_config[] = {
 const char *const k_autostart[] = {
 #include "generated/lint/autostart.inc"
 };
+const char *const k_policy_files[] = {
+#include "generated/lint/policy-files.inc"
+};
 const char *const k_secrets[] = {
 #include "generated/lint/secrets.inc"
 };
@@ -190,6 +193,12 @@ const std::vector<PathEntry> &gitExecPoints() {
 const std::vector<PathEntry> &agentConfigFiles() {
   static const std::vector<PathEntry> list =
       load("agent-config.txt", std::vector<std::string_view>(std::begin(k_agent_config), std::end(k_agent_config)));
+  return list;
+}
+
+const std::vector<PathEntry> &policyFiles() {
+  static const std::vector<PathEntry> list =
+      load("policy-files.txt", std::vector<std::string_view>(std::begin(k_policy_files), std::end(k_policy_files)));
   return list;
 }
 

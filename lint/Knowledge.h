@@ -44,6 +44,7 @@ const std::vector<PathEntry> &shellStartupFiles(); // data/shell-startup.txt
 const std::vector<PathEntry> &pathDirectories();   // data/path-dirs.txt
 const std::vector<PathEntry> &gitExecPoints();     // data/git-exec.txt
 const std::vector<PathEntry> &agentConfigFiles();  // data/agent-config.txt
+const std::vector<PathEntry> &policyFiles();       // data/policy-files.txt
 const std::vector<PathEntry> &autostartPaths();    // data/autostart.txt
 const std::vector<PathEntry> &secretPaths();       // data/secrets.txt
 const std::vector<PathEntry> &containerSockets();  // data/container-sockets.txt

@@ -19,6 +19,7 @@
 #include "lint/rules/WriteAutostart.h"
 #include "lint/rules/WriteGitExec.h"
 #include "lint/rules/WritePathDir.h"
+#include "lint/rules/WritePolicySelf.h"
 #include "lint/rules/WriteShellStartup.h"
 
 namespace moat::lint {
@@ -29,6 +30,7 @@ const std::vector<RuleInfo> &lintRules() {
       {"write-path-dir", Severity::Error, "A directory on $PATH is writable", checkWritePathDir},
       {"write-git-exec", Severity::Error, "A git hook, config or other git execution point is writable", checkWriteGitExec},
       {"write-agent-config", Severity::Error, "Agent or editor configuration that runs commands is writable", checkWriteAgentConfig},
+      {"write-policy-self", Severity::Error, "A sandbox policy or managed settings file is writable", checkWritePolicySelf},
       {"write-autostart", Severity::Error, "An autostart location (session, systemd, cron, launchd) is writable", checkWriteAutostart},
       {"read-secrets", Severity::Warning, "Credentials are readable (an error when data can also leave)", checkReadSecrets},
       {"unix-socket-container-runtime", Severity::Error, "A container or VM daemon's socket is reachable", checkUnixSocketContainerRuntime},
