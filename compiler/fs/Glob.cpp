@@ -46,6 +46,17 @@ bool readClassByte(std::string_view s, size_t &i, unsigned char &out, std::strin
   return true;
 }
 
+// `[:name:]`, `[=c=]` and `[.c.]` inside a class mean something to
+// fnmatch(3) and shells; we refuse them rather than read them differently.
+bool posixBracket(std::string_view s, size_t i, std::string &error) {
+  if (s[i] == '[' && i + 1 < s.size() && (s[i + 1] == ':' || s[i + 1] == '=' || s[i + 1] == '.')) {
+    error = "character classes such as '[:digit:]' are not supported in a glob; list the "
+            "bytes or a range such as '[0-9]'";
+    return true;
+  }
+  return false;
+}
+
 // Parses the class that starts at s[i] == '['; leaves `i` after its `]`.
 bool parseClass(std::string_view s, size_t &i, GlobToken &tok, std::string &error) {
   tok.kind = GlobToken::Kind::Class;
@@ -62,11 +73,8 @@ bool parseClass(std::string_view s, size_t &i, GlobToken &tok, std::string &erro
     }
     if (s[i] == ']' && !first)
       break;
-    if (s[i] == '[' && i + 1 < s.size() && (s[i + 1] == ':' || s[i + 1] == '=' || s[i + 1] == '.')) {
-      error = "character classes such as '[:digit:]' are not supported in a glob; list the "
-              "bytes or a range such as '[0-9]'";
+    if (posixBracket(s, i, error))
       return false;
-    }
     first = false;
     unsigned char lo;
     if (!readClassByte(s, i, lo, error))
@@ -75,6 +83,8 @@ bool parseClass(std::string_view s, size_t &i, GlobToken &tok, std::string &erro
     // `a-z` is a range; a `-` first or last is literal.
     if (i + 1 < s.size() && s[i] == '-' && s[i + 1] != ']') {
       ++i;
+      if (posixBracket(s, i, error)) // `a-[:alpha:]`: fnmatch reads a class there too
+        return false;
       if (!readClassByte(s, i, hi, error))
         return false;
       if (hi < lo) {
