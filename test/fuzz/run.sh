@@ -9,6 +9,7 @@
 #
 # Environment: MOAT_FUZZ_BUILD_DIR (default build-fuzz in the repository),
 # MOAT_FUZZ_JOBS (build parallelism, default: ninja's).
+# MOAT_FUZZ_SEED (libFuzzer -seed, default 1, so CI runs are reproducible).
 #
 # Every target runs on a copy of test/fuzz/corpus/<target>/ (plus, for the
 # policy targets, the hostile inputs of test/hostile/corpus/<kind>/) in a
@@ -78,7 +79,9 @@ for t in "${targets[@]}"; do
       cp "$f" "$work/corpus/hostile-$(basename "$f")"
     done
   fi
-  args=(-max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1
+  # A fixed seed (MOAT_FUZZ_SEED, default 1) makes the smoke run in CI explore
+  # the same inputs every time; long local runs pass a seed of their own.
+  args=(-max_total_time="$seconds" -seed="${MOAT_FUZZ_SEED:-1}" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1
         -artifact_prefix="$work/artifacts/")
   [ -f "$here/dict/$t.dict" ] && args+=(-dict="$here/dict/$t.dict")
   status=0

@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <fstream>
 #include <set>
 
@@ -30,8 +32,11 @@ struct Checked {
 };
 
 std::unique_ptr<Checked> check(const std::string &text, const LintOptions &options = {}) {
+  // ctest runs each test in its own process, two at a time: the name must be
+  // unique across processes, not only within one.
   static int counter = 0;
-  std::string path = testing::TempDir() + "lint-rules-" + std::to_string(++counter) + ".moat";
+  std::string path = testing::TempDir() + "lint-rules-" + std::to_string(::getpid()) + "-" +
+                     std::to_string(++counter) + ".moat";
   std::ofstream(path) << text;
   auto c = std::make_unique<Checked>();
   c->policy = loadPolicy(path, ir::Layer::SharedProject, c->diags);
