@@ -16,7 +16,8 @@ std::string FindingGroups::Group::message() const {
   for (size_t i = 0; i < more.size() && i < kNamed; ++i)
     m += (i ? ", '" : "'") + more[i] + "'";
   if (more.size() > kNamed)
-    m += fmt::format(" and {} others", more.size() - kNamed);
+    m += more.size() - kNamed == 1 ? std::string(" and 1 other")
+                                   : fmt::format(" and {} others", more.size() - kNamed);
   return m;
 }
 

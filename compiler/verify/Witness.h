@@ -1,0 +1,63 @@
+// Exact emptiness questions over the sets of paths and endpoints that policy
+// patterns denote, answered with a concrete witness. This is the decision
+// procedure under `moat verify` (asserts), the `shadowed-rule` check and
+// `moat diff`: each of them reduces to "is (A ∩ B ∩ ...) \ (C ∪ D ∪ ...)
+// empty, and if not, give me one member". docs/semantics.md ("Deciding over
+// all paths") describes the construction.
+#pragma once
+#include "compiler/eval/Bindings.h"
+#include "compiler/fs/PathPattern.h"
+#include "compiler/fs/Specificity.h"
+#include "compiler/ir/Policy.h"
+#include "compiler/net/Host.h"
+
+#include <llvm/ADT/ArrayRef.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace moat::verify {
+
+// The set of absolute paths a BOUND pattern (root "", components in the
+// syntax of its form, as eval::bindPatternParts gives) covers, exactly as the
+// evaluator matches it: Subtree = the path and everything beneath it; Exact =
+// that path only; Glob = every path the glob matches and everything beneath
+// those (a glob naming a directory covers its contents).
+//
+// findPath returns a normalised absolute path that lies in every `include`
+// set and in no `exclude` set, or nullopt when there is none. It is exact:
+// nullopt only when the set really is empty (no sampling). `include` must not
+// be empty. Witnesses are chosen to read well: literal components of the
+// patterns where possible, short fresh names ("x", "x1", ...) elsewhere, and
+// the shortest path first.
+std::optional<std::string> findPath(llvm::ArrayRef<const fs::PathPattern *> include,
+                                    llvm::ArrayRef<const fs::PathPattern *> exclude);
+
+// The same question over endpoints (canonical host + port), with the
+// evaluator's matching (net::HostPattern::matches). An empty `include` means
+// every endpoint. Witness hosts prefer names from the patterns, then a fresh
+// label under a wildcard ("x.example.com"), then fresh names/addresses.
+std::optional<net::Endpoint> findEndpoint(llvm::ArrayRef<const net::HostPattern *> include,
+                                          llvm::ArrayRef<const net::HostPattern *> exclude);
+
+// A filesystem rule bound for one platform and access, with what the
+// evaluator orders it by.
+struct BoundFsRule {
+  const ir::FsRule *rule = nullptr;
+  size_t index = 0;        // position in policy.fsRules
+  fs::PathPattern bound;   // root ""
+  fs::Specificity specificity;
+};
+
+// Every fs rule that applies to `access` on `platform`, bound, sorted in the
+// evaluator's decision order (eval::decidesBefore: `always` tier first, then
+// more specific, then deny, then earlier). The first rule of this list that
+// covers a path decides it; a path no rule covers gets the default. Fails
+// (nullopt, `error`) when a root cannot be bound.
+std::optional<std::vector<BoundFsRule>> boundFsRules(const ir::Policy &policy,
+                                                     const eval::Bindings &bindings,
+                                                     ir::Platform platform, ir::Access access,
+                                                     std::string &error);
+
+} // namespace moat::verify
