@@ -18,3 +18,7 @@ find_package(Python3 REQUIRED COMPONENTS Interpreter)
 set(MOAT_LLVM_TOOLS_DIR /usr/lib/llvm-14/bin)
 set(MOAT_LIT /usr/lib/llvm-14/build/utils/lit/lit.py)
 set(MOAT_PUBLIC_SUFFIX_LIST /usr/share/publicsuffix/public_suffix_list.dat)
+
+# libseccomp generates the seccomp target's BPF (backends/seccomp).
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(LIBSECCOMP REQUIRED IMPORTED_TARGET libseccomp)

@@ -4,6 +4,7 @@
 #include "compiler/import/Importers.h"
 #include "compiler/parse/Parser.h"
 #include "compiler/sema/Sema.h"
+#include "compiler/support/PolicySyntax.h"
 
 #include <llvm/ADT/SmallString.h>
 #include <llvm/ADT/StringExtras.h>
@@ -15,55 +16,9 @@ namespace moat {
 
 namespace {
 
-llvm::StringRef firstSignificantLine(llvm::StringRef text) {
-  while (!text.empty()) {
-    auto [line, rest] = text.split('\n');
-    llvm::StringRef trimmed = line.trim();
-    if (!trimmed.empty() && !trimmed.startswith("#") && trimmed != "---")
-      return trimmed;
-    text = rest;
-  }
-  return {};
-}
-
-bool looksLikeYamlKey(llvm::StringRef line) {
-  size_t i = 0;
-  while (i < line.size() && (llvm::isAlnum(line[i]) || line[i] == '_' || line[i] == '-'))
-    ++i;
-  return i > 0 && i < line.size() && line[i] == ':';
-}
-
-// The syntax a file is written in; JSON is split into srt / Claude by its
-// top-level keys once read.
-enum class Syntax { Moat, Yaml, Json };
-
-// Detection from content: JSON starts with '{' or '['; otherwise the file
-// extension decides, and without one a first line `key:` means YAML.
-std::optional<Syntax> detectSyntax(std::string_view textView, std::string_view pathView, std::string &why) {
-  llvm::StringRef text(textView.data(), textView.size());
-  llvm::StringRef path(pathView.data(), pathView.size());
-  if (text.startswith("\xEF\xBB\xBF"))
-    text = text.drop_front(3);
-  llvm::StringRef trimmed = text.ltrim();
-  if (trimmed.startswith("{") || trimmed.startswith("[")) {
-    return Syntax::Json;
-  }
-  llvm::StringRef ext = llvm::sys::path::extension(path);
-  if (ext == ".yaml" || ext == ".yml")
-    return Syntax::Yaml;
-  if (ext == ".moat")
-    return Syntax::Moat;
-  if (ext == ".json") {
-    why = "a .json file must contain a JSON object";
-    return std::nullopt;
-  }
-  llvm::StringRef first = firstSignificantLine(text);
-  if (first.empty()) {
-    why = "the file has no statements";
-    return std::nullopt;
-  }
-  return looksLikeYamlKey(first) ? Syntax::Yaml : Syntax::Moat;
-}
+// The syntax a file is written in (compiler/support/PolicySyntax.h); JSON is
+// split into srt / Claude by its top-level keys once read.
+using Syntax = PolicySyntax;
 
 // Picks srt or Claude from a JSON document's top-level keys.
 std::optional<ast::SourceKind> jsonKind(const import::DocNode &doc, std::string &why) {
@@ -106,7 +61,7 @@ std::optional<ast::File> readPolicyBuffer(uint32_t buffer, DiagnosticEngine &dia
   std::string_view name = files.name(buffer);
   SourceLoc start{buffer, 1, 1};
   std::string why;
-  auto syntax = detectSyntax(text, name, why);
+  auto syntax = detectPolicySyntax(text, name, why);
   if (!syntax) {
     diags.report(DiagKind::UnknownInputKind, start, why);
     return std::nullopt;

@@ -32,6 +32,32 @@ std::vector<std::string_view> words(std::string_view s) {
   }
 }
 
+// The head of a path entry: the path, then its tags. A path with spaces
+// (macOS: "~/Library/Application Support/...") is written in double quotes;
+// an opening quote without its closing one is an error, not a path.
+bool splitHead(std::string_view head, std::vector<std::string_view> &out, std::string &error) {
+  head = trim(head);
+  if (head.empty() || head.front() != '"') {
+    out = words(head);
+    return true;
+  }
+  size_t close = head.find('"', 1);
+  if (close == std::string_view::npos || close == 1) {
+    error = "'" + std::string(head) + "' has an unterminated or empty quoted path";
+    return false;
+  }
+  std::string_view rest = head.substr(close + 1);
+  if (!rest.empty() && rest.front() != ' ' && rest.front() != '\t') {
+    error = "'" + std::string(head) + "' needs a space after the quoted path";
+    return false;
+  }
+  out.clear();
+  out.push_back(head.substr(1, close - 1));
+  for (std::string_view w : words(rest))
+    out.push_back(w);
+  return true;
+}
+
 bool knownRoot(std::string_view p) {
   for (std::string_view root : {"~/", "$CWD/", "$TMPDIR/", "/"})
     if (p.substr(0, root.size()) == root)
@@ -61,7 +87,9 @@ bool parsePathEntries(const std::vector<std::string_view> &lines, std::vector<Pa
       error = "'" + std::string(line) + "' has no '| why' part";
       return false;
     }
-    std::vector<std::string_view> head = words(line.substr(0, bar));
+    std::vector<std::string_view> head;
+    if (!splitHead(line.substr(0, bar), head, error))
+      return false;
     std::string_view why = trim(line.substr(bar + 1));
     if (head.empty() || why.empty()) {
       error = "'" + std::string(line) + "' needs a path and a reason";
@@ -95,6 +123,14 @@ bool parsePathEntries(const std::vector<std::string_view> &lines, std::vector<Pa
           return false;
         }
         e.probes.emplace_back(glob);
+      } else if (tag.substr(0, 5) == "data=" && e.directory) {
+        std::string why;
+        std::string_view glob = tag.substr(5);
+        if (glob.empty() || glob == "**" || !fs::ComponentGlob::compile(glob, why)) {
+          error = "bad data name '" + std::string(glob) + "' for '" + e.path + "' " + why;
+          return false;
+        }
+        e.data.emplace_back(glob);
       }
       else {
         error = "unknown tag '" + std::string(tag) + "' for '" + e.path + "'";

@@ -6,6 +6,8 @@
 // Path lists: `PATH [TAG...] | WHY`
 //   PATH  starts with `~/`, `$CWD/`, `$TMPDIR/` or `/`; a trailing `/` marks a
 //         directory (a finding means a new file can be created inside it).
+//         A path with spaces is written in double quotes:
+//         `"~/Library/Application Support/Code/User/settings.json" macos | ...`.
 //   TAGS  `linux` / `macos`: only on that platform;
 //         `project`: inside the launch directory; reported only when the
 //         launch directory itself is not writable (when it is, the user
@@ -14,6 +16,10 @@
 //         (one component, glob syntax; default `*`, any name), e.g.
 //         `probe=*.desktop`. Lint tries a name each glob matches and the
 //         names the policy's own rules reach that a glob matches.
+//         `data=GLOB`: names inside a directory entry that hold the tool's
+//         own data, not programs (pnpm keeps `store` next to the binaries in
+//         PNPM_HOME): a policy rule that opens such a name opens no command,
+//         so it is not probed.
 //   WHY   completes "'PATH' is writable: ..." for the finding's message.
 #pragma once
 #include "compiler/ir/Policy.h"
@@ -31,6 +37,7 @@ struct PathEntry {
   bool project = false;
   ir::Platform platform = ir::Platform::Any;
   std::vector<std::string> probes; // for directories: globs of names that run code
+  std::vector<std::string> data;   // for directories: globs of names that hold data, not programs
   std::string why;
 };
 

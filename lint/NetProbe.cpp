@@ -21,6 +21,13 @@ std::string netOpenedBy(const NetOpening &o) {
 
 void reportHosts(const LintContext &ctx, const RuleInfo &rule, const std::vector<HostEntry> &hosts) {
   FindingGroups groups;
+  // A host is named once per opening rule: when `github.com` is open,
+  // `github.com:22` (git over ssh) adds nothing; alone it is reported.
+  struct Named {
+    SourceLoc loc;
+    std::string where, host;
+  };
+  std::vector<Named> named;
   for (const HostEntry &h : hosts) {
     auto o = ctx.connectOpen(h.host, h.port);
     if (!o)
@@ -29,6 +36,12 @@ void reportHosts(const LintContext &ctx, const RuleInfo &rule, const std::vector
     std::string where;
     if (!o->everyPlatform)
       where = o->platform == ir::Platform::MacOS ? " (on macOS)" : " (on Linux)";
+    bool seen = false;
+    for (const Named &n : named)
+      seen |= n.loc == loc && n.where == where && n.host == h.text;
+    if (seen)
+      continue;
+    named.push_back(Named{loc, where, h.text});
     // A made-up first label stands for "any name under this domain".
     std::string text = h.text.rfind("moat-probe.", 0) == 0 ? "*." + h.text.substr(11) : h.text;
     std::string name = h.port == 443 ? text : fmt::format("{}:{}", text, h.port);

@@ -25,13 +25,26 @@ std::optional<Hit> probe(const LintContext &ctx, const PathEntry &e, const Probe
   }
   // Names that run code: the caller's (command names), one per probe glob,
   // then the names the policy's own rules reach that a probe glob matches.
-  std::vector<fs::ComponentGlob> globs;
+  std::vector<fs::ComponentGlob> globs, data;
   for (const std::string &g : e.probes) {
     std::string why;
     if (auto c = fs::ComponentGlob::compile(g, why))
       globs.push_back(std::move(*c));
   }
-  std::vector<std::string> names = options.extraProbes;
+  for (const std::string &g : e.data) {
+    std::string why;
+    if (auto c = fs::ComponentGlob::compile(g, why))
+      data.push_back(std::move(*c));
+  }
+  // Command names (write-path-dir) only where the entry's globs accept
+  // them: `git` is no Docker CLI plugin.
+  std::vector<std::string> names;
+  for (const std::string &n : options.extraProbes)
+    for (const fs::ComponentGlob &g : globs)
+      if (g.matches(n)) {
+        names.push_back(n);
+        break;
+      }
   for (const std::string &g : e.probes)
     if (auto n = instantiate(g))
       names.push_back(*n);
@@ -39,12 +52,16 @@ std::optional<Hit> probe(const LintContext &ctx, const PathEntry &e, const Probe
   std::vector<std::string> reached;
   if (options.policyNames)
     reached = ctx.writeProbeNames(abs, options.literalNamesOnly);
-  for (std::string &n : reached)
+  for (std::string &n : reached) {
+    bool isData = false; // the tool's own data directory, not a command
+    for (const fs::ComponentGlob &g : data)
+      isData |= g.matches(n);
     for (const fs::ComponentGlob &g : globs)
-      if (g.matches(n)) {
+      if (!isData && g.matches(n)) {
         names.push_back(std::move(n));
         break;
       }
+  }
   for (size_t i = 0; i < names.size(); ++i) {
     std::string path = abs + "/" + names[i];
     if (auto o = ctx.fsOpen(path, options.access, e.platform))

@@ -14,7 +14,8 @@ namespace moat::lint {
 struct ProbeOptions {
   ir::Access access = ir::Access::Write;
   // Names to try inside every directory entry before the entry's own probes
-  // (write-path-dir passes command names such as "git").
+  // (write-path-dir passes command names such as "git"); only those that a
+  // probe glob of the entry matches are tried.
   std::vector<std::string> extraProbes;
   // Also try the names the policy's own allow-write rules reach inside a
   // directory (write rules: `allow write file "~/bin/deploy"`).

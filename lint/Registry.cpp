@@ -2,6 +2,7 @@
 // are reported. Ids are stable (DESIGN.md); never rename one.
 #include "lint/Lint.h"
 
+#include "lint/rules/AssertFailed.h"
 #include "lint/rules/ExcludedCommandRisk.h"
 #include "lint/rules/LocalBinding.h"
 #include "lint/rules/NetBroadWildcard.h"
@@ -11,6 +12,7 @@
 #include "lint/rules/NetMetadataEndpoint.h"
 #include "lint/rules/OneSidedIsolation.h"
 #include "lint/rules/ReadSecrets.h"
+#include "lint/rules/ShadowedRule.h"
 #include "lint/rules/UnixSocketBroad.h"
 #include "lint/rules/UnixSocketContainerRuntime.h"
 #include "lint/rules/UnixSocketSensitive.h"
@@ -45,6 +47,8 @@ const std::vector<RuleInfo> &lintRules() {
       {"weaker-nested-sandbox", Severity::Warning, "The host /proc is bound into the sandbox", checkWeakerNestedSandbox},
       {"one-sided-isolation", Severity::Warning, "Only one of filesystem and network is confined", checkOneSidedIsolation},
       {"excluded-command-risk", Severity::Warning, "Commands that run code or move data run outside the sandbox", checkExcludedCommandRisk},
+      {"shadowed-rule", Severity::Warning, "A rule decides nothing: rules that decide before it cover all it matches", checkShadowedRule},
+      {"assert-failed", Severity::Error, "An assert of the policy does not hold", checkAssertFailed},
   };
   return rules;
 }

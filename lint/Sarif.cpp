@@ -1,12 +1,13 @@
 #include "lint/Sarif.h"
 
+#include "lint/FindingContent.h"
 #include "lint/Lint.h"
 
-#include <llvm/ADT/StringExtras.h>
 #include <llvm/Support/JSON.h>
-#include <llvm/Support/SHA256.h>
 
+#include <algorithm>
 #include <map>
+#include <tuple>
 
 namespace moat::lint {
 
@@ -24,29 +25,13 @@ std::string utf8(std::string_view s) {
   return llvm::json::isUTF8(ref) ? ref.str() : llvm::json::fixUTF8(ref);
 }
 
-// Keyed by what the finding is about, not where: the rule, the message (it
-// names the path or host) and the trimmed source line. Moving the line, or
-// editing unrelated lines, keeps the fingerprint.
-std::string fingerprint(const SourceFiles &files, const Diagnostic &d) {
-  llvm::SHA256 hash;
-  hash.update(d.id);
-  hash.update(llvm::StringRef("\0", 1));
-  hash.update(d.message);
-  hash.update(llvm::StringRef("\0", 1));
-  if (d.loc.valid()) {
-    std::string_view line = files.lineText(d.loc);
-    hash.update(llvm::StringRef(line.data(), line.size()).trim());
-  }
-  return llvm::toHex(hash.final(), /*LowerCase=*/true).substr(0, 32);
-}
-
-llvm::json::Object result(const SourceFiles &files, const Diagnostic &d,
+llvm::json::Object result(const SourceFiles &files, CommentIndex &comments, const Diagnostic &d,
                           const std::map<std::string, size_t> &ruleIndex) {
   llvm::json::Object r{{"ruleId", d.id},
                        {"level", sarifLevel(d.severity)},
                        {"message", llvm::json::Object{{"text", utf8(d.message)}}},
                        {"partialFingerprints",
-                        llvm::json::Object{{"moatFindingHash/v1", fingerprint(files, d)}}}};
+                        llvm::json::Object{{"moatFindingHash/v1", findingFingerprint(comments, d)}}}};
   auto it = ruleIndex.find(d.id);
   if (it != ruleIndex.end())
     r["ruleIndex"] = static_cast<int64_t>(it->second);
@@ -60,9 +45,14 @@ llvm::json::Object result(const SourceFiles &files, const Diagnostic &d,
   return r;
 }
 
+const char *suppressionKind(SuppressedFinding::Kind k) {
+  return k == SuppressedFinding::Kind::InSource ? "inSource" : "external";
+}
+
 } // namespace
 
-void emitSarif(const DiagnosticEngine &diags, llvm::raw_ostream &os) {
+void emitSarif(const DiagnosticEngine &diags, llvm::raw_ostream &os,
+               const std::vector<SuppressedFinding> &suppressed) {
   llvm::json::Array rules;
   std::map<std::string, size_t> ruleIndex;
   for (const RuleInfo &rule : lintRules()) {
@@ -73,9 +63,25 @@ void emitSarif(const DiagnosticEngine &diags, llvm::raw_ostream &os) {
         {"helpUri", std::string(kDocsBase) + rule.id + ".md"},
         {"defaultConfiguration", llvm::json::Object{{"level", sarifLevel(rule.severity)}}}});
   }
-  llvm::json::Array results;
+  // Shown and hidden findings in one reading order.
+  std::vector<std::pair<Diagnostic, const SuppressedFinding *>> all;
   for (const Diagnostic &d : diags.sorted())
-    results.push_back(result(diags.files(), d, ruleIndex));
+    all.emplace_back(d, nullptr);
+  for (const SuppressedFinding &s : suppressed)
+    all.emplace_back(s.diag, &s);
+  std::stable_sort(all.begin(), all.end(), [](const auto &a, const auto &b) {
+    return std::tie(a.first.loc.buffer, a.first.loc.line, a.first.loc.col) <
+           std::tie(b.first.loc.buffer, b.first.loc.line, b.first.loc.col);
+  });
+  CommentIndex comments(diags.files());
+  llvm::json::Array results;
+  for (const auto &[d, hidden] : all) {
+    llvm::json::Object r = result(diags.files(), comments, d, ruleIndex);
+    if (hidden)
+      r["suppressions"] = llvm::json::Array{llvm::json::Object{
+          {"kind", suppressionKind(hidden->kind)}, {"justification", utf8(hidden->justification)}}};
+    results.push_back(std::move(r));
+  }
   llvm::json::Object log{
       {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
       {"version", "2.1.0"},

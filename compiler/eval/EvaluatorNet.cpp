@@ -1,7 +1,10 @@
 // The network decision of the reference evaluator, kept apart from the
 // filesystem half: any matching deny, else any matching allow, else the
-// default (docs/semantics.md, "Network").
+// default (docs/semantics.md, "Network"). The rule itself is decidingNetRule
+// (NetDecide.h), which the proxy allowlist loader shares.
 #include "compiler/eval/Evaluator.h"
+
+#include "compiler/eval/NetDecide.h"
 
 namespace moat::eval {
 
@@ -12,25 +15,22 @@ NetDecision Evaluator::decide(const net::CanonicalHost &host, uint16_t port) con
     d.by = DecidedBy::Disabled;
     return d;
   }
-  const ir::NetRule *firstAllow = nullptr;
-  for (const ir::NetRule &rule : policy_.netRules) {
-    if (rule.platform != ir::Platform::Any && rule.platform != platform_)
-      continue;
-    if (!rule.host.matches(host, port))
-      continue;
-    if (rule.effect == ir::Effect::Deny) {
-      d.outcome = NetDecision::Outcome::Deny;
-      d.by = DecidedBy::Rule;
-      d.rule = &rule;
-      return d;
-    }
-    if (!firstAllow)
-      firstAllow = &rule;
-  }
-  if (firstAllow) {
-    d.outcome = NetDecision::Outcome::Allow;
+  const std::vector<ir::NetRule> &rules = policy_.netRules;
+  std::optional<size_t> deciding = decidingNetRule(
+      rules.size(),
+      [&](size_t i) -> std::optional<NetRuleView> {
+        const ir::NetRule &rule = rules[i];
+        if (rule.platform != ir::Platform::Any && rule.platform != platform_)
+          return std::nullopt;
+        return NetRuleView{rule.effect, &rule.host};
+      },
+      host, port);
+  if (deciding) {
+    const ir::NetRule &rule = rules[*deciding];
+    d.outcome = rule.effect == ir::Effect::Deny ? NetDecision::Outcome::Deny
+                                                : NetDecision::Outcome::Allow;
     d.by = DecidedBy::Rule;
-    d.rule = firstAllow;
+    d.rule = &rule;
     return d;
   }
   d.by = DecidedBy::Default;

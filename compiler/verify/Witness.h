@@ -34,12 +34,44 @@ namespace moat::verify {
 std::optional<std::string> findPath(llvm::ArrayRef<const fs::PathPattern *> include,
                                     llvm::ArrayRef<const fs::PathPattern *> exclude);
 
+// A bound on the work of searches. The procedures are exact, but the
+// product they explore can grow exponentially with pathological globs (a
+// `*a` followed by dozens of `?` has a state per subset of them). Callers
+// that must answer promptly pass a budget, shared by the searches they run,
+// and treat an exhausted one as "cannot decide" (fail closed), never as
+// "empty": when `exhausted` is set, a nullopt answer means nothing.
+struct SearchBudget {
+  size_t states = 500'000; // product states kept, paths and glob bytes alike (~1 s)
+  bool exhausted = false;
+};
+std::optional<std::string> findPath(llvm::ArrayRef<const fs::PathPattern *> include,
+                                    llvm::ArrayRef<const fs::PathPattern *> exclude, SearchBudget &budget);
+
 // The same question over endpoints (canonical host + port), with the
 // evaluator's matching (net::HostPattern::matches). An empty `include` means
 // every endpoint. Witness hosts prefer names from the patterns, then a fresh
 // label under a wildcard ("x.example.com"), then fresh names/addresses.
 std::optional<net::Endpoint> findEndpoint(llvm::ArrayRef<const net::HostPattern *> include,
                                           llvm::ArrayRef<const net::HostPattern *> exclude);
+
+// A rule competing to decide paths: a bound pattern and its effect. Lists
+// of them are in decision order (the first rule covering a path decides it).
+struct DecidingRule {
+  const fs::PathPattern *pattern = nullptr;
+  ir::Effect effect = ir::Effect::Deny;
+};
+
+// A path of `subject` that `rules` decide against `expected`: the first
+// rule (in list order) covering the path has the other effect, or no rule
+// covers it and `defaultEffect` is the other effect. nullopt when every
+// path of `subject` is decided `expected`. Exact and shortest, as findPath,
+// but one search for the whole rule list: the product also tracks the first
+// rule that covers the current branch, and drops a branch as soon as every
+// rule that could still decide beneath it agrees with `expected`.
+std::optional<std::string> findDecidedAgainst(const fs::PathPattern &subject, llvm::ArrayRef<DecidingRule> rules,
+                                              ir::Effect expected, ir::Effect defaultEffect);
+std::optional<std::string> findDecidedAgainst(const fs::PathPattern &subject, llvm::ArrayRef<DecidingRule> rules,
+                                              ir::Effect expected, ir::Effect defaultEffect, SearchBudget &budget);
 
 // A filesystem rule bound for one platform and access, with what the
 // evaluator orders it by.

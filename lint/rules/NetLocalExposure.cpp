@@ -1,6 +1,7 @@
 // net-local-exposure: loopback opened broadly. For each loopback host
-// (localhost, 127.0.0.1, [::1], and 127.0.0.2 for ranges over 127.0.0.0/8)
-// lint asks about the service ports of lint/data/local-services.txt; two or
+// (localhost, 127.0.0.1, [::1], 127.0.0.2 for ranges over 127.0.0.0/8, and
+// the unspecified addresses 0.0.0.0 and [::], which as a destination reach
+// the local host) lint asks about the service ports of lint/data/local-services.txt; two or
 // more reachable ports on one host mean loopback is open on all ports or a
 // broad range (one deliberately allowed port, e.g. a dev server, is fine).
 // Docs: docs/rules/net-local-exposure.md.
@@ -19,7 +20,7 @@ void checkNetLocalExposure(const LintContext &ctx, const RuleInfo &self) {
     std::vector<std::string> moreHosts;
   };
   std::vector<Group> groups;
-  for (const char *text : {"localhost", "127.0.0.1", "::1", "127.0.0.2"}) {
+  for (const char *text : {"localhost", "127.0.0.1", "::1", "127.0.0.2", "0.0.0.0", "::"}) {
     std::string error;
     auto host = net::canonicaliseHost(text, error);
     if (!host)

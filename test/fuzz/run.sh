@@ -23,7 +23,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 build=${MOAT_FUZZ_BUILD_DIR:-$root/build-fuzz}
-all_targets=(fuzz_moat fuzz_srt fuzz_claude fuzz_yaml fuzz_fmt fuzz_host fuzz_path)
+all_targets=(fuzz_moat fuzz_srt fuzz_claude fuzz_yaml fuzz_fmt fuzz_host fuzz_path fuzz_sbpl fuzz_witness)
 
 seconds=20
 keep=0
@@ -109,7 +109,7 @@ for t in "${targets[@]}"; do
       echo "  input: $f"
       echo "  reproduce: $build/fuzz/$t $f"
     done
-    grep -m1 -E 'ERROR: |invariant violated|fuzz_(host|path|fmt): ' "$work/log" | sed 's/^/  /' || true
+    grep -m1 -E 'ERROR: |invariant violated|fuzz_(host|path|fmt|sbpl|witness): ' "$work/log" | sed 's/^/  /' || true
   fi
 done
 

@@ -36,6 +36,41 @@ TEST(LintKnowledge, FileAndDirectoryEntries) {
   EXPECT_EQ(e[1].probes, std::vector<std::string>{"*.desktop"});
 }
 
+// macOS keeps application settings under "Application Support": such a path
+// is quoted, and its tags follow the closing quote.
+TEST(LintKnowledge, QuotedPathWithSpaces) {
+  auto e = parseOk({"\"~/Library/Application Support/Code/User/settings.json\" macos | VS Code runs it",
+                    "\"~/Library/Application Support/My Tool/\" probe=*.plist | it starts"});
+  ASSERT_EQ(e.size(), 2u);
+  EXPECT_EQ(e[0].path, "~/Library/Application Support/Code/User/settings.json");
+  EXPECT_FALSE(e[0].directory);
+  EXPECT_EQ(e[0].platform, ir::Platform::MacOS);
+  EXPECT_EQ(e[0].why, "VS Code runs it");
+  EXPECT_EQ(e[1].path, "~/Library/Application Support/My Tool");
+  EXPECT_TRUE(e[1].directory);
+  EXPECT_EQ(e[1].probes, std::vector<std::string>{"*.plist"});
+}
+
+// PNPM_HOME holds pnpm's store next to the binaries: `data=` names such
+// directories; like probe= it is a one-component glob on a directory.
+TEST(LintKnowledge, DataNames) {
+  auto e = parseOk({"~/.local/share/pnpm/ linux data=store data=glob* | on PATH"});
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_EQ(e[0].data, (std::vector<std::string>{"store", "glob*"}));
+  EXPECT_EQ(e[0].probes, std::vector<std::string>{"*"});
+  EXPECT_NE(parseError({"~/.local/bin data=store | a file"}).find("unknown tag"), std::string::npos);
+  EXPECT_NE(parseError({"~/.local/bin/ data=** | any depth"}).find("bad data name"), std::string::npos);
+}
+
+TEST(LintKnowledge, QuotedPathErrors) {
+  EXPECT_NE(parseError({"\"~/Library/Application Support | no closing quote"}).find("unterminated"),
+            std::string::npos);
+  EXPECT_NE(parseError({"\"\" macos | empty"}).find("empty quoted path"), std::string::npos);
+  EXPECT_NE(parseError({"\"~/a b\"macos | glued tag"}).find("space after"), std::string::npos);
+  // The quoted path is still checked like any other.
+  EXPECT_NE(parseError({"\"Library/x y\" | relative"}).find("must start with"), std::string::npos);
+}
+
 TEST(LintKnowledge, DirectoryDefaultsToAnyName) {
   auto e = parseOk({"~/.local/bin/ | on PATH"});
   ASSERT_EQ(e.size(), 1u);

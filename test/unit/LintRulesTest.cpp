@@ -225,6 +225,7 @@ TEST(LintReadSecrets, AnyHostAndConfiguredHosts) {
 TEST(LintReadSecrets, HiddenSecretsAreClean) {
   auto c = check("policy \"p\" {\n  deny read \"~/.ssh\", \"~/.aws\", \"~/.gnupg\", \"~/.kube\", \"~/.docker\";\n"
                  "  deny read \"~/.config/gh\", \"~/.netrc\", \"~/.git-credentials\", \"$CWD/.env\";\n"
+                 "  deny read \"~/.config/gcloud\", \"~/.azure\", \"~/.npmrc\", \"~/.pypirc\";\n"
                  "  default connect allow;\n}\n");
   EXPECT_TRUE(c->findings("read-secrets").empty());
 }

@@ -1,11 +1,22 @@
-// moat check [--format=text|json] [--fail-on=note|warning|error] POLICY...
+// moat check [--format=text|json|sarif|github] [--fail-on=note|warning|error]
+//            [--config=FILE] [--baseline=FILE | --write-baseline=FILE] POLICY...
+// Loading, lint, and what is shown (config rules, inline suppressions,
+// config ignores, baseline: lint/Triage.h) happen in the libraries; this
+// file wires them to the options and prints the report.
 #include "Cli.h"
 #include "Subcommands.h"
 
 #include "compiler/Frontend.h"
 #include "compiler/diagnostics/Emitters.h"
+#include "compiler/support/AtomicFile.h"
+#include "lint/Baseline.h"
+#include "lint/Config.h"
 #include "lint/Lint.h"
 #include "lint/Sarif.h"
+#include "lint/Triage.h"
+
+#include <map>
+#include <memory>
 
 namespace moat::cli {
 
@@ -28,44 +39,151 @@ llvm::cl::opt<Severity> FailOn("fail-on", llvm::cl::desc("Lowest severity that m
                                                 clEnumValN(Severity::Error, "error", "")));
 llvm::cl::opt<bool> NoLint("no-lint", llvm::cl::desc("Only parse and validate; do not run the risk rules"),
                            llvm::cl::sub(CheckSub), llvm::cl::cat(MoatCategory));
+llvm::cl::opt<std::string> ConfigOpt("config",
+                                     llvm::cl::desc("Use this .moat.yaml for every policy (no search)"),
+                                     llvm::cl::value_desc("FILE"), llvm::cl::sub(CheckSub),
+                                     llvm::cl::cat(MoatCategory));
+llvm::cl::opt<std::string> BaselineOpt("baseline", llvm::cl::desc("Hide the findings listed in this baseline"),
+                                       llvm::cl::value_desc("FILE"), llvm::cl::sub(CheckSub),
+                                       llvm::cl::cat(MoatCategory));
+llvm::cl::opt<std::string> WriteBaselineOpt(
+    "write-baseline", llvm::cl::desc("Record the current findings in this baseline (and hide them)"),
+    llvm::cl::value_desc("FILE"), llvm::cl::sub(CheckSub), llvm::cl::cat(MoatCategory));
 llvm::cl::list<std::string> Policies(llvm::cl::Positional, llvm::cl::desc("POLICY..."), llvm::cl::OneOrMore,
                                      llvm::cl::sub(CheckSub), llvm::cl::cat(MoatCategory));
+
+// Each .moat.yaml is read once, however many policies it governs; one that
+// fails to load governs nothing (its errors make the run an input error).
+class ConfigSet {
+public:
+  ConfigSet(const lint::CivilDate &today, DiagnosticEngine &diags) : today_(today), diags_(diags) {}
+
+  // The config for `policyPath` (nullptr: none, or one that did not load).
+  const lint::CheckConfig *forPolicy(const std::string &policyPath) {
+    std::optional<std::string> file =
+        ConfigOpt.getNumOccurrences() ? std::optional<std::string>(ConfigOpt) : lint::findConfigFor(policyPath);
+    if (!file)
+      return nullptr;
+    auto [it, inserted] = loaded_.try_emplace(*file);
+    if (inserted) {
+      auto config = lint::loadCheckConfig(*file, today_, diags_);
+      if (config)
+        it->second = std::make_unique<lint::CheckConfig>(std::move(*config));
+      else
+        failed_ = true;
+    }
+    return it->second.get();
+  }
+  bool failed() const { return failed_; }
+
+private:
+  const lint::CivilDate &today_;
+  DiagnosticEngine &diags_;
+  std::map<std::string, std::unique_ptr<lint::CheckConfig>> loaded_;
+  bool failed_ = false;
+};
+
+std::string plural(unsigned n, const char *one, const char *many) {
+  return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
 } // namespace
 
 int runCheck() {
+  if (BaselineOpt.getNumOccurrences() && WriteBaselineOpt.getNumOccurrences()) {
+    llvm::errs() << "moat: error: --baseline and --write-baseline cannot be combined (--write-baseline "
+                    "replaces the file with the current findings)\n";
+    return kExitInputError;
+  }
+  std::string dateError;
+  auto today = lint::todayUtc(dateError);
+  if (!today) {
+    llvm::errs() << "moat: error: " << dateError << "\n";
+    return kExitInputError;
+  }
+
   SourceFiles files;
   DiagnosticEngine diags(files);
+  lint::CommentIndex comments(files);
+  lint::Triage triage(comments);
+  ConfigSet configs(*today, diags);
   bool inputError = false;
-  std::vector<ir::Policy> loaded;
-  for (const std::string &path : Policies) {
-    unsigned before = diags.errorCount();
-    auto policy = loadPolicy(path, ir::Layer::SharedProject, diags);
-    if (!policy || diags.errorCount() != before)
-      inputError = true;
-    else
-      loaded.push_back(std::move(*policy));
+
+  std::optional<lint::Baseline> baseline;
+  if (BaselineOpt.getNumOccurrences()) {
+    baseline = lint::loadBaseline(BaselineOpt, diags);
+    inputError |= !baseline;
   }
-  // Risk rules run on the policies that loaded cleanly.
-  if (!NoLint)
-    for (const ir::Policy &policy : loaded)
-      lint::runLint(policy, diags);
+
+  for (const std::string &path : Policies) {
+    const lint::CheckConfig *config = configs.forPolicy(path);
+    // Each policy's diagnostics are triaged on their own: suppressions,
+    // config and baseline keys all depend on which policy a finding is of.
+    DiagnosticEngine policyDiags(files);
+    unsigned firstBuffer = files.mgr().getNumBuffers() + 1;
+    auto policy = loadPolicy(path, ir::Layer::SharedProject, policyDiags);
+    if (!policy || policyDiags.errorCount() != 0) {
+      inputError = true;
+      for (const Diagnostic &d : policyDiags.diagnostics())
+        diags.add(d);
+      continue;
+    }
+    // Risk rules run on the policies that loaded cleanly.
+    if (!NoLint)
+      lint::runLint(*policy, policyDiags, config ? config->lint : lint::LintOptions{});
+    std::vector<uint32_t> buffers;
+    for (unsigned b = firstBuffer; b <= files.mgr().getNumBuffers(); ++b)
+      buffers.push_back(b);
+    inputError |= !triage.addPolicy(path, buffers, config, policyDiags.diagnostics(), !NoLint, diags);
+  }
+  inputError |= configs.failed();
+
+  std::string baselineFile = BaselineOpt;
+  if (WriteBaselineOpt.getNumOccurrences()) {
+    baselineFile = WriteBaselineOpt;
+    // A baseline written from a run that could not read everything would
+    // silently accept whatever it missed.
+    if (inputError) {
+      diags.report(DiagKind::OutputFailed, SourceLoc{}, baselineFile,
+                   "not written, because of the input errors above");
+    } else {
+      baseline = triage.current(baselineFile);
+      if (auto err = writeFileAtomically(baselineFile, baseline->render())) {
+        diags.report(DiagKind::OutputFailed, SourceLoc{}, baselineFile, *err);
+        baseline.reset();
+        inputError = true;
+      } else {
+        size_t n = 0;
+        for (const auto &entry : baseline->entries())
+          n += entry.second;
+        llvm::errs() << "moat: wrote " << n << (n == 1 ? " finding" : " findings") << " to " << baselineFile
+                     << "\n";
+      }
+    }
+  }
+  triage.finish(baseline ? &*baseline : nullptr, baselineFile, diags);
+
   bool failing = false;
   for (const Diagnostic &d : diags.diagnostics())
     failing |= d.severity >= FailOn;
   unsigned errors = diags.count(Severity::Error), warnings = diags.count(Severity::Warning),
            notes = diags.count(Severity::Note);
+  size_t hidden = triage.suppressed().size();
   llvm::raw_ostream &os = llvm::outs();
   if (FormatOpt == Format::Json) {
     emitJson(diags, os);
   } else if (FormatOpt == Format::Sarif) {
-    lint::emitSarif(diags, os);
+    lint::emitSarif(diags, os, triage.suppressed());
   } else if (FormatOpt == Format::Github) {
     emitGithub(diags, os);
   } else {
     printDiagnostics(diags, os);
-    os << "moat: checked " << Policies.size() << (Policies.size() == 1 ? " policy: " : " policies: ")
-       << errors << (errors == 1 ? " error, " : " errors, ") << warnings
-       << (warnings == 1 ? " warning, " : " warnings, ") << notes << (notes == 1 ? " note\n" : " notes\n");
+    unsigned n = static_cast<unsigned>(Policies.size());
+    os << "moat: checked " << plural(n, "policy", "policies") << ": " << plural(errors, "error", "errors")
+       << ", " << plural(warnings, "warning", "warnings") << ", " << plural(notes, "note", "notes");
+    if (hidden)
+      os << " (" << hidden << " suppressed)";
+    os << "\n";
   }
   os.flush();
   if (inputError)

@@ -11,6 +11,12 @@ extern llvm::cl::SubCommand CheckSub;
 extern llvm::cl::SubCommand QuerySub;
 extern llvm::cl::SubCommand FmtSub;
 extern llvm::cl::SubCommand ExplainSub;
+extern llvm::cl::SubCommand DiffSub;
+int runDiff(); // DiffCommand.cpp
+extern llvm::cl::SubCommand BuildSub;
+int runBuild(); // BuildCommand.cpp
+extern llvm::cl::SubCommand VerifySub;
+int runVerify(); // VerifyCommand.cpp
 extern llvm::cl::OptionCategory MoatCategory;
 
 inline std::vector<const llvm::cl::OptionCategory *> optionCategories() { return {&MoatCategory}; }

@@ -28,6 +28,12 @@ int main(int argc, char **argv) {
     return runFmt();
   if (ExplainSub)
     return runExplain();
+  if (VerifySub)
+    return runVerify();
+  if (DiffSub)
+    return runDiff();
+  if (BuildSub)
+    return runBuild();
   llvm::errs() << "moat: error: expected a subcommand: check, query, fmt or explain (see 'moat --help')\n";
   return kExitInputError;
 }

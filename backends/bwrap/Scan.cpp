@@ -1,0 +1,149 @@
+#include "backends/bwrap/Scan.h"
+
+#include <algorithm>
+#include <string_view>
+
+namespace moat::backends::bwrap {
+
+namespace {
+
+bool isLiteralComponent(const std::string &c) { return c != "**" && !fs::hasGlobChars(c); }
+
+class Walker {
+public:
+  Walker(const Disk &disk, const std::vector<GlobRule> &globs, const WalkRequest &request, WalkFindings &out)
+      : disk_(disk), globs_(globs), request_(request), out_(out), matchedAbove_(request.globs.size(), false) {}
+
+  void run() {
+    Disk::Info info = disk_.lstat(request_.root);
+    if (info.type == Disk::Type::Missing)
+      return;
+    for (std::string_view c : splitComponents(request_.root))
+      components_.emplace_back(c);
+    visit(request_.root, info, 0);
+  }
+
+private:
+  static std::vector<std::string_view> splitComponents(std::string_view path) {
+    std::vector<std::string_view> out;
+    size_t start = 1;
+    while (start < path.size()) {
+      size_t slash = path.find('/', start);
+      if (slash == std::string_view::npos)
+        slash = path.size();
+      if (slash > start)
+        out.push_back(path.substr(start, slash - start));
+      start = slash + 1;
+    }
+    return out;
+  }
+
+  void visit(const std::string &path, const Disk::Info &info, int depth) {
+    ++out_.entries;
+    std::vector<std::string_view> parts(components_.begin(), components_.end());
+    std::string_view name = parts.empty() ? std::string_view() : parts.back();
+    // Globs that matched here cover everything beneath: remember them so
+    // that only the topmost match of each glob is reported.
+    std::vector<size_t> newlyMatched;
+    for (size_t i = 0; i < request_.globs.size(); ++i) {
+      const GlobRule &g = globs_[request_.globs[i]];
+      if (!matchedAbove_[i] && (g.lastLiteral.empty() || g.lastLiteral == name) &&
+          g.full.matches(parts, 0, false)) {
+        out_.matches.emplace_back(request_.globs[i], path);
+        matchedAbove_[i] = true;
+        newlyMatched.push_back(i);
+      }
+      if (g.parent && info.type == Disk::Type::Dir &&
+          (g.parentLastLiteral.empty() || g.parentLastLiteral == name) && g.parent->matches(parts, 0, false))
+        out_.anchors.emplace_back(request_.globs[i], path);
+    }
+    switch (info.type) {
+    case Disk::Type::Socket:
+      if (request_.sockets)
+        out_.sockets.push_back(path);
+      break;
+    case Disk::Type::File:
+      if (request_.writable && info.nlink > 1)
+        out_.hardLinks.push_back({path, info});
+      break;
+    case Disk::Type::Dir:
+      if (request_.maxDepth < 0 || depth < request_.maxDepth)
+        visitChildren(path, depth);
+      break;
+    default:
+      break;
+    }
+    for (size_t i : newlyMatched)
+      matchedAbove_[i] = false;
+  }
+
+  void visitChildren(const std::string &path, int depth) {
+    // The kernel's own trees: nothing a policy protects lives there, and
+    // the sandbox gets its own /proc and /dev.
+    if (path == "/proc" || path == "/sys" || path == "/dev")
+      return;
+    auto entries = disk_.listEntries(path);
+    if (!entries) {
+      if (request_.writable)
+        out_.unreadable.push_back(path);
+      return;
+    }
+    for (const Disk::Entry &e : *entries) {
+      std::string child = joinPath(path, e.name);
+      if (std::find(request_.skip.begin(), request_.skip.end(), child) != request_.skip.end())
+        continue;
+      // lstat only where the walk needs more than the type: unknown types,
+      // and the link count of files in a writable tree.
+      Disk::Info info;
+      info.type = e.type;
+      if (e.type == Disk::Type::Missing || (e.type == Disk::Type::File && request_.writable))
+        info = disk_.lstat(child);
+      if (info.type == Disk::Type::Missing)
+        continue; // removed while we looked
+      components_.push_back(e.name);
+      visit(child, info, depth + 1);
+      components_.pop_back();
+    }
+  }
+
+  const Disk &disk_;
+  const std::vector<GlobRule> &globs_;
+  const WalkRequest &request_;
+  WalkFindings &out_;
+  std::vector<std::string> components_;
+  std::vector<bool> matchedAbove_;
+};
+
+} // namespace
+
+std::optional<GlobRule> compileGlobRule(const ir::FsRule &rule, const fs::PathPattern &bound, std::string &error) {
+  auto full = fs::PathGlob::compile(bound.components, error);
+  if (!full)
+    return std::nullopt;
+  GlobRule g{&rule, "/", std::move(*full), "", std::nullopt, "", false};
+  size_t i = 0;
+  for (; i < bound.components.size() && isLiteralComponent(bound.components[i]); ++i)
+    g.prefix = joinPath(g.prefix, fs::unescapeGlobLiteral(bound.components[i]));
+  const std::vector<std::string> &c = bound.components;
+  if (!c.empty() && isLiteralComponent(c.back())) {
+    g.lastLiteral = fs::unescapeGlobLiteral(c.back());
+    size_t after = c.size() - i; // components after the literal prefix
+    if (after == 2 && c[c.size() - 2] == "**") {
+      g.nameAtAnyDepth = true;
+    } else if (after >= 2) {
+      std::vector<std::string> parentParts(c.begin(), c.end() - 1);
+      g.parent = fs::PathGlob::compile(parentParts, error);
+      if (!g.parent)
+        return std::nullopt;
+      if (isLiteralComponent(parentParts.back()))
+        g.parentLastLiteral = fs::unescapeGlobLiteral(parentParts.back());
+    }
+  }
+  return g;
+}
+
+void walk(const Disk &disk, const std::vector<GlobRule> &globs, const WalkRequest &request, WalkFindings &findings) {
+  Walker(disk, globs, request, findings).run();
+}
+
+} // namespace moat::backends::bwrap

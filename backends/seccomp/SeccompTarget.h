@@ -1,0 +1,13 @@
+// `moat build --target=seccomp`: the BPF program bwrap's `--seccomp FD`
+// loads (docs/backends.md, "seccomp").
+#pragma once
+#include "backends/Backend.h"
+
+namespace moat::backends::seccomp {
+
+// --format: "" or "bpf" (default) writes the raw program (struct
+// sock_filter[]); "pfc" writes libseccomp's human-readable form for review.
+void build(const ir::Policy &policy, const BuildOptions &options, DiagnosticEngine &diags,
+           BuildResult &result);
+
+} // namespace moat::backends::seccomp

@@ -1,0 +1,121 @@
+// The two spaces `moat diff` enumerates regions over (see DiffRegions.h):
+// absolute paths (filesystem rules and unix sockets) and endpoints (network
+// rules), with the decision lists each policy gives them.
+#pragma once
+#include "compiler/eval/Bindings.h"
+#include "compiler/fs/Glob.h"
+#include "compiler/verify/DiffRegions.h"
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace moat::verify::detail {
+
+// ---- paths -------------------------------------------------------------
+
+// A bound pattern (root "") with its matcher.
+struct PathItem {
+  fs::PathPattern bound;
+  fs::PatternMatcher matcher;
+};
+
+class PathSpace {
+public:
+  using Item = PathItem;
+  using Witness = std::string; // absolute, normalised
+
+  // A trie over the literal leading components of the items: an item can
+  // only overlap a query whose literal prefix is compatible with its own
+  // (one a prefix of the other).
+  class Index {
+  public:
+    Index(const PathSpace &space, const std::vector<DecisionEntry<PathItem>> &entries);
+    void candidates(const PathItem &q, std::vector<size_t> &out) const;
+
+  private:
+    struct Node {
+      std::map<std::string, std::unique_ptr<Node>> children;
+      std::vector<size_t> here;
+    };
+    static void collectBelow(const Node &node, std::vector<size_t> &out);
+    Node root_;
+  };
+
+  bool mayOverlap(const PathItem &a, const PathItem &b) const;
+  bool subsumes(const PathItem &outer, const PathItem &inner) const;
+  unsigned selectivity(const PathItem &item) const;
+  std::optional<std::string> find(const std::vector<const PathItem *> &include,
+                                  const std::vector<const PathItem *> &exclude) const;
+};
+
+// A side's decision list over paths; the entries point into `items`.
+struct PathSide {
+  std::vector<std::unique_ptr<PathItem>> items;
+  std::vector<DecisionEntry<PathItem>> entries;
+};
+
+// Binds and compiles a pattern as the evaluator does; nullopt with `error`
+// naming the pattern when it cannot be bound.
+std::optional<PathItem> makePathItem(const ir::Policy &policy, const eval::Bindings &bindings,
+                                     const fs::PathPattern &pattern, std::string &error);
+
+// Filesystem `access` on `platform`: the policy's rules in the evaluator's
+// decision order (Witness.h boundFsRules), then the default; a disabled
+// filesystem is one entry that allows everything.
+std::optional<PathSide> fsSide(const ir::Policy &policy, const eval::Bindings &bindings,
+                               ir::Platform platform, ir::Access access, std::string &error);
+
+// Unix sockets on `platform`: deny rules, then allow rules (policy order),
+// then the default (allow-all-unix-sockets or none); sandbox-disabled allows
+// everything.
+std::optional<PathSide> socketSide(const ir::Policy &policy, const eval::Bindings &bindings,
+                                   ir::Platform platform, std::string &error);
+
+// The first entry of a path decision list that covers `path` (absolute,
+// normalised): what decides it.
+const Decider &decidePath(const PathSide &side, const std::string &path);
+
+// ---- endpoints -----------------------------------------------------------
+
+struct HostItem {
+  const net::HostPattern *pattern = nullptr;
+  std::string key; // names: labels reversed ("com.example"); empty otherwise
+};
+
+class HostSpace {
+public:
+  using Item = HostItem;
+  using Witness = net::Endpoint;
+
+  // Names by reversed labels (a wildcard can only meet names under its
+  // domain), plus the `*` and address patterns.
+  class Index {
+  public:
+    Index(const HostSpace &space, const std::vector<DecisionEntry<HostItem>> &entries);
+    void candidates(const HostItem &q, std::vector<size_t> &out) const;
+
+  private:
+    std::map<std::string, std::vector<size_t>> byKey_;
+    std::vector<size_t> any_, addresses_, all_;
+  };
+
+  bool mayOverlap(const HostItem &a, const HostItem &b) const;
+  bool subsumes(const HostItem &outer, const HostItem &inner) const;
+  unsigned selectivity(const HostItem &item) const;
+  std::optional<net::Endpoint> find(const std::vector<const HostItem *> &include,
+                                    const std::vector<const HostItem *> &exclude) const;
+};
+
+struct HostSide {
+  std::vector<std::unique_ptr<HostItem>> items;
+  std::vector<DecisionEntry<HostItem>> entries;
+};
+
+// Network rules on `platform`: deny rules, then allow rules (policy order),
+// then the default; sandbox-disabled allows everything.
+HostSide netSide(const ir::Policy &policy, ir::Platform platform);
+
+} // namespace moat::verify::detail

@@ -1,0 +1,51 @@
+// boundFsRules: the filesystem rules of one platform and access, bound and
+// in the evaluator's decision order. The order itself is eval::decidesBefore
+// (FsEvaluator.h), reused rather than restated, so the verifier and the
+// evaluator cannot drift apart. findPath lives in PathWitness.cpp,
+// findEndpoint in EndpointWitness.cpp.
+#include "compiler/verify/Witness.h"
+
+#include "compiler/eval/FsEvaluator.h"
+
+#include <algorithm>
+
+namespace moat::verify {
+
+std::optional<std::vector<BoundFsRule>> boundFsRules(const ir::Policy &policy,
+                                                     const eval::Bindings &bindings,
+                                                     ir::Platform platform, ir::Access access,
+                                                     std::string &error) {
+  std::vector<BoundFsRule> out;
+  for (size_t i = 0; i < policy.fsRules.size(); ++i) {
+    const ir::FsRule &rule = policy.fsRules[i];
+    // Every rule is bound, as the evaluator does: a root without a value is
+    // an error whatever the platform or access.
+    std::string why;
+    auto bound = eval::bindPatternParts(policy, bindings, rule.pattern, why);
+    if (!bound) {
+      error = "cannot bind '" + rule.pattern.text() + "': " + why;
+      return std::nullopt;
+    }
+    // A pattern the matcher refuses would make the evaluator refuse the
+    // policy: refuse it here too rather than treat it as matching nothing.
+    if (!fs::PatternMatcher::compile(*bound, why)) {
+      error = "cannot bind '" + rule.pattern.text() + "': " + why;
+      return std::nullopt;
+    }
+    if (rule.access != access || (rule.platform != ir::Platform::Any && rule.platform != platform))
+      continue;
+    BoundFsRule b;
+    b.rule = &rule;
+    b.index = i;
+    b.specificity = fs::specificityOf(*bound);
+    b.bound = std::move(*bound);
+    out.push_back(std::move(b));
+  }
+  std::sort(out.begin(), out.end(), [](const BoundFsRule &a, const BoundFsRule &b) {
+    return eval::decidesBefore(eval::FsMatch{a.rule, a.index, a.specificity},
+                               eval::FsMatch{b.rule, b.index, b.specificity});
+  });
+  return out;
+}
+
+} // namespace moat::verify

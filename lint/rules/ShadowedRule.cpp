@@ -1,0 +1,327 @@
+// shadowed-rule: a rule that decides nothing, because the rules that decide
+// before it cover everything it matches. Docs: docs/rules/shadowed-rule.md.
+//
+// Filesystem, per platform and access, over the rules in decision order
+// (verify::boundFsRules): rule R is shadowed iff no path lies in R and in no
+// rule before it, i.e. verify::findPath({R}, {rules before R}) is empty.
+// That question is exact but not free, so a cheap witness comes first: R's
+// own literal path (a glob instantiated) and a child of it, asked of the
+// evaluator; when R decides one of them, R is not shadowed. Only rules
+// that fail that test go to the exact procedure, with only the earlier rules
+// whose literal prefix agrees with R's (the others share no path with it).
+//
+// Network: any matching deny wins, so an allow is shadowed iff every
+// endpoint it matches is denied; a deny is shadowed iff the other denies
+// cover it. Denies are taken from the last to the first and a shadowed one
+// leaves the covering set, so of two that cover each other only the later
+// is reported, and all reported denies can be removed together.
+//
+// A rule is reported only when it is shadowed on every platform where it
+// applies. Built-in rules are never reported, but are named as the rules
+// that cover.
+#include "lint/rules/ShadowedRule.h"
+
+#include "compiler/eval/FsEvaluator.h"
+#include "compiler/ir/RuleText.h"
+#include "compiler/verify/PrefixIndex.h"
+#include "compiler/verify/Witness.h"
+#include "lint/rules/AssertFailed.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+namespace moat::lint {
+
+namespace {
+
+constexpr size_t kMaxNotes = 5;
+
+// What one rule looks like after every platform has been examined.
+struct Verdict {
+  bool applies = false;
+  bool shadowed = true;         // on every platform examined so far
+  std::vector<const void *> by; // covering rules (ir::FsRule / ir::NetRule), of every platform
+};
+
+// The rules to name as covering: a cover from which no rule can be left
+// out (tried from the last in decision order, so the rules that decide
+// first stay). `covers(sub)` says whether `sub` still covers the rule.
+// `meets(i)` filters the candidates down to those that share a member with
+// the rule; a large cover is named as it is (the search is quadratic).
+template <typename Meets, typename Covers>
+std::vector<size_t> minimalCover(const std::vector<size_t> &candidates, Meets meets, Covers covers) {
+  std::vector<size_t> cover;
+  for (size_t c : candidates)
+    if (meets(c))
+      cover.push_back(c);
+  if (cover.size() > 64)
+    return cover;
+  for (size_t i = cover.size(); i-- > 0;) {
+    std::vector<size_t> without = cover;
+    without.erase(without.begin() + static_cast<std::ptrdiff_t>(i));
+    if (covers(without))
+      cover = std::move(without);
+  }
+  return cover;
+}
+
+// A path R itself matches: its literal components, one name per glob
+// component, nothing for `**`. nullopt when a glob has no simple instance.
+std::optional<std::vector<std::string>> instanceOf(const fs::PathPattern &bound) {
+  std::vector<std::string> out;
+  for (const std::string &c : bound.components) {
+    if (!bound.isGlob()) {
+      out.push_back(c);
+      continue;
+    }
+    if (c == "**")
+      continue;
+    std::string error;
+    auto cg = fs::ComponentGlob::compile(c, error);
+    if (!cg)
+      return std::nullopt;
+    if (cg->isLiteral()) {
+      out.push_back(cg->literal());
+      continue;
+    }
+    auto name = instantiate(c);
+    if (!name)
+      return std::nullopt;
+    out.push_back(*name);
+  }
+  return out;
+}
+
+// Does R decide one of a few paths it obviously matches?
+bool decidesSomething(const eval::FsEvaluator &ev, const verify::BoundFsRule &r, const fs::PatternMatcher &m,
+                      ir::Access access) {
+  auto instance = instanceOf(r.bound);
+  if (!instance)
+    return false;
+  std::vector<std::string> child = *instance;
+  child.push_back("moat-probe");
+  for (const auto *path : {&*instance, &child}) {
+    std::vector<std::string_view> parts(path->begin(), path->end());
+    if (!m.matches(parts))
+      continue;
+    auto d = ev.decide(parts, access);
+    if (d && d->index == r.index)
+      return true;
+  }
+  return false;
+}
+
+std::string fsRuleName(const ir::FsRule &r) {
+  return (r.prov.loc.valid() ? "'" : "the built-in protection '") + ir::ruleText(r) + "'";
+}
+
+std::string netRuleName(const ir::NetRule &r) {
+  return (r.prov.loc.valid() ? "'" : "the built-in rule '") + ir::ruleText(r) + "'";
+}
+
+void reportFs(const LintContext &ctx, const RuleInfo &self, const ir::FsRule &rule, const Verdict &v) {
+  std::string message = "'" + ir::ruleText(rule) + "' never decides: ";
+  if (v.by.empty()) {
+    message += "no path matches it (a normalised path never has a '.' or '..' component)";
+    ctx.report(self, rule.prov.loc, message);
+    return;
+  }
+  bool always = false, sameEffect = true;
+  for (const void *p : v.by) {
+    const auto *c = static_cast<const ir::FsRule *>(p);
+    always |= c->tier == ir::Tier::Always;
+    sameEffect &= c->effect == rule.effect;
+  }
+  message += "every path it matches is decided first by ";
+  message += v.by.size() == 1 ? fsRuleName(*static_cast<const ir::FsRule *>(v.by.front()))
+                              : fmt::format("one of {} rules", v.by.size());
+  if (always && rule.tier == ir::Tier::Ordinary)
+    message += " (an `always` rule beats every ordinary rule)";
+  message += sameEffect ? "; it is redundant" : "; it has no effect";
+  Diagnostic &d = ctx.report(self, rule.prov.loc, message);
+  for (size_t i = 0; i < v.by.size() && i < kMaxNotes; ++i) {
+    const auto *c = static_cast<const ir::FsRule *>(v.by[i]);
+    if (c->prov.loc.valid())
+      d.notes.push_back(LintContext::note(self, c->prov.loc, "this rule decides first: '" + ir::ruleText(*c) + "'"));
+    else
+      d.notes.push_back(LintContext::note(self, {}, fsRuleName(*c) + " decides first"));
+  }
+  if (v.by.size() > kMaxNotes)
+    d.notes.push_back(LintContext::note(self, {}, fmt::format("and {} more rules", v.by.size() - kMaxNotes)));
+}
+
+void checkFs(const LintContext &ctx, const RuleInfo &self, const eval::Bindings &bindings) {
+  const ir::Policy &policy = ctx.policy();
+  std::map<size_t, Verdict> verdicts; // by index in policy.fsRules
+  // Without platform blocks both platforms see the same rules: one pass.
+  bool neutral = std::all_of(policy.fsRules.begin(), policy.fsRules.end(),
+                             [](const ir::FsRule &r) { return r.platform == ir::Platform::Any; });
+  for (ir::Platform platform : {ir::Platform::Linux, ir::Platform::MacOS}) {
+    if (neutral && platform == ir::Platform::MacOS)
+      break;
+    std::string error;
+    auto ev = eval::FsEvaluator::create(policy, bindings, platform, error);
+    if (!ev)
+      return; // the context could not bind the policy either: lint-model says so
+    for (ir::Access access : {ir::Access::Read, ir::Access::Write}) {
+      auto rules = verify::boundFsRules(policy, bindings, platform, access, error);
+      if (!rules)
+        return;
+      verify::PrefixIndex index(*rules);
+      std::vector<fs::PatternMatcher> matchers;
+      for (const verify::BoundFsRule &r : *rules)
+        matchers.push_back(*fs::PatternMatcher::compile(r.bound, error)); // boundFsRules checked it
+      for (size_t k = 0; k < rules->size(); ++k) {
+        const verify::BoundFsRule &r = (*rules)[k];
+        if (!r.rule->prov.loc.valid())
+          continue; // built-in: not ours to report
+        Verdict &v = verdicts[r.index];
+        v.applies = true;
+        if (!v.shadowed)
+          continue; // it decides something on another platform
+        if (decidesSomething(*ev, r, matchers[k], access)) {
+          v.shadowed = false;
+          continue;
+        }
+        // Only the earlier rules on R's branch of the tree can cover it.
+        std::vector<size_t> near = index.comparable(index.prefix(k), k);
+        std::vector<const fs::PathPattern *> before;
+        for (size_t j : near)
+          before.push_back(&(*rules)[j].bound);
+        // Too complex to decide within the budget: say nothing rather than
+        // report a rule that might decide something.
+        verify::SearchBudget budget;
+        if (verify::findPath({&r.bound}, before, budget) || budget.exhausted) {
+          v.shadowed = false;
+          continue;
+        }
+        for (size_t j : minimalCover(
+                 near,
+                 [&](size_t j) {
+                   verify::SearchBudget b;
+                   return verify::findPath({&r.bound, &(*rules)[j].bound}, {}, b).has_value() || b.exhausted;
+                 },
+                 [&](const std::vector<size_t> &cover) {
+                   std::vector<const fs::PathPattern *> ex;
+                   for (size_t c : cover)
+                     ex.push_back(&(*rules)[c].bound);
+                   verify::SearchBudget b;
+                   return !verify::findPath({&r.bound}, ex, b) && !b.exhausted;
+                 }))
+          if (std::find(v.by.begin(), v.by.end(), (*rules)[j].rule) == v.by.end())
+            v.by.push_back((*rules)[j].rule);
+      }
+    }
+  }
+  for (const auto &[index, v] : verdicts)
+    if (v.applies && v.shadowed)
+      reportFs(ctx, self, policy.fsRules[index], v);
+}
+
+void checkNet(const LintContext &ctx, const RuleInfo &self) {
+  const ir::Policy &policy = ctx.policy();
+  std::map<size_t, Verdict> verdicts; // by index in policy.netRules
+  bool neutral = std::all_of(policy.netRules.begin(), policy.netRules.end(),
+                             [](const ir::NetRule &r) { return r.platform == ir::Platform::Any; });
+  for (ir::Platform platform : {ir::Platform::Linux, ir::Platform::MacOS}) {
+    if (neutral && platform == ir::Platform::MacOS)
+      break;
+    std::vector<size_t> allows, denies;
+    for (size_t i = 0; i < policy.netRules.size(); ++i) {
+      const ir::NetRule &r = policy.netRules[i];
+      if (r.platform != ir::Platform::Any && r.platform != platform)
+        continue;
+      (r.effect == ir::Effect::Allow ? allows : denies).push_back(i);
+    }
+    // Is rule i covered by the rules in `cover` (indices)? A member of i
+    // that none of them matches settles it cheaply.
+    auto covered = [&](size_t i, const std::vector<size_t> &cover) {
+      const net::HostPattern &h = policy.netRules[i].host;
+      if (auto sample = verify::findEndpoint({&h}, {})) {
+        bool hit = false;
+        for (size_t c : cover)
+          hit |= policy.netRules[c].host.matches(sample->host, sample->port);
+        if (!hit)
+          return false;
+      }
+      std::vector<const net::HostPattern *> ex;
+      for (size_t c : cover)
+        ex.push_back(&policy.netRules[c].host);
+      return !verify::findEndpoint({&h}, ex);
+    };
+    auto judge = [&](size_t i, const std::vector<size_t> &cover, bool isCovered) {
+      const ir::NetRule &r = policy.netRules[i];
+      if (!r.prov.loc.valid())
+        return; // built-in: not ours to report
+      Verdict &v = verdicts[i];
+      v.applies = true;
+      if (!v.shadowed)
+        return;
+      if (!isCovered) {
+        v.shadowed = false;
+        return;
+      }
+      for (size_t c : minimalCover(
+                 cover, [&](size_t c) { return verify::findEndpoint({&r.host, &policy.netRules[c].host}, {}).has_value(); },
+                 [&](const std::vector<size_t> &sub) {
+               std::vector<const net::HostPattern *> ex;
+               for (size_t d : sub)
+                 ex.push_back(&policy.netRules[d].host);
+               return !verify::findEndpoint({&r.host}, ex);
+             }))
+        if (std::find(v.by.begin(), v.by.end(), &policy.netRules[c]) == v.by.end())
+          v.by.push_back(&policy.netRules[c]);
+    };
+    std::set<size_t> removed;
+    for (auto it = denies.rbegin(); it != denies.rend(); ++it) {
+      std::vector<size_t> others;
+      for (size_t d : denies)
+        if (d != *it && !removed.count(d))
+          others.push_back(d);
+      bool isCovered = covered(*it, others);
+      if (isCovered)
+        removed.insert(*it); // the rest still cover everything it covered
+      judge(*it, others, isCovered);
+    }
+    for (size_t a : allows)
+      judge(a, denies, covered(a, denies));
+  }
+  for (const auto &[index, v] : verdicts) {
+    if (!v.applies || !v.shadowed)
+      continue;
+    const ir::NetRule &rule = policy.netRules[index];
+    std::string by = v.by.size() == 1 ? netRuleName(*static_cast<const ir::NetRule *>(v.by.front()))
+                                      : fmt::format("{} deny rules", v.by.size());
+    std::string message =
+        rule.effect == ir::Effect::Allow
+            ? "'" + ir::ruleText(rule) + "' never decides: every endpoint it matches is denied by " + by +
+                  " (a matching deny always wins); it has no effect"
+            : "'" + ir::ruleText(rule) + "' never decides: every endpoint it matches is also denied by " + by +
+                  "; it is redundant";
+    Diagnostic &d = ctx.report(self, rule.prov.loc, message);
+    for (size_t i = 0; i < v.by.size() && i < kMaxNotes; ++i) {
+      const auto *c = static_cast<const ir::NetRule *>(v.by[i]);
+      d.notes.push_back(c->prov.loc.valid()
+                            ? LintContext::note(self, c->prov.loc, "this rule denies it: '" + ir::ruleText(*c) + "'")
+                            : LintContext::note(self, {}, netRuleName(*c) + " denies it"));
+    }
+    if (v.by.size() > kMaxNotes)
+      d.notes.push_back(LintContext::note(self, {}, fmt::format("and {} more rules", v.by.size() - kMaxNotes)));
+  }
+}
+
+} // namespace
+
+void checkShadowedRule(const LintContext &ctx, const RuleInfo &self) {
+  const ir::Policy &policy = ctx.policy();
+  if (policy.options.flag(ir::OptionId::SandboxDisabled))
+    return; // nothing is decided by rules at all; other rules say so
+  if (!policy.options.flag(ir::OptionId::FilesystemDisabled))
+    checkFs(ctx, self, modelBindings());
+  checkNet(ctx, self);
+}
+
+} // namespace moat::lint

@@ -1,0 +1,99 @@
+// moat build --target=T [-o OUT] [--define K=V]... [--format=F] [--managed=FILE] POLICY
+#include "Cli.h"
+#include "Subcommands.h"
+
+#include "backends/Backend.h"
+#include "compiler/Frontend.h"
+#include "compiler/support/AtomicFile.h"
+
+namespace moat::cli {
+
+llvm::cl::SubCommand BuildSub("build", "Compile a policy into a sandbox's own format");
+
+namespace {
+llvm::cl::opt<std::string> TargetOpt("target", llvm::cl::desc("What to build: bwrap, ..."), llvm::cl::sub(BuildSub),
+                                     llvm::cl::cat(MoatCategory));
+llvm::cl::opt<std::string> Output("o", llvm::cl::desc("Write the output to FILE (atomically) instead of stdout"),
+                                  llvm::cl::value_desc("FILE"), llvm::cl::sub(BuildSub), llvm::cl::cat(MoatCategory));
+llvm::cl::list<std::string> Defines("define", llvm::cl::desc("Bind a root or variable: NAME=/abs/path"),
+                                    llvm::cl::sub(BuildSub), llvm::cl::cat(MoatCategory));
+llvm::cl::opt<std::string> FormatOpt("format", llvm::cl::desc("The target's output form (see docs/backends.md)"),
+                                     llvm::cl::sub(BuildSub), llvm::cl::cat(MoatCategory));
+llvm::cl::opt<std::string> Managed("managed", llvm::cl::desc("A managed policy that layers over POLICY"),
+                                   llvm::cl::value_desc("FILE"), llvm::cl::sub(BuildSub), llvm::cl::cat(MoatCategory));
+llvm::cl::list<std::string> Args(llvm::cl::Positional, llvm::cl::desc("POLICY"), llvm::cl::sub(BuildSub),
+                                 llvm::cl::cat(MoatCategory));
+
+std::string targetNames() {
+  std::string out;
+  for (const backends::Target &t : backends::targets())
+    out += std::string(out.empty() ? "" : ", ") + t.name;
+  return out;
+}
+
+int finish(DiagnosticEngine &diags) {
+  printDiagnostics(diags, llvm::errs());
+  return diags.hasErrors() ? kExitInputError : kExitOk;
+}
+} // namespace
+
+int runBuild() {
+  if (TargetOpt.empty() || Args.size() != 1) {
+    llvm::errs() << "moat: error: usage: moat build --target=TARGET [-o OUT] [--define NAME=PATH]... "
+                    "[--format=FORMAT] POLICY (targets: "
+                 << targetNames() << ")\n";
+    return kExitInputError;
+  }
+  const backends::Target *target = backends::findTarget(TargetOpt);
+  if (!target) {
+    llvm::errs() << "moat: error: unknown target '" << TargetOpt << "'; the targets are: " << targetNames() << "\n";
+    return kExitInputError;
+  }
+  if (!Managed.empty()) {
+    // Refused rather than ignored: building without the managed layer
+    // would silently drop what it locks.
+    llvm::errs() << "moat: error: --managed: managed policies are not supported yet\n";
+    return kExitInputError;
+  }
+  backends::BuildOptions options;
+  options.bindings = eval::Bindings::fromEnvironment();
+  if (!applyDefines(Defines, options.bindings))
+    return kExitInputError;
+  SourceFiles files;
+  DiagnosticEngine diags(files);
+  auto policy = loadPolicy(Args[0], ir::Layer::SharedProject, diags);
+  if (!policy || diags.hasErrors())
+    return finish(diags);
+  for (llvm::StringRef define : Defines) {
+    std::string name = define.split('=').first.str();
+    if (name == "~")
+      name = "HOME";
+    if (name != "HOME" && name != "CWD" && name != "TMPDIR" && !policy->variables.count(name)) {
+      diags.report(DiagKind::UnusedDefine, SourceLoc{}, name);
+      return finish(diags);
+    }
+    options.definedNames.push_back(name);
+  }
+  options.format = FormatOpt;
+  backends::BuildResult result;
+  target->build(*policy, options, diags, result);
+  int status = finish(diags);
+  for (const std::string &line : result.advice)
+    llvm::errs() << "moat: " << line << "\n";
+  if (status != kExitOk)
+    return status; // nothing is written when any error was reported
+  if (Output.empty()) {
+    llvm::outs() << result.output;
+    llvm::outs().flush();
+    return kExitOk;
+  }
+  if (auto err = writeFileAtomically(Output, result.output)) {
+    SourceFiles none;
+    DiagnosticEngine out(none);
+    out.report(DiagKind::OutputFailed, SourceLoc{}, Output, *err);
+    return finish(out);
+  }
+  return kExitOk;
+}
+
+} // namespace moat::cli
