@@ -21,6 +21,16 @@
 //
 // Breadth first means the shortest witness; literal names are tried before
 // invented ones, and invented names avoid every literal of every pattern.
+//
+// findDecidedAgainst runs the same search with the rules as automata of
+// their own (Role::Rule, ids in decision order): the state also remembers
+// the first rule that settled the branch, and a branch closes once every
+// rule that could still decide beneath it agrees with the expectation.
+//
+// Cost: position sets are interned and an entry that a name leaves alone is
+// copied, not recomputed (Index), so a step costs what it changes; a budget
+// (SearchBudget) bounds the states kept, and running out is reported, never
+// taken for "empty".
 #include "compiler/verify/ComponentAtoms.h"
 #include "compiler/verify/Witness.h"
 
@@ -203,13 +213,13 @@ public:
         keyOf(next, scratchKey_);
         if (seen.count(scratchKey_))
           continue;
-        if (budget_ == 0) {
+        bool done = accepts(next);
+        if (budget_ == 0 && !done) {
           dropped = true; // not explored: an empty answer proves nothing now
           continue;
         }
-        --budget_; // every state kept costs one unit
+        budget_ -= budget_ > 0; // every state kept costs one unit
         seen.emplace(scratchKey_, nodes.size());
-        bool done = accepts(next);
         nodes.push_back(Node{next, static_cast<int64_t>(at), name});
         if (done)
           return pathTo(nodes, nodes.size() - 1);

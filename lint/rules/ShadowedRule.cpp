@@ -40,10 +40,10 @@ namespace {
 constexpr size_t kMaxNotes = 5;
 
 // What one rule looks like after every platform has been examined.
-struct Verdict {
+template <typename Rule> struct Verdict {
   bool applies = false;
   bool shadowed = true;         // on every platform examined so far
-  std::vector<const void *> by; // covering rules (ir::FsRule / ir::NetRule), of every platform
+  std::vector<const Rule *> by; // the covering rules, of every platform
 };
 
 // The rules to name as covering: a cover from which no rule can be left
@@ -122,7 +122,8 @@ std::string netRuleName(const ir::NetRule &r) {
   return (r.prov.loc.valid() ? "'" : "the built-in rule '") + ir::ruleText(r) + "'";
 }
 
-void reportFs(const LintContext &ctx, const RuleInfo &self, const ir::FsRule &rule, const Verdict &v) {
+void reportFs(const LintContext &ctx, const RuleInfo &self, const ir::FsRule &rule,
+              const Verdict<ir::FsRule> &v) {
   std::string message = "'" + ir::ruleText(rule) + "' never decides: ";
   if (v.by.empty()) {
     message += "no path matches it (a normalised path never has a '.' or '..' component)";
@@ -130,20 +131,18 @@ void reportFs(const LintContext &ctx, const RuleInfo &self, const ir::FsRule &ru
     return;
   }
   bool always = false, sameEffect = true;
-  for (const void *p : v.by) {
-    const auto *c = static_cast<const ir::FsRule *>(p);
+  for (const ir::FsRule *c : v.by) {
     always |= c->tier == ir::Tier::Always;
     sameEffect &= c->effect == rule.effect;
   }
   message += "every path it matches is decided first by ";
-  message += v.by.size() == 1 ? fsRuleName(*static_cast<const ir::FsRule *>(v.by.front()))
-                              : fmt::format("one of {} rules", v.by.size());
+  message += v.by.size() == 1 ? fsRuleName(*v.by.front()) : fmt::format("one of {} rules", v.by.size());
   if (always && rule.tier == ir::Tier::Ordinary)
     message += " (an `always` rule beats every ordinary rule)";
   message += sameEffect ? "; it is redundant" : "; it has no effect";
   Diagnostic &d = ctx.report(self, rule.prov.loc, message);
   for (size_t i = 0; i < v.by.size() && i < kMaxNotes; ++i) {
-    const auto *c = static_cast<const ir::FsRule *>(v.by[i]);
+    const ir::FsRule *c = v.by[i];
     if (c->prov.loc.valid())
       d.notes.push_back(LintContext::note(self, c->prov.loc, "this rule decides first: '" + ir::ruleText(*c) + "'"));
     else
@@ -155,7 +154,7 @@ void reportFs(const LintContext &ctx, const RuleInfo &self, const ir::FsRule &ru
 
 void checkFs(const LintContext &ctx, const RuleInfo &self, const eval::Bindings &bindings) {
   const ir::Policy &policy = ctx.policy();
-  std::map<size_t, Verdict> verdicts; // by index in policy.fsRules
+  std::map<size_t, Verdict<ir::FsRule>> verdicts; // by index in policy.fsRules
   // Without platform blocks both platforms see the same rules: one pass.
   bool neutral = std::all_of(policy.fsRules.begin(), policy.fsRules.end(),
                              [](const ir::FsRule &r) { return r.platform == ir::Platform::Any; });
@@ -178,7 +177,7 @@ void checkFs(const LintContext &ctx, const RuleInfo &self, const eval::Bindings 
         const verify::BoundFsRule &r = (*rules)[k];
         if (!r.rule->prov.loc.valid())
           continue; // built-in: not ours to report
-        Verdict &v = verdicts[r.index];
+        Verdict<ir::FsRule> &v = verdicts[r.index];
         v.applies = true;
         if (!v.shadowed)
           continue; // it decides something on another platform
@@ -223,7 +222,7 @@ void checkFs(const LintContext &ctx, const RuleInfo &self, const eval::Bindings 
 
 void checkNet(const LintContext &ctx, const RuleInfo &self) {
   const ir::Policy &policy = ctx.policy();
-  std::map<size_t, Verdict> verdicts; // by index in policy.netRules
+  std::map<size_t, Verdict<ir::NetRule>> verdicts; // by index in policy.netRules
   bool neutral = std::all_of(policy.netRules.begin(), policy.netRules.end(),
                              [](const ir::NetRule &r) { return r.platform == ir::Platform::Any; });
   for (ir::Platform platform : {ir::Platform::Linux, ir::Platform::MacOS}) {
@@ -256,7 +255,7 @@ void checkNet(const LintContext &ctx, const RuleInfo &self) {
       const ir::NetRule &r = policy.netRules[i];
       if (!r.prov.loc.valid())
         return; // built-in: not ours to report
-      Verdict &v = verdicts[i];
+      Verdict<ir::NetRule> &v = verdicts[i];
       v.applies = true;
       if (!v.shadowed)
         return;
@@ -293,8 +292,7 @@ void checkNet(const LintContext &ctx, const RuleInfo &self) {
     if (!v.applies || !v.shadowed)
       continue;
     const ir::NetRule &rule = policy.netRules[index];
-    std::string by = v.by.size() == 1 ? netRuleName(*static_cast<const ir::NetRule *>(v.by.front()))
-                                      : fmt::format("{} deny rules", v.by.size());
+    std::string by = v.by.size() == 1 ? netRuleName(*v.by.front()) : fmt::format("{} deny rules", v.by.size());
     std::string message =
         rule.effect == ir::Effect::Allow
             ? "'" + ir::ruleText(rule) + "' never decides: every endpoint it matches is denied by " + by +
@@ -303,7 +301,7 @@ void checkNet(const LintContext &ctx, const RuleInfo &self) {
                   "; it is redundant";
     Diagnostic &d = ctx.report(self, rule.prov.loc, message);
     for (size_t i = 0; i < v.by.size() && i < kMaxNotes; ++i) {
-      const auto *c = static_cast<const ir::NetRule *>(v.by[i]);
+      const ir::NetRule *c = v.by[i];
       d.notes.push_back(c->prov.loc.valid()
                             ? LintContext::note(self, c->prov.loc, "this rule denies it: '" + ir::ruleText(*c) + "'")
                             : LintContext::note(self, {}, netRuleName(*c) + " denies it"));

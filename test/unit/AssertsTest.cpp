@@ -200,6 +200,14 @@ TEST(Asserts, UnboundRootIsAnError) {
   EXPECT_NE(error.find("has no value"), std::string::npos) << error;
 }
 
+TEST(Asserts, TooComplexIsAnErrorNotAPass) {
+  std::string glob = "/d/*a" + std::string(40, '?');
+  auto l = load(policyText("  allow read \"" + glob + "\";\n  assert deny read \"" + glob + "\";\n"));
+  std::string error;
+  EXPECT_FALSE(verify::checkAsserts(*l->policy, model(), error));
+  EXPECT_NE(error.find("too complex"), std::string::npos) << error;
+}
+
 TEST(Asserts, DisplayPath) {
   auto b = model();
   EXPECT_EQ(verify::displayPath(b, "/home/user/project/a"), "$CWD/a");

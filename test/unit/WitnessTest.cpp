@@ -153,6 +153,31 @@ TEST(FindPath, ManyExcludesStayFast) {
   EXPECT_EQ(verify::findPath(i, e), "/h/x");
 }
 
+TEST(FindPath, BudgetFailsClosed) {
+  // `*a` and 40 `?`s: the byte-level product has a state per subset of the
+  // `?`s. A bounded search gives up, says so, and answers nothing.
+  std::string q(40, '?');
+  fs::PathPattern inc = bound("/d/*a" + q), exc = bound("/d/*b" + q);
+  std::vector<const fs::PathPattern *> i{&inc}, e{&exc};
+  verify::SearchBudget budget{20000, false};
+  EXPECT_EQ(verify::findPath(i, e, budget), std::nullopt);
+  EXPECT_TRUE(budget.exhausted);
+  // Once exhausted, a shared budget answers nothing more.
+  fs::PathPattern easy = bound("/x");
+  std::vector<const fs::PathPattern *> j{&easy};
+  EXPECT_EQ(verify::findPath(j, {}, budget), std::nullopt);
+  // An ordinary question stays well inside the default budget, and charges it.
+  verify::SearchBudget fresh;
+  size_t before = fresh.states;
+  EXPECT_EQ(verify::findPath(j, {}, fresh), "/x");
+  EXPECT_FALSE(fresh.exhausted);
+  EXPECT_LE(fresh.states, before);
+  verify::DecidingRule r{&exc, ir::Effect::Allow};
+  verify::SearchBudget tight{20000, false};
+  EXPECT_EQ(verify::findDecidedAgainst(inc, {r}, ir::Effect::Deny, ir::Effect::Deny, tight), std::nullopt);
+  EXPECT_TRUE(tight.exhausted);
+}
+
 TEST(FindEndpoint, Names) {
   EXPECT_EQ(findHost({host("example.com")}), "example.com:443");
   EXPECT_EQ(findHost({host("*.example.com")}), "x.example.com:443");
