@@ -34,6 +34,6 @@ int main(int argc, char **argv) {
     return runDiff();
   if (BuildSub)
     return runBuild();
-  llvm::errs() << "moat: error: expected a subcommand: check, query, fmt or explain (see 'moat --help')\n";
+  llvm::errs() << "moat: error: expected a subcommand: check, verify, diff, query, build, fmt or explain (see 'moat --help')\n";
   return kExitInputError;
 }
