@@ -12,7 +12,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <chrono>
 #include <fstream>
 
 using namespace moat;
@@ -274,7 +273,7 @@ TEST(ShadowedRule, RulesThatDecideSomethingAreQuiet) {
                   .empty());
 }
 
-TEST(ShadowedRule, TenThousandRulesStayFast) {
+TEST(ShadowedRule, TenThousandRulesAreDecidedExactly) {
   std::string body = "  allow write \"$CWD\";\n";
   for (int i = 0; i < 10000; ++i) {
     switch (i % 4) {
@@ -292,12 +291,10 @@ TEST(ShadowedRule, TenThousandRulesStayFast) {
               "/build/.bashrc\";\n";
     }
   }
-  auto start = std::chrono::steady_clock::now();
   auto f = shadowed(body);
-  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   // Every `deny write file .../build/.bashrc` repeats a built-in protection.
+  // (Time is bench/run.py's business, not a unit test's.)
   EXPECT_EQ(f.size(), 2500u);
-  EXPECT_LT(seconds, 5.0); // generous for a loaded CI machine; well under a second here
 }
 
 } // namespace
