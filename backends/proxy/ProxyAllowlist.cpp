@@ -30,14 +30,21 @@ std::string locText(const SourceFiles &files, SourceLoc loc) {
 
 } // namespace
 
+eval::NetDecider ProxyAllowlist::decider() const {
+  std::vector<eval::NetRuleView> views;
+  for (const AllowlistRule &r : rules)
+    views.push_back(eval::NetRuleView{r.effect, &r.host});
+  return eval::NetDecider(std::move(views));
+}
+
 AllowlistDecision ProxyAllowlist::decide(const net::CanonicalHost &host, uint16_t port) const {
+  return decide(decider(), host, port);
+}
+
+AllowlistDecision ProxyAllowlist::decide(const eval::NetDecider &decider, const net::CanonicalHost &host,
+                                         uint16_t port) const {
   AllowlistDecision d;
-  std::optional<size_t> deciding = eval::decidingNetRule(
-      rules.size(),
-      [&](size_t i) -> std::optional<eval::NetRuleView> {
-        return eval::NetRuleView{rules[i].effect, &rules[i].host};
-      },
-      host, port);
+  std::optional<size_t> deciding = decider.decide(host, port);
   if (deciding) {
     d.rule = &rules[*deciding];
     d.outcome = d.rule->effect == ir::Effect::Deny ? AllowlistDecision::Outcome::Deny

@@ -5,7 +5,7 @@
 //
 // Both directions live here: building the allowlist from the IR, writing it
 // as JSON, and loading it back strictly (unknown keys, unknown versions, bad
-// hosts are errors). Deciding a connection uses eval::decidingNetRule, the
+// hosts are errors). Deciding a connection uses eval::NetDecider, the
 // same function the reference evaluator uses, so the proxy and `moat query`
 // cannot disagree about a host.
 #pragma once
@@ -17,6 +17,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "compiler/eval/NetDecide.h"
 
 namespace moat::backends::proxy {
 
@@ -40,7 +42,13 @@ struct ProxyAllowlist {
   ir::NetDefault defaultDecision = ir::NetDefault::Deny;
   std::vector<AllowlistRule> rules; // in policy order
 
+  // The rules indexed for deciding (eval::NetDecider, the evaluator's own
+  // code). A proxy builds it once and decides every connection with it;
+  // it refers to `rules`, which must not change while it is in use.
+  eval::NetDecider decider() const;
   // Any matching deny, else the first matching allow, else the default.
+  AllowlistDecision decide(const eval::NetDecider &decider, const net::CanonicalHost &host, uint16_t port) const;
+  // The same, indexing the rules for this one decision.
   AllowlistDecision decide(const net::CanonicalHost &host, uint16_t port) const;
 };
 

@@ -17,6 +17,12 @@ std::unique_ptr<Evaluator> Evaluator::create(const ir::Policy &policy, const Bin
   ev->fs_ = FsEvaluator::create(policy, bindings, platform, error);
   if (!ev->fs_)
     return nullptr;
+  std::vector<NetRuleView> netRules;
+  for (const ir::NetRule &rule : policy.netRules) {
+    bool applies = rule.platform == ir::Platform::Any || rule.platform == platform;
+    netRules.push_back(NetRuleView{rule.effect, applies ? &rule.host : nullptr});
+  }
+  ev->net_ = NetDecider(std::move(netRules));
   for (const ir::UnixSocketRule &rule : policy.unixSockets) {
     std::string why;
     auto bound = bindPatternParts(policy, bindings, rule.path, why);

@@ -3,6 +3,7 @@
 // against it; the proxy matches hosts with the same code.
 #pragma once
 #include "compiler/eval/Bindings.h"
+#include "compiler/eval/NetDecide.h"
 #include "compiler/fs/Glob.h"
 #include "compiler/ir/Policy.h"
 #include "compiler/net/Host.h"
@@ -59,6 +60,7 @@ private:
   const ir::Policy &policy_;
   ir::Platform platform_;
   std::unique_ptr<FsEvaluator> fs_;
+  NetDecider net_; // the rules that apply on platform_
   // Bound unix-socket rules that apply on platform_, in policy order.
   std::vector<std::pair<const ir::UnixSocketRule *, fs::PatternMatcher>> sockets_;
 };

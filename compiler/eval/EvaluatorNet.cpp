@@ -1,6 +1,6 @@
 // The network decision of the reference evaluator, kept apart from the
 // filesystem half: any matching deny, else any matching allow, else the
-// default (docs/semantics.md, "Network"). The rule itself is decidingNetRule
+// default (docs/semantics.md, "Network"). The rule itself is NetDecider
 // (NetDecide.h), which the proxy allowlist loader shares.
 #include "compiler/eval/Evaluator.h"
 
@@ -16,15 +16,7 @@ NetDecision Evaluator::decide(const net::CanonicalHost &host, uint16_t port) con
     return d;
   }
   const std::vector<ir::NetRule> &rules = policy_.netRules;
-  std::optional<size_t> deciding = decidingNetRule(
-      rules.size(),
-      [&](size_t i) -> std::optional<NetRuleView> {
-        const ir::NetRule &rule = rules[i];
-        if (rule.platform != ir::Platform::Any && rule.platform != platform_)
-          return std::nullopt;
-        return NetRuleView{rule.effect, &rule.host};
-      },
-      host, port);
+  std::optional<size_t> deciding = net_.decide(host, port);
   if (deciding) {
     const ir::NetRule &rule = rules[*deciding];
     d.outcome = rule.effect == ir::Effect::Deny ? NetDecision::Outcome::Deny

@@ -2,15 +2,31 @@
 
 namespace moat::eval {
 
-std::optional<size_t> decidingNetRule(size_t count,
-                                      llvm::function_ref<std::optional<NetRuleView>(size_t)> rule,
-                                      const net::CanonicalHost &host, uint16_t port) {
+namespace {
+
+net::HostIndex indexOf(const std::vector<NetRuleView> &rules, std::vector<size_t> &ruleAt) {
+  std::vector<const net::HostPattern *> hosts;
+  for (size_t i = 0; i < rules.size(); ++i)
+    if (rules[i].host) {
+      hosts.push_back(rules[i].host);
+      ruleAt.push_back(i);
+    }
+  return net::HostIndex(hosts);
+}
+
+} // namespace
+
+NetDecider::NetDecider(std::vector<NetRuleView> rules) : rules_(std::move(rules)) {
+  index_ = indexOf(rules_, ruleAt_);
+}
+
+std::optional<size_t> NetDecider::decide(const net::CanonicalHost &host, uint16_t port) const {
+  std::vector<size_t> matching;
+  index_.matching(host, port, matching); // ascending, so in rule order
   std::optional<size_t> firstAllow;
-  for (size_t i = 0; i < count; ++i) {
-    std::optional<NetRuleView> r = rule(i);
-    if (!r || !r->host || !r->host->matches(host, port))
-      continue;
-    if (r->effect == ir::Effect::Deny)
+  for (size_t position : matching) {
+    size_t i = ruleAt_[position];
+    if (rules_[i].effect == ir::Effect::Deny)
       return i; // a deny anywhere wins, whatever the order
     if (!firstAllow)
       firstAllow = i;

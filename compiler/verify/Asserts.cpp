@@ -20,6 +20,8 @@
 // rule matches when the default is deny or ask.
 #include "compiler/verify/Asserts.h"
 
+#include "compiler/net/HostIndex.h"
+
 #include "compiler/fs/Glob.h"
 #include "compiler/ir/RuleText.h"
 #include "compiler/verify/PrefixIndex.h"
@@ -50,30 +52,58 @@ std::optional<std::string> fsCounterexample(const std::vector<BoundFsRule> &rule
   return findDecidedAgainst(subject, near, expected, defaultEffect, budget);
 }
 
-std::optional<net::Endpoint> netCounterexample(const ir::Policy &policy, ir::Platform platform,
+// An endpoint of `subject` the network rules and default decide against
+// `expected`. Only the rules that meet the subject can decide one of its
+// endpoints, and only the denies that meet an allow can take its endpoints
+// back: the index finds both, so a policy with 100k domain rules costs a
+// few lookups per assert.
+// The network rules that apply on one platform, indexed by host; built once
+// and shared by every connect assert.
+struct NetRulesOn {
+  std::vector<const ir::NetRule *> rules;
+  std::vector<const net::HostPattern *> hosts;
+  net::HostIndex index;
+
+  NetRulesOn(const ir::Policy &policy, ir::Platform platform) {
+    for (const ir::NetRule &r : policy.netRules) {
+      if (r.platform != ir::Platform::Any && r.platform != platform)
+        continue;
+      rules.push_back(&r);
+      hosts.push_back(&r.host);
+    }
+    index = net::HostIndex(hosts);
+  }
+};
+
+std::optional<net::Endpoint> netCounterexample(const ir::Policy &policy, const NetRulesOn &on,
                                                const net::HostPattern &subject, ir::Effect expected) {
   if (policy.options.flag(ir::OptionId::SandboxDisabled))
     return expected == ir::Effect::Deny ? findEndpoint({&subject}, {}) : std::nullopt;
-  std::vector<const net::HostPattern *> allows, denies, all;
-  for (const ir::NetRule &r : policy.netRules) {
-    if (r.platform != ir::Platform::Any && r.platform != platform)
-      continue;
-    (r.effect == ir::Effect::Allow ? allows : denies).push_back(&r.host);
-    all.push_back(&r.host);
-  }
+  const std::vector<const ir::NetRule *> &rules = on.rules;
+  const std::vector<const net::HostPattern *> &hosts = on.hosts;
+  const net::HostIndex &index = on.index;
+  auto meeting = [&](const net::HostPattern &q, std::optional<ir::Effect> effect) {
+    std::vector<size_t> positions;
+    index.meeting(q, positions);
+    std::vector<const net::HostPattern *> out;
+    for (size_t k : positions)
+      if (!effect || rules[k]->effect == *effect)
+        out.push_back(hosts[k]);
+    return out;
+  };
   bool defaultAgrees = expected == ir::Effect::Deny ? policy.defaults.connect == ir::NetDefault::Deny
                                                     : policy.defaults.connect == ir::NetDefault::Allow;
   if (expected == ir::Effect::Deny) {
-    for (const net::HostPattern *a : allows)
-      if (auto e = findEndpoint({&subject, a}, denies))
+    for (const net::HostPattern *a : meeting(subject, ir::Effect::Allow))
+      if (auto e = findEndpoint({&subject, a}, meeting(*a, ir::Effect::Deny)))
         return e;
   } else {
-    for (const net::HostPattern *d : denies)
+    for (const net::HostPattern *d : meeting(subject, ir::Effect::Deny))
       if (auto e = findEndpoint({&subject, d}, {}))
         return e;
   }
   if (!defaultAgrees)
-    return findEndpoint({&subject}, all);
+    return findEndpoint({&subject}, meeting(subject, std::nullopt));
   return std::nullopt;
 }
 
@@ -93,8 +123,12 @@ class Checker {
 public:
   Checker(const ir::Policy &policy, const eval::Bindings &bindings) : policy_(policy), bindings_(bindings) {}
 
-  bool prepare(std::string &error) {
+  // `neutral`: no rule is platform-specific, so macOS decides as Linux does
+  // and only Linux is prepared (the callers reuse its verdicts).
+  bool prepare(bool neutral, std::string &error) {
     for (ir::Platform p : {ir::Platform::Linux, ir::Platform::MacOS}) {
+      if (neutral && p == ir::Platform::MacOS)
+        break;
       PerPlatform &pp = platforms_[p == ir::Platform::MacOS];
       pp.ev = eval::Evaluator::create(policy_, bindings_, p, error);
       if (!pp.ev)
@@ -114,7 +148,10 @@ public:
     const PerPlatform &pp = platforms_[p == ir::Platform::MacOS];
     Failure f;
     if (a.subject == ir::AssertSubject::Connect) {
-      auto e = netCounterexample(policy_, p, a.host, a.expected);
+      PerPlatform &mine = platforms_[p == ir::Platform::MacOS];
+      if (!mine.net)
+        mine.net = std::make_unique<NetRulesOn>(policy_, p);
+      auto e = netCounterexample(policy_, *mine.net, a.host, a.expected);
       if (!e)
         return std::optional<Failure>();
       f.net = pp.ev->decide(e->host, e->port);
@@ -165,6 +202,7 @@ private:
     std::unique_ptr<eval::Evaluator> ev;
     std::vector<BoundFsRule> rules[2]; // by ir::Access
     std::unique_ptr<PrefixIndex> index[2];
+    std::unique_ptr<NetRulesOn> net; // built at the first connect assert
   };
   const ir::Policy &policy_;
   const eval::Bindings &bindings_;
@@ -176,14 +214,16 @@ private:
 std::optional<std::vector<AssertOutcome>> checkAsserts(const ir::Policy &policy,
                                                        const eval::Bindings &bindings,
                                                        std::string &error) {
-  Checker checker(policy, bindings);
-  if (!checker.prepare(error))
-    return std::nullopt;
   bool neutral = true;
   for (const ir::FsRule &r : policy.fsRules)
     neutral &= r.platform == ir::Platform::Any;
   for (const ir::NetRule &r : policy.netRules)
     neutral &= r.platform == ir::Platform::Any;
+  for (const ir::Assertion &a : policy.asserts)
+    neutral &= a.platform == ir::Platform::Any; // a macOS-only assert is decided on macOS
+  Checker checker(policy, bindings);
+  if (!checker.prepare(neutral, error))
+    return std::nullopt;
   std::vector<AssertOutcome> out;
   for (const ir::Assertion &a : policy.asserts) {
     AssertOutcome o;

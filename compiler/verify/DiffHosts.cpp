@@ -1,7 +1,7 @@
 // The endpoint space of `moat diff`: network decision lists ("any deny, else
-// any allow, else the default" is the list denies, allows, default), an
-// index of host patterns by reversed domain labels, and the bridge to the
-// exact procedure (Witness.h findEndpoint).
+// any allow, else the default" is the list denies, allows, default), the
+// host index (net::HostIndex), and the bridge to the exact procedure
+// (Witness.h findEndpoint).
 #include "compiler/verify/DiffSpaces.h"
 
 #include "compiler/verify/Witness.h"
@@ -18,113 +18,27 @@ using Kind = net::HostPattern::Kind;
 
 bool isName(const net::HostPattern &p) { return p.kind == Kind::Exact || p.kind == Kind::Subdomains; }
 
-// "api.example.com" -> "com.example.api": a domain and everything under it
-// then share a key prefix that ends at a dot.
-std::string reversedLabels(const std::string &domain) {
-  std::string out;
-  size_t end = domain.size();
-  while (true) {
-    size_t dot = domain.rfind('.', end == 0 ? 0 : end - 1);
-    size_t begin = (dot == std::string::npos || dot >= end) ? 0 : dot + 1;
-    if (!out.empty())
-      out += '.';
-    out.append(domain, begin, end - begin);
-    if (begin == 0)
-      break;
-    end = begin - 1;
-  }
-  return out;
-}
-
-// `name` lies strictly under `domain`.
-bool under(const std::string &name, const std::string &domain) {
-  return name.size() > domain.size() + 1 && name[name.size() - domain.size() - 1] == '.' &&
-         name.compare(name.size() - domain.size(), domain.size(), domain) == 0;
-}
-
-bool samePrefixBits(const net::IpAddress &a, const net::IpAddress &b, unsigned bits) {
-  for (unsigned i = 0; i < bits; ++i) {
-    unsigned byte = i / 8, shift = 7 - i % 8;
-    if (((a.bytes[byte] >> shift) & 1) != ((b.bytes[byte] >> shift) & 1))
-      return false;
-  }
-  return true;
-}
-
-bool portsMeet(const net::PortRange &a, const net::PortRange &b) { return a.lo <= b.hi && b.lo <= a.hi; }
-
 } // namespace
 
 HostSpace::Index::Index(const HostSpace &, const std::vector<DecisionEntry<HostItem>> &entries) {
-  for (size_t k = 0; k < entries.size(); ++k) {
-    const HostItem *item = entries[k].item;
-    if (!item)
-      continue;
-    all_.push_back(k);
-    if (item->pattern->kind == Kind::Any)
-      any_.push_back(k);
-    else if (item->pattern->kind == Kind::Cidr)
-      addresses_.push_back(k);
-    else
-      byKey_[item->key].push_back(k);
-  }
+  std::vector<const net::HostPattern *> patterns;
+  for (size_t k = 0; k < entries.size(); ++k)
+    if (const HostItem *item = entries[k].item) {
+      patterns.push_back(item->pattern);
+      entryAt_.push_back(k);
+    }
+  hosts_ = net::HostIndex(patterns);
 }
 
 void HostSpace::Index::candidates(const HostItem &q, std::vector<size_t> &out) const {
-  const size_t start = out.size();
-  switch (q.pattern->kind) {
-  case Kind::Any:
-    out.insert(out.end(), all_.begin(), all_.end());
-    break;
-  case Kind::Cidr:
-    out.insert(out.end(), any_.begin(), any_.end());
-    out.insert(out.end(), addresses_.begin(), addresses_.end());
-    break;
-  case Kind::Exact:
-  case Kind::Subdomains: {
-    out.insert(out.end(), any_.begin(), any_.end());
-    // Patterns at q's domain or above it ("com", "com.example", ...).
-    for (size_t dot = 0;; ++dot) {
-      dot = q.key.find('.', dot);
-      auto it = byKey_.find(dot == std::string::npos ? q.key : q.key.substr(0, dot));
-      if (it != byKey_.end())
-        out.insert(out.end(), it->second.begin(), it->second.end());
-      if (dot == std::string::npos)
-        break;
-    }
-    // Patterns strictly under q's domain meet only a wildcard.
-    if (q.pattern->kind == Kind::Subdomains) {
-      std::string below = q.key + ".";
-      for (auto it = byKey_.lower_bound(below); it != byKey_.end() && it->first.compare(0, below.size(), below) == 0;
-           ++it)
-        out.insert(out.end(), it->second.begin(), it->second.end());
-    }
-    break;
-  }
-  }
-  std::sort(out.begin() + static_cast<std::ptrdiff_t>(start), out.end());
+  std::vector<size_t> positions;
+  hosts_.meeting(*q.pattern, positions);
+  for (size_t i : positions) // ascending, and entryAt_ is increasing
+    out.push_back(entryAt_[i]);
 }
 
-bool HostSpace::mayOverlap(const HostItem &ia, const HostItem &ib) const {
-  const net::HostPattern &a = *ia.pattern, &b = *ib.pattern;
-  if (!portsMeet(a.ports, b.ports))
-    return false;
-  if (a.kind == Kind::Any || b.kind == Kind::Any)
-    return true;
-  if (isName(a) != isName(b))
-    return false; // names never match address patterns
-  if (!isName(a)) {
-    if (a.network.v6 != b.network.v6)
-      return true; // an IPv4 host can match an IPv6 range through its mapped form: let findEndpoint decide
-    return samePrefixBits(a.network, b.network, std::min(a.prefixLen, b.prefixLen));
-  }
-  if (a.kind == Kind::Exact && b.kind == Kind::Exact)
-    return a.domain == b.domain;
-  if (a.kind == Kind::Exact)
-    return under(a.domain, b.domain);
-  if (b.kind == Kind::Exact)
-    return under(b.domain, a.domain);
-  return a.domain == b.domain || under(a.domain, b.domain) || under(b.domain, a.domain);
+bool HostSpace::mayOverlap(const HostItem &a, const HostItem &b) const {
+  return net::patternsMeet(*a.pattern, *b.pattern);
 }
 
 bool HostSpace::subsumes(const HostItem &io, const HostItem &ii) const {
@@ -137,11 +51,13 @@ bool HostSpace::subsumes(const HostItem &io, const HostItem &ii) const {
   case Kind::Exact:
     return inner.kind == Kind::Exact && inner.domain == outer.domain;
   case Kind::Subdomains:
-    return isName(inner) && (under(inner.domain, outer.domain) ||
+    return isName(inner) && (net::nameIsUnder(inner.domain, outer.domain) ||
                              (inner.kind == Kind::Subdomains && inner.domain == outer.domain));
   case Kind::Cidr:
-    return inner.kind == Kind::Cidr && inner.network.v6 == outer.network.v6 && inner.prefixLen >= outer.prefixLen &&
-           samePrefixBits(inner.network, outer.network, outer.prefixLen);
+    if (inner.kind != Kind::Cidr || inner.network.v6 != outer.network.v6)
+      return false;
+    net::AddressInterval o = net::addressRange(outer), i = net::addressRange(inner);
+    return o.lo <= i.lo && i.hi <= o.hi;
   }
   return false;
 }
@@ -187,8 +103,6 @@ HostSide netSide(const ir::Policy &policy, ir::Platform platform) {
         continue;
       auto item = std::make_unique<HostItem>();
       item->pattern = &rule.host;
-      if (isName(rule.host))
-        item->key = reversedLabels(rule.host.domain);
       Decider d;
       d.kind = Decider::Kind::Rule;
       d.outcome = effect == ir::Effect::Allow ? Outcome::Allow : Outcome::Deny;

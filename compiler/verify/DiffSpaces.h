@@ -4,6 +4,7 @@
 #pragma once
 #include "compiler/eval/Bindings.h"
 #include "compiler/fs/Glob.h"
+#include "compiler/net/HostIndex.h"
 #include "compiler/verify/DiffRegions.h"
 
 #include <map>
@@ -82,7 +83,6 @@ const Decider &decidePath(const PathSide &side, const std::string &path);
 
 struct HostItem {
   const net::HostPattern *pattern = nullptr;
-  std::string key; // names: labels reversed ("com.example"); empty otherwise
 };
 
 class HostSpace {
@@ -90,16 +90,16 @@ public:
   using Item = HostItem;
   using Witness = net::Endpoint;
 
-  // Names by reversed labels (a wildcard can only meet names under its
-  // domain), plus the `*` and address patterns.
+  // The entries that share an endpoint with a query, exactly
+  // (net::HostIndex: names by domain, addresses by prefix).
   class Index {
   public:
     Index(const HostSpace &space, const std::vector<DecisionEntry<HostItem>> &entries);
     void candidates(const HostItem &q, std::vector<size_t> &out) const;
 
   private:
-    std::map<std::string, std::vector<size_t>> byKey_;
-    std::vector<size_t> any_, addresses_, all_;
+    net::HostIndex hosts_;
+    std::vector<size_t> entryAt_; // index position -> entry
   };
 
   bool mayOverlap(const HostItem &a, const HostItem &b) const;

@@ -17,6 +17,8 @@
 // Nothing is sampled: "no witness" is a proof.
 #include "compiler/verify/Witness.h"
 
+#include "compiler/net/HostIndex.h"
+
 #include <algorithm>
 #include <set>
 
@@ -24,30 +26,16 @@ namespace moat::verify {
 
 namespace {
 
-using u128 = unsigned __int128;
+using net::u128;
 constexpr u128 kAll = ~static_cast<u128>(0);
 
 struct Interval {
   u128 lo = 0, hi = 0;
 };
 
-// A CIDR pattern as an interval of the unified address space.
 Interval rangeOf(const net::HostPattern &p) {
-  u128 base = 0;
-  unsigned len = p.prefixLen;
-  if (p.network.v6) {
-    for (int i = 0; i < 16; ++i)
-      base = (base << 8) | p.network.bytes[i];
-  } else {
-    base = static_cast<u128>(0xffff) << 32;
-    for (int i = 0; i < 4; ++i)
-      base |= static_cast<u128>(p.network.bytes[i]) << (8 * (3 - i));
-    len += 96;
-  }
-  if (len > 128)
-    len = 128;
-  u128 span = len == 0 ? kAll : len == 128 ? 0 : (kAll >> len);
-  return Interval{base & ~span, (base & ~span) | span};
+  net::AddressInterval r = net::addressRange(p);
+  return Interval{r.lo, r.hi};
 }
 
 net::CanonicalHost hostOf(u128 a) {
@@ -151,7 +139,12 @@ class EndpointSearch {
 public:
   EndpointSearch(llvm::ArrayRef<const net::HostPattern *> include,
                  llvm::ArrayRef<const net::HostPattern *> exclude)
-      : include_(include), exclude_(exclude) {}
+      : include_(include), exclude_(exclude) {
+    // Every candidate name asks which excludes match it: past a handful,
+    // an index beats the scan (the candidates grow with the excludes).
+    if (exclude.size() > 16)
+      excluded_.emplace(exclude);
+  }
 
   std::optional<net::Endpoint> run() {
     unsigned lo = 1, hi = 65535;
@@ -182,9 +175,16 @@ private:
       if (!hostMatches(*p, h))
         return std::nullopt;
     std::vector<net::PortRange> cover;
-    for (const net::HostPattern *p : exclude_)
-      if (hostMatches(*p, h))
-        cover.push_back(p->ports);
+    if (excluded_) {
+      std::vector<size_t> hits;
+      excluded_->matchingHost(h, hits);
+      for (size_t i : hits)
+        cover.push_back(exclude_[i]->ports);
+    } else {
+      for (const net::HostPattern *p : exclude_)
+        if (hostMatches(*p, h))
+          cover.push_back(p->ports);
+    }
     auto port = freePort(lo_, hi_, cover);
     if (!port)
       return std::nullopt;
@@ -299,6 +299,7 @@ private:
   }
 
   llvm::ArrayRef<const net::HostPattern *> include_, exclude_;
+  std::optional<net::HostIndex> excluded_;
   unsigned lo_ = 1, hi_ = 65535;
 };
 

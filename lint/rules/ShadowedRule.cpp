@@ -23,6 +23,7 @@
 
 #include "compiler/eval/FsEvaluator.h"
 #include "compiler/ir/RuleText.h"
+#include "compiler/net/HostIndex.h"
 #include "compiler/verify/PrefixIndex.h"
 #include "compiler/verify/Witness.h"
 #include "lint/rules/AssertFailed.h"
@@ -228,28 +229,35 @@ void checkNet(const LintContext &ctx, const RuleInfo &self) {
   for (ir::Platform platform : {ir::Platform::Linux, ir::Platform::MacOS}) {
     if (neutral && platform == ir::Platform::MacOS)
       break;
-    std::vector<size_t> allows, denies;
+    std::vector<size_t> allows, denies, ruleAt; // ruleAt: index position -> rule index
+    std::vector<const net::HostPattern *> hosts;
     for (size_t i = 0; i < policy.netRules.size(); ++i) {
       const ir::NetRule &r = policy.netRules[i];
       if (r.platform != ir::Platform::Any && r.platform != platform)
         continue;
       (r.effect == ir::Effect::Allow ? allows : denies).push_back(i);
+      ruleAt.push_back(i);
+      hosts.push_back(&r.host);
     }
-    // Is rule i covered by the rules in `cover` (indices)? A member of i
-    // that none of them matches settles it cheaply.
+    // Only the denies that share an endpoint with a rule can cover it.
+    net::HostIndex index(hosts);
+    std::vector<char> covering(policy.netRules.size(), 0); // the denies still in the covering set
+    for (size_t d : denies)
+      covering[d] = 1;
+    auto coverOf = [&](size_t i) {
+      std::vector<size_t> positions, out;
+      index.meeting(policy.netRules[i].host, positions);
+      for (size_t k : positions)
+        if (ruleAt[k] != i && covering[ruleAt[k]])
+          out.push_back(ruleAt[k]);
+      return out;
+    };
+    // Is rule i covered by the rules in `cover` (indices, all meeting it)?
     auto covered = [&](size_t i, const std::vector<size_t> &cover) {
-      const net::HostPattern &h = policy.netRules[i].host;
-      if (auto sample = verify::findEndpoint({&h}, {})) {
-        bool hit = false;
-        for (size_t c : cover)
-          hit |= policy.netRules[c].host.matches(sample->host, sample->port);
-        if (!hit)
-          return false;
-      }
       std::vector<const net::HostPattern *> ex;
       for (size_t c : cover)
         ex.push_back(&policy.netRules[c].host);
-      return !verify::findEndpoint({&h}, ex);
+      return !verify::findEndpoint({&policy.netRules[i].host}, ex);
     };
     auto judge = [&](size_t i, const std::vector<size_t> &cover, bool isCovered) {
       const ir::NetRule &r = policy.netRules[i];
@@ -264,29 +272,24 @@ void checkNet(const LintContext &ctx, const RuleInfo &self) {
         return;
       }
       for (size_t c : minimalCover(
-                 cover, [&](size_t c) { return verify::findEndpoint({&r.host, &policy.netRules[c].host}, {}).has_value(); },
-                 [&](const std::vector<size_t> &sub) {
-               std::vector<const net::HostPattern *> ex;
-               for (size_t d : sub)
-                 ex.push_back(&policy.netRules[d].host);
-               return !verify::findEndpoint({&r.host}, ex);
-             }))
+               cover, [](size_t) { return true; }, // coverOf gave only rules that meet it
+               [&](const std::vector<size_t> &sub) { return covered(i, sub); }))
         if (std::find(v.by.begin(), v.by.end(), &policy.netRules[c]) == v.by.end())
           v.by.push_back(&policy.netRules[c]);
     };
-    std::set<size_t> removed;
     for (auto it = denies.rbegin(); it != denies.rend(); ++it) {
-      std::vector<size_t> others;
-      for (size_t d : denies)
-        if (d != *it && !removed.count(d))
-          others.push_back(d);
+      std::vector<size_t> others = coverOf(*it);
       bool isCovered = covered(*it, others);
       if (isCovered)
-        removed.insert(*it); // the rest still cover everything it covered
+        covering[*it] = 0; // the rest still cover everything it covered
       judge(*it, others, isCovered);
     }
-    for (size_t a : allows)
-      judge(a, denies, covered(a, denies));
+    for (size_t d : denies)
+      covering[d] = 1; // an allow is shadowed by any deny, redundant or not
+    for (size_t a : allows) {
+      std::vector<size_t> cover = coverOf(a);
+      judge(a, cover, covered(a, cover));
+    }
   }
   for (const auto &[index, v] : verdicts) {
     if (!v.applies || !v.shadowed)
