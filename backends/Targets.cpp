@@ -5,6 +5,7 @@
 #include "backends/proxy/ProxyTarget.h"
 #include "backends/sbpl/Sbpl.h"
 #include "backends/seccomp/SeccompTarget.h"
+#include "backends/squid/SquidTarget.h"
 #include "backends/srt/SrtTarget.h"
 
 namespace moat::backends {
@@ -17,6 +18,7 @@ const std::vector<Target> &targets() {
       {"proxy", "the allowlist moat's filtering proxy reads (--format=linux|macos)", proxy::build},
       {"srt", "sandbox-runtime srt-settings.json (--format=linux|macos for one platform)", srt::build},
       {"claude", "Claude Code settings.json sandbox block (--format=linux|macos)", claude::build},
+      {"squid", "squid.conf fragment for an egress proxy, squid-openssl (--format=all|linux|macos)", squid::build},
   };
   return all;
 }

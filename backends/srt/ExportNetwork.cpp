@@ -117,6 +117,20 @@ std::string joinQuoted(const std::vector<std::string> &items) {
   return out;
 }
 
+// An allow rule (network or unix socket) for one platform has no place in a
+// file that applies on every platform: it is left out, with a warning. True
+// when the rule takes part.
+template <typename Rule> bool allowTakesPart(ExportContext &ctx, const Rule &r) {
+  if (ctx.allowApplies(r.platform))
+    return true;
+  ctx.tightened(&r, r.prov.loc,
+                fmt::format("this rule holds on {} only, and the {} file applies on every "
+                            "platform: it is left out",
+                            r.platform == ir::Platform::MacOS ? "macOS" : "Linux",
+                            dialectName(ctx.dialect)));
+  return false;
+}
+
 } // namespace
 
 bool exportNetwork(ExportContext &ctx, SettingsLists &lists) {
@@ -127,13 +141,8 @@ bool exportNetwork(ExportContext &ctx, SettingsLists &lists) {
   for (const ir::NetRule &r : policy.netRules) {
     if (r.effect != ir::Effect::Allow)
       continue;
-    if (!ctx.allowApplies(r.platform)) {
-      ctx.tightened(&r, r.prov.loc,
-                    fmt::format("this rule holds on {} only, and the {} file applies on every "
-                                "platform: it is left out",
-                                r.platform == ir::Platform::MacOS ? "macOS" : "Linux", who));
+    if (!allowTakesPart(ctx, r))
       continue;
-    }
     std::string why;
     auto spelling = spellHost(r.host, false, ctx.dialect, why);
     if (!spelling) {
@@ -225,13 +234,8 @@ void exportUnixSockets(ExportContext &ctx, SettingsLists &lists) {
   for (const ir::UnixSocketRule &r : policy.unixSockets) {
     if (r.effect != ir::Effect::Allow)
       continue;
-    if (!ctx.allowApplies(r.platform)) {
-      ctx.tightened(&r, r.prov.loc,
-                    fmt::format("this rule holds on {} only, and the {} file applies on every "
-                                "platform: it is left out",
-                                r.platform == ir::Platform::MacOS ? "macOS" : "Linux", who));
+    if (!allowTakesPart(ctx, r))
       continue;
-    }
     if (ctx.scope == Scope::Linux) {
       ctx.tightened(&r, r.prov.loc,
                     "srt honours allowUnixSockets on macOS only (on Linux its seccomp filter "
@@ -297,12 +301,11 @@ void exportUnixSockets(ExportContext &ctx, SettingsLists &lists) {
   }
 
   if (policy.options.flag(ir::OptionId::AllowAllUnixSockets)) {
-    const auto &setting = policy.options.get(ir::OptionId::AllowAllUnixSockets);
     if (anyDeny)
-      ctx.tightened(&setting, setting->loc,
-                    fmt::format("the {} cannot allow every unix socket but the denied ones: "
-                                "allowAllUnixSockets is left out",
-                                who));
+      ctx.optionLeftOut(ir::OptionId::AllowAllUnixSockets,
+                        fmt::format("the {} cannot allow every unix socket but the denied ones: "
+                                    "allowAllUnixSockets is left out",
+                                    who));
     else
       lists.allowAllUnixSockets = true;
   }

@@ -39,6 +39,11 @@ void ExportContext::tightened(const void *subject, SourceLoc loc, const std::str
   diags.report(DiagKind::UnenforceableRule, loc, message);
 }
 
+void ExportContext::optionLeftOut(ir::OptionId id, const std::string &message) {
+  const auto &setting = policy.options.get(id);
+  tightened(&setting, setting ? setting->loc : SourceLoc{}, message);
+}
+
 void ExportContext::refuse(SourceLoc loc, const std::string &message) {
   diags.report(DiagKind::BackendRefused, loc, message);
 }

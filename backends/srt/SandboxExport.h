@@ -78,6 +78,9 @@ public:
   // An unenforceable-rule warning at `loc`, remembering `subject` (a rule,
   // or a default's address) as explained.
   void tightened(const void *subject, SourceLoc loc, const std::string &message);
+  // tightened() at the option `id`, which the policy set: the setting is
+  // the subject, so the round-trip check does not explain it again.
+  void optionLeftOut(ir::OptionId id, const std::string &message);
   bool explained(const void *subject) const { return explained_.count(subject) != 0; }
   // Marks `subject` as explained by a warning reported elsewhere.
   void explain(const void *subject) { explained_.insert(subject); }

@@ -8,39 +8,36 @@
 #include "compiler/verify/DiffSpaces.h"
 
 #include <algorithm>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <tuple>
 
 namespace moat::verify {
 
-const char *diffAccessName(DiffAccess a) {
-  switch (a) {
-  case DiffAccess::Read:
-    return "read";
-  case DiffAccess::Write:
-    return "write";
-  case DiffAccess::Connect:
-    return "connect";
-  case DiffAccess::UnixSocket:
-    return "unix-socket";
-  }
-  return "?";
+namespace {
+
+// The name of an enum value from a table in declaration order. The
+// static_asserts beside each table tie its length to the enum's last value,
+// so adding or inserting a value without a name does not compile.
+template <typename E, size_t N> const char *nameOf(E value, const char *const (&names)[N]) {
+  size_t i = static_cast<size_t>(value);
+  return i < N ? names[i] : "?";
 }
+
+constexpr const char *kDiffAccessNames[] = {"read", "write", "connect", "unix-socket"};
+static_assert(std::size(kDiffAccessNames) == static_cast<size_t>(DiffAccess::UnixSocket) + 1);
+
+constexpr const char *kOutcomeNames[] = {"deny", "ask", "allow"};
+static_assert(std::size(kOutcomeNames) == static_cast<size_t>(Outcome::Allow) + 1);
+
+} // namespace
+
+const char *diffAccessName(DiffAccess a) { return nameOf(a, kDiffAccessNames); }
 
 const char *directionName(Direction d) { return d == Direction::Looser ? "looser" : "tighter"; }
 
-const char *outcomeName(Outcome o) {
-  switch (o) {
-  case Outcome::Deny:
-    return "deny";
-  case Outcome::Ask:
-    return "ask";
-  case Outcome::Allow:
-    return "allow";
-  }
-  return "?";
-}
+const char *outcomeName(Outcome o) { return nameOf(o, kOutcomeNames); }
 
 size_t PolicyDiff::count(Direction d) const {
   size_t n = 0;
@@ -64,43 +61,40 @@ ir::OptionId disablingOption(const ir::Policy &policy) {
                                                              : ir::OptionId::FilesystemDisabled;
 }
 
-Decider fromFs(const ir::Policy &policy, const eval::FsDecision &d) {
+// A decider of the kind `by` names. The caller fills in the rule; a
+// decision by a disabled sandbox names `disabling`.
+Decider deciderOf(Outcome outcome, eval::DecidedBy by, ir::OptionId disabling) {
   Decider out;
-  out.outcome = outcomeOf(d.effect);
-  switch (d.by) {
+  out.outcome = outcome;
+  switch (by) {
   case eval::DecidedBy::Rule:
     out.kind = Decider::Kind::Rule;
-    out.fsRule = d.rule;
     break;
   case eval::DecidedBy::Default:
     out.kind = Decider::Kind::Default;
     break;
   case eval::DecidedBy::Disabled:
     out.kind = Decider::Kind::Option;
-    out.option = disablingOption(policy);
+    out.option = disabling;
     break;
   }
   return out;
 }
 
+Decider fromFs(const ir::Policy &policy, const eval::FsDecision &d) {
+  Decider out = deciderOf(outcomeOf(d.effect), d.by, disablingOption(policy));
+  if (out.kind == Decider::Kind::Rule)
+    out.fsRule = d.rule;
+  return out;
+}
+
 Decider fromNet(const eval::NetDecision &d) {
-  Decider out;
-  out.outcome = d.outcome == eval::NetDecision::Outcome::Allow  ? Outcome::Allow
-                : d.outcome == eval::NetDecision::Outcome::Ask ? Outcome::Ask
-                                                               : Outcome::Deny;
-  switch (d.by) {
-  case eval::DecidedBy::Rule:
-    out.kind = Decider::Kind::Rule;
+  Outcome outcome = d.outcome == eval::NetDecision::Outcome::Allow  ? Outcome::Allow
+                    : d.outcome == eval::NetDecision::Outcome::Ask ? Outcome::Ask
+                                                                   : Outcome::Deny;
+  Decider out = deciderOf(outcome, d.by, ir::OptionId::SandboxDisabled);
+  if (out.kind == Decider::Kind::Rule)
     out.netRule = d.rule;
-    break;
-  case eval::DecidedBy::Default:
-    out.kind = Decider::Kind::Default;
-    break;
-  case eval::DecidedBy::Disabled:
-    out.kind = Decider::Kind::Option;
-    out.option = ir::OptionId::SandboxDisabled;
-    break;
-  }
   return out;
 }
 

@@ -11,14 +11,14 @@
 //   - a subtree or exact pattern does not match the path it names, or an
 //     exact one matches beneath it,
 //   - normaliseAbsolute is not idempotent.
+#include "FuzzFail.h"
+
 #include "compiler/fs/Glob.h"
 #include "compiler/fs/PathPattern.h"
 
 #include <fnmatch.h>
 
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <string>
 #include <string_view>
 
@@ -26,24 +26,8 @@ using namespace moat::fs;
 
 namespace {
 
-std::string printable(std::string_view s) {
-  std::string out;
-  for (unsigned char c : s) {
-    if (c >= 0x20 && c < 0x7f && c != '\\') {
-      out += static_cast<char>(c);
-    } else {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\x%02x", c);
-      out += buf;
-    }
-  }
-  return out;
-}
-
 [[noreturn]] void fail(const char *what, std::string_view input, std::string_view detail) {
-  std::fprintf(stderr, "fuzz_path: %s\ninput: %s\ndetail: %s\n", what, printable(input).c_str(),
-               printable(detail).c_str());
-  std::abort();
+  moat::fuzz::failInput("fuzz_path", what, input, detail);
 }
 
 // Only what can be a path component on both sides: no empty names, no

@@ -20,6 +20,8 @@
 //     the same policy with harmless names (escaping changed its structure);
 //   - a subtree or exact rule's path string does not come back exactly;
 //   - the profile decides a path (or a socket) unlike the evaluator.
+#include "FuzzFail.h"
+
 #include "backends/sbpl/Sbpl.h"
 #include "backends/sbpl/SbplText.h"
 #include "compiler/eval/Evaluator.h"
@@ -27,8 +29,6 @@
 #include "sbpl/SbplModel.h"
 
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <map>
 #include <string>
 #include <string_view>
@@ -38,24 +38,8 @@ using namespace moat;
 
 namespace {
 
-std::string printable(std::string_view s) {
-  std::string out;
-  for (unsigned char c : s) {
-    if (c >= 0x20 && c < 0x7f && c != '\\') {
-      out += static_cast<char>(c);
-    } else {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\x%02x", c);
-      out += buf;
-    }
-  }
-  return out;
-}
-
 [[noreturn]] void fail(const char *what, std::string_view input, std::string_view detail) {
-  std::fprintf(stderr, "fuzz_sbpl: %s\ninput: %s\ndetail: %s\n", what, printable(input).c_str(),
-               printable(detail).c_str());
-  std::abort();
+  moat::fuzz::failInput("fuzz_sbpl", what, input, detail);
 }
 
 std::vector<std::string> split(std::string_view s, char sep) {

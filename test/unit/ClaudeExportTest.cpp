@@ -2,9 +2,9 @@
 // always grants, the switches whose Claude Code defaults are looser, the
 // managed form's locks, and what Claude Code settings cannot say.
 #include "backends/claude/ClaudeTarget.h"
-#include "compiler/Frontend.h"
 #include "compiler/import/Importers.h"
-#include "compiler/sema/Sema.h"
+
+#include "SandboxExportTestSupport.h"
 
 #include <gtest/gtest.h>
 #include <llvm/Support/JSON.h>
@@ -14,80 +14,14 @@ using namespace moat::backends;
 
 namespace {
 
-struct Build {
-  SourceFiles files;
-  DiagnosticEngine diags{files};
-  std::optional<ir::Policy> policy;
-  BuildResult result;
-  llvm::json::Value json = nullptr;
-
+// The sections live in the `sandbox` object.
+struct Build : test_support::SettingsBuild {
   Build(const std::string &text, bool managed = false,
-        std::vector<std::pair<std::string, std::string>> defines = {{"TMPDIR", "/tmp"}}) {
-    uint32_t buffer = files.addBuffer("p.moat", text);
-    auto file = readPolicyBuffer(buffer, diags);
-    EXPECT_TRUE(file) << messages();
-    if (!file)
-      return;
-    sema::IncludeReader none = [](const std::string &, SourceLoc) {
-      return std::optional<ast::File>();
-    };
-    policy = sema::analyse(*file, none, sema::SemaOptions{}, diags);
-    EXPECT_FALSE(diags.hasErrors()) << messages();
-    if (!policy || diags.hasErrors())
-      return;
+        const test_support::Defines &defines = test_support::defaultDefines())
+      : SettingsBuild("sandbox") {
     BuildOptions options;
     options.managed = managed;
-    std::string error;
-    for (const auto &[name, value] : defines) {
-      EXPECT_TRUE(options.bindings.define(name, value, error)) << error;
-      options.definedNames.push_back(name);
-    }
-    claude::build(*policy, options, diags, result);
-    if (!result.output.empty()) {
-      auto parsed = llvm::json::parse(result.output);
-      EXPECT_TRUE(bool(parsed));
-      if (parsed)
-        json = std::move(*parsed);
-      else
-        llvm::consumeError(parsed.takeError());
-    }
-  }
-
-  std::string messages() const {
-    std::string out;
-    for (const Diagnostic &d : diags.diagnostics())
-      out += fmt::format("{}:{}: {} [{}]\n", d.loc.line, d.loc.col, d.message, d.id);
-    return out;
-  }
-  size_t warnings(const std::string &text, unsigned line = 0) const {
-    size_t n = 0;
-    for (const Diagnostic &d : diags.diagnostics())
-      if (d.id == "unenforceable-rule" && d.message.find(text) != std::string::npos &&
-          (line == 0 || d.loc.line == line))
-        ++n;
-    return n;
-  }
-  const llvm::json::Object *sandbox() const {
-    const llvm::json::Object *top = json.getAsObject();
-    return top ? top->getObject("sandbox") : nullptr;
-  }
-  const llvm::json::Value *value(const char *section, const char *key) const {
-    const llvm::json::Object *s = sandbox();
-    if (s && section)
-      s = s->getObject(section);
-    return s ? s->get(key) : nullptr;
-  }
-  std::vector<std::string> list(const char *section, const char *key) const {
-    std::vector<std::string> out;
-    const llvm::json::Value *v = value(section, key);
-    if (v && v->getAsArray())
-      for (const llvm::json::Value &item : *v->getAsArray())
-        out.push_back(std::string(item.getAsString().getValueOr("")));
-    return out;
-  }
-  bool has(const char *section, const char *key, const std::string &entry) const {
-    auto l = list(section, key);
-    return std::find(l.begin(), l.end(), entry) != l.end();
+    run(text, options, defines, claude::build);
   }
 };
 

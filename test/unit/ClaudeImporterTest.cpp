@@ -7,6 +7,8 @@
 #include "compiler/import/Importers.h"
 #include "compiler/sema/Sema.h"
 
+#include "ImporterTestSupport.h"
+
 #include <gtest/gtest.h>
 
 #include <string>
@@ -19,63 +21,12 @@ namespace {
 constexpr const char *kImplied =
     "implied: Claude Code's sandbox always allows writing the working directory";
 
-struct Import {
-  SourceFiles files;
-  DiagnosticEngine diags{files};
-  std::optional<ast::File> file;
-
+struct Import : test_support::ImportedFile {
   explicit Import(const std::string &text, const std::string &settingsDir = "/repo/.claude") {
     file = importClaude(files.addBuffer("settings.json", text), settingsDir, diags);
   }
-  std::string ids() const {
-    std::string out;
-    for (const Diagnostic &d : diags.diagnostics())
-      out += (out.empty() ? "" : " ") + d.id;
-    return out;
-  }
-  std::string messages() const {
-    std::string out;
-    for (const Diagnostic &d : diags.diagnostics())
-      out += d.message + "\n";
-    return out;
-  }
-  const Diagnostic &diag(size_t i = 0) const { return diags.diagnostics().at(i); }
-
-  template <typename T> std::vector<const T *> all() const {
-    std::vector<const T *> out;
-    if (!file)
-      return out;
-    for (const ast::Stmt &s : file->stmts)
-      if (auto *n = std::get_if<T>(&s.node))
-        out.push_back(n);
-    return out;
-  }
-  const ast::FsRule *fs(const std::string &origin) const {
-    for (auto *r : all<ast::FsRule>())
-      if (r->origin == origin)
-        return r;
-    return nullptr;
-  }
-  const ast::NetRule *net(const std::string &origin) const {
-    for (auto *r : all<ast::NetRule>())
-      if (r->origin == origin)
-        return r;
-    return nullptr;
-  }
-  const ast::SetStmt *set(const std::string &name) const {
-    for (auto *s : all<ast::SetStmt>())
-      if (s->name.value == name)
-        return s;
-    return nullptr;
-  }
 };
-
-::testing::AssertionResult at(const SourceLoc &loc, uint32_t line, uint32_t col) {
-  if (loc.valid() && loc.line == line && loc.col == col)
-    return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << "at " << loc.line << ":" << loc.col << ", expected "
-                                       << line << ":" << col;
-}
+using test_support::at;
 
 std::string permissions(const std::string &body) { return "{\"permissions\": {" + body + "}}"; }
 

@@ -4,8 +4,8 @@
 #include "backends/srt/RoundTrip.h"
 #include "backends/srt/SandboxExport.h"
 #include "backends/srt/SrtTarget.h"
-#include "compiler/Frontend.h"
-#include "compiler/sema/Sema.h"
+
+#include "SandboxExportTestSupport.h"
 
 #include <gtest/gtest.h>
 #include <llvm/Support/JSON.h>
@@ -15,83 +15,13 @@ using namespace moat::backends;
 
 namespace {
 
-struct Build {
-  SourceFiles files;
-  DiagnosticEngine diags{files};
-  std::optional<ir::Policy> policy;
-  BuildResult result;
-  llvm::json::Value json = nullptr;
-
+struct Build : test_support::SettingsBuild {
   Build(const std::string &text, const std::string &format = "",
-        std::vector<std::pair<std::string, std::string>> defines = {{"TMPDIR", "/tmp"}}) {
-    uint32_t buffer = files.addBuffer("p.moat", text);
-    auto file = readPolicyBuffer(buffer, diags);
-    EXPECT_TRUE(file) << messages();
-    if (!file)
-      return;
-    sema::IncludeReader none = [](const std::string &, SourceLoc) {
-      return std::optional<ast::File>();
-    };
-    policy = sema::analyse(*file, none, sema::SemaOptions{}, diags);
-    EXPECT_FALSE(diags.hasErrors()) << messages();
-    if (!policy || diags.hasErrors())
-      return;
+        const test_support::Defines &defines = test_support::defaultDefines())
+      : SettingsBuild(nullptr) {
     BuildOptions options;
     options.format = format;
-    std::string error;
-    for (const auto &[name, value] : defines) {
-      EXPECT_TRUE(options.bindings.define(name, value, error)) << error;
-      options.definedNames.push_back(name);
-    }
-    srt::build(*policy, options, diags, result);
-    if (!result.output.empty()) {
-      auto parsed = llvm::json::parse(result.output);
-      EXPECT_TRUE(bool(parsed));
-      if (parsed)
-        json = std::move(*parsed);
-      else
-        llvm::consumeError(parsed.takeError());
-    }
-  }
-
-  std::string messages() const {
-    std::string out;
-    for (const Diagnostic &d : diags.diagnostics())
-      out += fmt::format("{}:{}: {} [{}]\n", d.loc.line, d.loc.col, d.message, d.id);
-    return out;
-  }
-  bool refused() const { return diags.hasErrors() && result.output.empty(); }
-  // Warnings whose message contains `text`, at `line` (0: any line).
-  size_t warnings(const std::string &text, unsigned line = 0) const {
-    size_t n = 0;
-    for (const Diagnostic &d : diags.diagnostics())
-      if (d.id == "unenforceable-rule" && d.message.find(text) != std::string::npos &&
-          (line == 0 || d.loc.line == line))
-        ++n;
-    return n;
-  }
-  std::vector<std::string> list(const char *section, const char *key) const {
-    std::vector<std::string> out;
-    const llvm::json::Object *top = json.getAsObject();
-    const llvm::json::Object *s = top ? top->getObject(section) : nullptr;
-    const llvm::json::Array *a = s ? s->getArray(key) : nullptr;
-    if (a)
-      for (const llvm::json::Value &v : *a)
-        out.push_back(std::string(v.getAsString().getValueOr("")));
-    return out;
-  }
-  bool has(const char *section, const char *key, const std::string &entry) const {
-    auto l = list(section, key);
-    return std::find(l.begin(), l.end(), entry) != l.end();
-  }
-  const llvm::json::Value *value(const char *section, const char *key) const {
-    const llvm::json::Object *top = json.getAsObject();
-    if (!top)
-      return nullptr;
-    if (!section)
-      return top->get(key);
-    const llvm::json::Object *s = top->getObject(section);
-    return s ? s->get(key) : nullptr;
+    run(text, options, defines, srt::build);
   }
 };
 

@@ -1,13 +1,10 @@
 // moat diff [--format=text|json] [--fail-on-loosen] [--define NAME=/abs/path]... OLD NEW
 #include "Cli.h"
+#include "PolicyLoading.h"
 #include "Subcommands.h"
 
-#include "compiler/Frontend.h"
 #include "compiler/verify/Diff.h"
 #include "compiler/verify/DiffReport.h"
-#include "lint/Context.h"
-
-#include <llvm/ADT/StringRef.h>
 
 namespace moat::cli {
 
@@ -40,32 +37,22 @@ int runDiff() {
   }
   // Both policies are compared in lint's canonical model unless --define
   // moves a root.
-  eval::Bindings bindings;
-  std::string error;
-  for (auto [name, value] :
-       {std::pair{"HOME", lint::kModelHome}, {"CWD", lint::kModelCwd}, {"TMPDIR", lint::kModelTmp}})
-    bindings.define(name, value, error);
-  if (!applyDefines(Defines, bindings))
+  auto bindings = modelBindings(Defines);
+  if (!bindings)
     return kExitInputError;
 
   SourceFiles files;
   DiagnosticEngine diags(files);
   std::optional<ir::Policy> policies[2];
   for (int s = 0; s < 2; ++s) {
-    unsigned before = diags.errorCount();
-    policies[s] = loadPolicy(Args[s], ir::Layer::SharedProject, diags);
-    if (!policies[s] || diags.errorCount() != before)
+    policies[s] = loadCleanPolicy(Args[s], diags);
+    if (!policies[s])
       return inputError(diags);
   }
-  for (llvm::StringRef define : Defines) {
-    std::string name = define.split('=').first.str();
-    if (name != "~" && name != "HOME" && name != "CWD" && name != "TMPDIR" && !policies[0]->variables.count(name) &&
-        !policies[1]->variables.count(name)) {
-      diags.report(DiagKind::UnusedDefine, SourceLoc{}, name);
-      return inputError(diags);
-    }
-  }
-  auto diff = verify::diffPolicies(*policies[0], *policies[1], bindings, error);
+  if (!definesAreUsed(Defines, {&*policies[0], &*policies[1]}, diags))
+    return inputError(diags);
+  std::string error;
+  auto diff = verify::diffPolicies(*policies[0], *policies[1], *bindings, error);
   if (!diff) {
     printDiagnostics(diags, llvm::errs());
     llvm::errs() << "moat: error: cannot compare the policies: " << error << "\n";
@@ -73,8 +60,8 @@ int runDiff() {
   }
   printDiagnostics(diags, llvm::errs()); // warnings only: errors returned above
 
-  verify::DiffReportContext ctx{files, *policies[0], *policies[1], bindings.lookup("HOME").value_or(""),
-                                bindings.lookup("CWD").value_or("")};
+  verify::DiffReportContext ctx{files, *policies[0], *policies[1], bindings->lookup("HOME").value_or(""),
+                                bindings->lookup("CWD").value_or("")};
   if (FormatOpt == Format::Json)
     verify::printDiffJson(ctx, *diff, llvm::outs());
   else

@@ -2,14 +2,12 @@
 // Decides the policy's asserts over all paths and endpoints they cover
 // (compiler/verify/Asserts.h) and prints PASS or FAIL for each.
 #include "Cli.h"
+#include "PolicyLoading.h"
 #include "Subcommands.h"
 
-#include "compiler/Frontend.h"
 #include "compiler/ir/RuleText.h"
 #include "compiler/verify/Asserts.h"
-#include "lint/Context.h"
 
-#include <llvm/ADT/StringRef.h>
 #include <llvm/Support/FormatVariadic.h>
 #include <llvm/Support/JSON.h>
 
@@ -110,24 +108,16 @@ int runVerify() {
   SourceFiles files;
   DiagnosticEngine diags(files);
   // The canonical model of the lint rules, unless --define says otherwise.
-  eval::Bindings bindings;
-  std::string error;
-  for (auto [name, value] :
-       {std::pair{"HOME", lint::kModelHome}, {"CWD", lint::kModelCwd}, {"TMPDIR", lint::kModelTmp}})
-    bindings.define(name, value, error);
-  if (!applyDefines(Defines, bindings))
+  auto model = modelBindings(Defines);
+  if (!model)
     return kExitInputError;
-  unsigned before = diags.errorCount();
-  auto policy = loadPolicy(PolicyPath, ir::Layer::SharedProject, diags);
-  if (!policy || diags.errorCount() != before)
+  const eval::Bindings &bindings = *model;
+  auto policy = loadCleanPolicy(PolicyPath, diags);
+  if (!policy)
     return inputError(diags);
-  for (llvm::StringRef define : Defines) {
-    std::string name = define.split('=').first.str();
-    if (name != "~" && name != "HOME" && name != "CWD" && name != "TMPDIR" && !policy->variables.count(name)) {
-      diags.report(DiagKind::UnusedDefine, SourceLoc{}, name);
-      return inputError(diags);
-    }
-  }
+  if (!definesAreUsed(Defines, {&*policy}, diags))
+    return inputError(diags);
+  std::string error;
   auto outcomes = verify::checkAsserts(*policy, bindings, error);
   if (!outcomes) {
     llvm::errs() << "moat: error: cannot decide the asserts of '" << PolicyPath << "': " << error << "\n";

@@ -1,0 +1,48 @@
+#include "PolicyLoading.h"
+
+#include "Cli.h"
+
+#include "compiler/Frontend.h"
+#include "lint/Context.h"
+
+#include <llvm/ADT/StringRef.h>
+
+namespace moat::cli {
+
+std::optional<eval::Bindings> modelBindings(const std::vector<std::string> &defines) {
+  eval::Bindings bindings;
+  std::string error;
+  for (auto [name, value] :
+       {std::pair{"HOME", lint::kModelHome}, {"CWD", lint::kModelCwd}, {"TMPDIR", lint::kModelTmp}})
+    bindings.define(name, value, error);
+  if (!applyDefines(defines, bindings))
+    return std::nullopt;
+  return bindings;
+}
+
+std::optional<ir::Policy> loadCleanPolicy(const std::string &path, DiagnosticEngine &diags) {
+  unsigned before = diags.errorCount();
+  auto policy = loadPolicy(path, ir::Layer::SharedProject, diags);
+  if (!policy || diags.errorCount() != before)
+    return std::nullopt;
+  return policy;
+}
+
+bool definesAreUsed(const std::vector<std::string> &defines,
+                    llvm::ArrayRef<const ir::Policy *> policies, DiagnosticEngine &diags) {
+  for (llvm::StringRef define : defines) {
+    std::string name = define.split('=').first.str();
+    if (name == "~" || name == "HOME" || name == "CWD" || name == "TMPDIR")
+      continue;
+    bool named = false;
+    for (const ir::Policy *policy : policies)
+      named |= policy->variables.count(name) != 0;
+    if (!named) {
+      diags.report(DiagKind::UnusedDefine, SourceLoc{}, name);
+      return false;
+    }
+  }
+  return true;
+}
+
+} // namespace moat::cli
