@@ -11,6 +11,9 @@ PACKAGES=(
   antlr4 libantlr4-runtime-dev libyaml-cpp-dev libfmt-dev libseccomp-dev
   libasio-dev libcap-dev googletest libgtest-dev bubblewrap publicsuffix python3-psutil
 )
+# The squid target's integration test (test/backends/squid) runs a real Squid with
+# ssl-bump and makes a throwaway certificate.
+PACKAGES+=(squid-openssl openssl)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
