@@ -1,5 +1,7 @@
 #include "lint/Context.h"
 
+#include "lint/rules/AssertFailed.h"
+
 #include "compiler/fs/Glob.h"
 #include "compiler/fs/PathPattern.h"
 
@@ -8,7 +10,12 @@
 
 namespace moat::lint {
 
+LintContext::LintContext(const ir::Policy &policy, DiagnosticEngine &diags, const LintOptions &options)
+    : policy_(policy), diags_(diags), options_(options) {}
+
 LintContext::~LintContext() = default;
+
+void LintContext::setPendingAsserts(std::unique_ptr<PendingAsserts> pending) { pendingAsserts_ = std::move(pending); }
 
 std::unique_ptr<LintContext> LintContext::create(const ir::Policy &policy, DiagnosticEngine &diags,
                                                  const LintOptions &options, std::string &error) {

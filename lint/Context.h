@@ -103,9 +103,16 @@ public:
   // " (on macOS)" when an opening holds on one platform only, else "".
   static std::string platformSuffix(const FsOpening &o);
 
+  // The policy's asserts, decided on a second thread while the other rules
+  // run (the slowest check on large policies, and it depends on nothing but
+  // the policy): runLint starts it, assert-failed collects it. nullptr when
+  // not started. Defined in lint/rules/AssertFailed.h.
+  struct PendingAsserts;
+  PendingAsserts *pendingAsserts() const { return pendingAsserts_.get(); }
+  void setPendingAsserts(std::unique_ptr<PendingAsserts> pending);
+
 private:
-  LintContext(const ir::Policy &policy, DiagnosticEngine &diags, const LintOptions &options)
-      : policy_(policy), diags_(diags), options_(options) {}
+  LintContext(const ir::Policy &policy, DiagnosticEngine &diags, const LintOptions &options);
 
   const ir::Policy &policy_;
   DiagnosticEngine &diags_;
@@ -116,6 +123,7 @@ private:
   std::vector<fs::PathPattern> allowWrites_;
   // Unix-socket allow rules bound and compiled, in policy order.
   std::vector<std::pair<const ir::UnixSocketRule *, fs::PatternMatcher>> socketAllows_;
+  std::unique_ptr<PendingAsserts> pendingAsserts_; // last: waited for before the rest goes
 };
 
 } // namespace moat::lint

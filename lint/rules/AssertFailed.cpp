@@ -5,7 +5,8 @@
 // check with --define. Docs: docs/rules/assert-failed.md.
 #include "lint/rules/AssertFailed.h"
 
-#include "compiler/verify/Asserts.h"
+#include <functional>
+#include <system_error>
 
 namespace moat::lint {
 
@@ -17,19 +18,41 @@ eval::Bindings modelBindings() {
   return b;
 }
 
+namespace {
+
+AssertRun decideAsserts(const ir::Policy &policy) {
+  AssertRun run;
+  eval::Bindings bindings = modelBindings();
+  run.outcomes = verify::checkAsserts(policy, bindings, run.error);
+  return run;
+}
+
+} // namespace
+
+std::unique_ptr<LintContext::PendingAsserts> startAssertCheck(const ir::Policy &policy) {
+  if (policy.asserts.empty())
+    return nullptr;
+  auto pending = std::make_unique<LintContext::PendingAsserts>();
+  try {
+    pending->run = std::async(std::launch::async, decideAsserts, std::cref(policy));
+  } catch (const std::system_error &) {
+    pending->run = std::async(std::launch::deferred, decideAsserts, std::cref(policy)); // no thread: run it here later
+  }
+  return pending;
+}
+
 void checkAssertFailed(const LintContext &ctx, const RuleInfo &self) {
   const ir::Policy &policy = ctx.policy();
   if (policy.asserts.empty())
     return;
   eval::Bindings bindings = modelBindings();
-  std::string error;
-  auto outcomes = verify::checkAsserts(policy, bindings, error);
-  if (!outcomes) {
+  AssertRun run = ctx.pendingAsserts() ? ctx.pendingAsserts()->run.get() : decideAsserts(policy);
+  if (!run.outcomes) {
     // Never a silent pass: an assert that cannot be decided is an error.
-    ctx.report(self, policy.asserts.front().prov.loc, "cannot decide the asserts: " + error);
+    ctx.report(self, policy.asserts.front().prov.loc, "cannot decide the asserts: " + run.error);
     return;
   }
-  for (const verify::AssertOutcome &o : *outcomes) {
+  for (const verify::AssertOutcome &o : *run.outcomes) {
     if (o.holds)
       continue;
     Diagnostic d = verify::assertFailure(policy, bindings, o);
