@@ -153,9 +153,12 @@ public:
               return fail(s, error);
           }
           DiffAccess what = access == ir::Access::Read ? DiffAccess::Read : DiffAccess::Write;
-          for (auto &found : enumerateRegions(PathSpace(), sides[0]->entries, sides[1]->entries))
+          PathSpace paths;
+          for (auto &found : enumerateRegions(paths, sides[0]->entries, sides[1]->entries))
             perPlatform[p].push_back(region(what, platformOf(fsShared), sides[0]->entries[found.before].decider,
                                             sides[1]->entries[found.after].decider, found.witness, {}));
+          if (paths.undecided())
+            return tooComplex(what, error);
         }
       }
       if (p == 0 || !netShared) {
@@ -166,10 +169,13 @@ public:
                                           net[1].entries[found.after].decider, "", found.witness));
       }
       if (p == 0 || !socketsShared) {
-        for (auto &found : enumerateRegions(PathSpace(), sockets_[0][p].entries, sockets_[1][p].entries))
+        PathSpace sockets;
+        for (auto &found : enumerateRegions(sockets, sockets_[0][p].entries, sockets_[1][p].entries))
           perPlatform[p].push_back(region(DiffAccess::UnixSocket, platformOf(socketsShared),
                                           sockets_[0][p].entries[found.before].decider,
                                           sockets_[1][p].entries[found.after].decider, found.witness, {}));
+        if (sockets.undecided())
+          return tooComplex(DiffAccess::UnixSocket, error);
       }
     }
     // Fail closed: a region the evaluator does not confirm is a bug here,
@@ -193,6 +199,15 @@ public:
   }
 
 private:
+  // Never "no difference" by default: a search that ran out of budget may
+  // have missed a region.
+  static bool tooComplex(DiffAccess access, std::string &error) {
+    error = std::string("cannot decide the ") + diffAccessName(access) +
+            " difference: the patterns are too complex to search exhaustively (a glob with many '?' or "
+            "classes after a '*' grows exponentially); simplify the glob";
+    return false;
+  }
+
   static bool fail(int side, std::string &error) {
     error = std::string(side == 0 ? "old" : "new") + " policy: " + error;
     return false;

@@ -148,7 +148,11 @@ std::optional<std::string> PathSpace::find(const std::vector<const PathItem *> &
   out.reserve(exclude.size());
   for (const PathItem *e : exclude)
     out.push_back(&e->bound);
-  return findPath(in, out);
+  SearchBudget budget;
+  std::optional<std::string> w = findPath(in, out, budget);
+  if (budget.exhausted)
+    undecided_ = true;
+  return w;
 }
 
 // ---- decision lists -------------------------------------------------------

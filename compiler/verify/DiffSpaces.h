@@ -48,8 +48,16 @@ public:
   bool mayOverlap(const PathItem &a, const PathItem &b) const;
   bool subsumes(const PathItem &outer, const PathItem &inner) const;
   unsigned selectivity(const PathItem &item) const;
+  // Each search has its own budget (SearchBudget); one that runs out
+  // answers nullopt and marks the space undecided, which the caller must
+  // treat as "cannot decide" (a region may have been missed), never as
+  // "no difference".
   std::optional<std::string> find(const std::vector<const PathItem *> &include,
                                   const std::vector<const PathItem *> &exclude) const;
+  bool undecided() const { return undecided_; }
+
+private:
+  mutable bool undecided_ = false;
 };
 
 // A side's decision list over paths; the entries point into `items`.
