@@ -147,10 +147,11 @@ const std::vector<HostIndex::Under> &HostIndex::underTable() const {
     for (size_t i = 0; i < names_.size(); ++i)
       forEachProperAncestor(names_[i].domain,
                             [&](std::string_view d) { t.pairs.push_back(Under{hashOf(d), static_cast<uint32_t>(i)}); });
-    std::sort(t.pairs.begin(), t.pairs.end(), [&](const Under &a, const Under &b) {
-      if (a.ancestorHash != b.ancestorHash)
-        return a.ancestorHash < b.ancestorHash;
-      return names_[a.name].position < names_[b.name].position;
+    // By hash, then by entry (not by rule position: meeting() sorts what it
+    // returns, and the integer tie-break keeps this sort cheap when
+    // thousands of names share an ancestor).
+    std::sort(t.pairs.begin(), t.pairs.end(), [](const Under &a, const Under &b) {
+      return a.ancestorHash < b.ancestorHash || (a.ancestorHash == b.ancestorHash && a.name < b.name);
     });
   });
   return t.pairs;
