@@ -7,6 +7,8 @@
 #include "compiler/verify/Asserts.h"
 #include "lint/Lint.h"
 
+#include "TestModel.h"
+
 #include <gtest/gtest.h>
 
 #include <unistd.h>
@@ -36,12 +38,7 @@ std::unique_ptr<Loaded> load(const std::string &text) {
 }
 
 eval::Bindings model(const char *cwd = "/home/user/project") {
-  eval::Bindings b;
-  std::string error;
-  b.define("HOME", "/home/user", error);
-  b.define("CWD", cwd, error);
-  b.define("TMPDIR", "/tmp", error);
-  return b;
+  return test::modelBindings(cwd);
 }
 
 std::vector<verify::AssertOutcome> decide(const Loaded &l, const eval::Bindings &b = model()) {

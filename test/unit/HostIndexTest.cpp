@@ -57,6 +57,19 @@ std::string randomPattern(std::mt19937 &rng) {
   }
 }
 
+// Random patterns that own their storage, with the pointer list the index takes.
+struct RandomPatterns {
+  std::vector<HostPattern> owned;
+  std::vector<const HostPattern *> pointers;
+  RandomPatterns(std::mt19937 &rng, size_t maxCount) {
+    size_t n = 1 + rng() % maxCount;
+    for (size_t i = 0; i < n; ++i)
+      owned.push_back(pattern(randomPattern(rng)));
+    for (const HostPattern &p : owned)
+      pointers.push_back(&p);
+  }
+};
+
 std::vector<CanonicalHost> probeHosts() {
   std::vector<CanonicalHost> out;
   for (const char *n : kNames)
@@ -73,13 +86,8 @@ TEST(HostIndex, MatchingIsExactlyTheMatchingPatterns) {
   std::mt19937 rng(11);
   std::vector<CanonicalHost> hosts = probeHosts();
   for (int round = 0; round < 200; ++round) {
-    std::vector<HostPattern> owned;
-    size_t n = 1 + rng() % 30;
-    for (size_t i = 0; i < n; ++i)
-      owned.push_back(pattern(randomPattern(rng)));
-    std::vector<const HostPattern *> patterns;
-    for (const HostPattern &p : owned)
-      patterns.push_back(&p);
+    RandomPatterns random(rng, 30);
+    const std::vector<const HostPattern *> &patterns = random.pointers;
     HostIndex index(patterns);
     for (const CanonicalHost &h : hosts)
       for (uint16_t port : {uint16_t(1), uint16_t(80), uint16_t(443), uint16_t(8050), uint16_t(65535)}) {
@@ -96,13 +104,8 @@ TEST(HostIndex, MatchingIsExactlyTheMatchingPatterns) {
 TEST(HostIndex, MeetingAgreesWithTheExactProcedure) {
   std::mt19937 rng(12);
   for (int round = 0; round < 150; ++round) {
-    std::vector<HostPattern> owned;
-    size_t n = 1 + rng() % 25;
-    for (size_t i = 0; i < n; ++i)
-      owned.push_back(pattern(randomPattern(rng)));
-    std::vector<const HostPattern *> patterns;
-    for (const HostPattern &p : owned)
-      patterns.push_back(&p);
+    RandomPatterns random(rng, 25);
+    const std::vector<const HostPattern *> &patterns = random.pointers;
     HostIndex index(patterns);
     for (int q = 0; q < 8; ++q) {
       HostPattern query = pattern(randomPattern(rng));

@@ -9,6 +9,8 @@
 #include "compiler/eval/Evaluator.h"
 #include "compiler/sema/Sema.h"
 
+#include "TestModel.h"
+
 #include <gtest/gtest.h>
 #include <llvm/ADT/StringExtras.h>
 #include <llvm/ADT/StringRef.h>
@@ -457,17 +459,12 @@ TEST(SquidDifferential, FragmentDecidesLikeTheEvaluator) {
                         "other.org"};
   const uint16_t probePorts[] = {22, 80, 443, 8050, 1024, 65535};
   const char *defaults[] = {"deny", "ask", "allow"};
-  unsigned seed = 0x5eed5c1d;
-  if (const char *s = std::getenv("MOAT_TEST_SEED"))
-    seed = static_cast<unsigned>(std::strtoul(s, nullptr, 0));
+  unsigned seed = test::testSeed(0x5eed5c1d);
   std::mt19937 rng(seed);
   auto pick = [&](size_t n) { return static_cast<size_t>(rng() % n); };
 
-  eval::Bindings bindings;
+  eval::Bindings bindings = test::modelBindings();
   std::string error;
-  ASSERT_TRUE(bindings.define("HOME", "/home/user", error));
-  ASSERT_TRUE(bindings.define("CWD", "/home/user/project", error));
-  ASSERT_TRUE(bindings.define("TMPDIR", "/tmp", error));
 
   size_t compared = 0, tunnels = 0;
   for (int round = 0; round < 150; ++round) {

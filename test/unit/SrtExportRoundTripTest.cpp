@@ -13,6 +13,8 @@
 #include "compiler/sema/Sema.h"
 #include "compiler/verify/Diff.h"
 
+#include "TestModel.h"
+
 #include <gtest/gtest.h>
 
 #include <random>
@@ -46,12 +48,7 @@ std::string diagText(const DiagnosticEngine &diags) {
 }
 
 eval::Bindings modelBindings() {
-  eval::Bindings b;
-  std::string error;
-  EXPECT_TRUE(b.define("HOME", "/home/user", error));
-  EXPECT_TRUE(b.define("CWD", "/home/user/project", error));
-  EXPECT_TRUE(b.define("TMPDIR", "/tmp", error));
-  return b;
+  return test::modelBindings();
 }
 
 // A random .moat policy over a small universe of names, so that rules meet.
