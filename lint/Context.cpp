@@ -1,6 +1,6 @@
 #include "lint/Context.h"
 
-#include "lint/rules/AssertFailed.h"
+#include "lint/Background.h"
 
 #include "compiler/fs/Glob.h"
 #include "compiler/fs/PathPattern.h"
@@ -15,7 +15,9 @@ LintContext::LintContext(const ir::Policy &policy, DiagnosticEngine &diags, cons
 
 LintContext::~LintContext() = default;
 
-void LintContext::setPendingAsserts(std::unique_ptr<PendingAsserts> pending) { pendingAsserts_ = std::move(pending); }
+void LintContext::setBackground(std::unique_ptr<BackgroundFindings> background) {
+  background_ = std::move(background);
+}
 
 std::unique_ptr<LintContext> LintContext::create(const ir::Policy &policy, DiagnosticEngine &diags,
                                                  const LintOptions &options, std::string &error) {

@@ -20,6 +20,8 @@
 
 namespace moat::lint {
 
+class BackgroundFindings;
+
 inline constexpr const char *kModelHome = "/home/user";
 inline constexpr const char *kModelCwd = "/home/user/project";
 inline constexpr const char *kModelTmp = "/tmp";
@@ -103,13 +105,10 @@ public:
   // " (on macOS)" when an opening holds on one platform only, else "".
   static std::string platformSuffix(const FsOpening &o);
 
-  // The policy's asserts, decided on a second thread while the other rules
-  // run (the slowest check on large policies, and it depends on nothing but
-  // the policy): runLint starts it, assert-failed collects it. nullptr when
-  // not started. Defined in lint/rules/AssertFailed.h.
-  struct PendingAsserts;
-  PendingAsserts *pendingAsserts() const { return pendingAsserts_.get(); }
-  void setPendingAsserts(std::unique_ptr<PendingAsserts> pending);
+  // Findings computed on a second thread (lint/Background.h); nullptr
+  // when runLint did not start any.
+  BackgroundFindings *background() const { return background_.get(); }
+  void setBackground(std::unique_ptr<BackgroundFindings> background);
 
 private:
   LintContext(const ir::Policy &policy, DiagnosticEngine &diags, const LintOptions &options);
@@ -123,7 +122,7 @@ private:
   std::vector<fs::PathPattern> allowWrites_;
   // Unix-socket allow rules bound and compiled, in policy order.
   std::vector<std::pair<const ir::UnixSocketRule *, fs::PatternMatcher>> socketAllows_;
-  std::unique_ptr<PendingAsserts> pendingAsserts_; // last: waited for before the rest goes
+  std::unique_ptr<BackgroundFindings> background_; // last: its thread is waited for first
 };
 
 } // namespace moat::lint

@@ -1,7 +1,7 @@
 #include "lint/Lint.h"
 
 #include "lint/Context.h"
-#include "lint/rules/AssertFailed.h"
+#include "lint/Background.h"
 
 namespace moat::lint {
 
@@ -24,7 +24,7 @@ void runLint(const ir::Policy &policy, DiagnosticEngine &diags, const LintOption
                          {}});
     return;
   }
-  ctx->setPendingAsserts(startAssertCheck(policy)); // on a second core while the rules below run
+  ctx->setBackground(BackgroundFindings::start(policy)); // on a second core while the rules below run
   for (const RuleInfo &rule : lintRules())
     rule.check(*ctx, rule);
 }

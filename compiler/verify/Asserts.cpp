@@ -40,14 +40,47 @@ bool filesystemOff(const ir::Policy &policy) {
          policy.options.flag(ir::OptionId::FilesystemDisabled);
 }
 
+// A sufficient condition, checked first because it is cheap: the `always`
+// tier decides before every ordinary rule, so when the always rules that
+// agree with `expected` cover all of `subject` and no always rule that
+// disagrees shares a path with it, every path of `subject` is decided as
+// expected whatever the ordinary rules say. Asserts that restate a built-in
+// protection (`assert deny write "$CWD/**/.git/hooks/**"`) are then settled
+// without walking the thousands of ordinary rules under $CWD. When the
+// condition does not hold (or a search runs out of budget) the full search
+// decides.
+bool coveredByAlwaysTier(const std::vector<BoundFsRule> &rules, const std::vector<size_t> &comparable,
+                         const fs::PathPattern &subject, ir::Effect expected) {
+  std::vector<const fs::PathPattern *> agreeing;
+  for (size_t k : comparable) {
+    const BoundFsRule &r = rules[k];
+    if (r.rule->tier != ir::Tier::Always)
+      continue;
+    if (r.rule->effect == expected) {
+      agreeing.push_back(&r.bound);
+      continue;
+    }
+    SearchBudget budget;
+    if (findPath({&subject, &r.bound}, {}, budget) || budget.exhausted)
+      return false;
+  }
+  if (agreeing.empty())
+    return false;
+  SearchBudget budget;
+  return !findPath({&subject}, agreeing, budget) && !budget.exhausted;
+}
+
 // A path of `subject` that `rules` (decision order) and `defaultEffect`
 // decide against `expected`, or nullopt when there is none: one product
 // search over the subject and the rules on its branch of the tree.
 std::optional<std::string> fsCounterexample(const std::vector<BoundFsRule> &rules, const PrefixIndex &index,
                                             const fs::PathPattern &subject, ir::Effect expected,
                                             ir::Effect defaultEffect, SearchBudget &budget) {
+  std::vector<size_t> comparable = index.comparable(literalPrefixOf(subject));
+  if (coveredByAlwaysTier(rules, comparable, subject, expected))
+    return std::nullopt;
   std::vector<DecidingRule> near;
-  for (size_t k : index.comparable(literalPrefixOf(subject)))
+  for (size_t k : comparable)
     near.push_back(DecidingRule{&rules[k].bound, rules[k].rule->effect});
   return findDecidedAgainst(subject, near, expected, defaultEffect, budget);
 }

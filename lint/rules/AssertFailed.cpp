@@ -5,8 +5,8 @@
 // check with --define. Docs: docs/rules/assert-failed.md.
 #include "lint/rules/AssertFailed.h"
 
-#include <functional>
-#include <system_error>
+#include "compiler/verify/Asserts.h"
+#include "lint/Background.h"
 
 namespace moat::lint {
 
@@ -18,48 +18,31 @@ eval::Bindings modelBindings() {
   return b;
 }
 
-namespace {
-
-AssertRun decideAsserts(const ir::Policy &policy) {
-  AssertRun run;
-  eval::Bindings bindings = modelBindings();
-  run.outcomes = verify::checkAsserts(policy, bindings, run.error);
-  return run;
-}
-
-} // namespace
-
-std::unique_ptr<LintContext::PendingAsserts> startAssertCheck(const ir::Policy &policy) {
+std::vector<Diagnostic> computeAssertFailed(const ir::Policy &policy, const RuleInfo &self) {
+  std::vector<Diagnostic> out;
   if (policy.asserts.empty())
-    return nullptr;
-  auto pending = std::make_unique<LintContext::PendingAsserts>();
-  try {
-    pending->run = std::async(std::launch::async, decideAsserts, std::cref(policy));
-  } catch (const std::system_error &) {
-    pending->run = std::async(std::launch::deferred, decideAsserts, std::cref(policy)); // no thread: run it here later
-  }
-  return pending;
-}
-
-void checkAssertFailed(const LintContext &ctx, const RuleInfo &self) {
-  const ir::Policy &policy = ctx.policy();
-  if (policy.asserts.empty())
-    return;
+    return out;
   eval::Bindings bindings = modelBindings();
-  AssertRun run = ctx.pendingAsserts() ? ctx.pendingAsserts()->run.get() : decideAsserts(policy);
-  if (!run.outcomes) {
+  std::string error;
+  auto outcomes = verify::checkAsserts(policy, bindings, error);
+  if (!outcomes) {
     // Never a silent pass: an assert that cannot be decided is an error.
-    ctx.report(self, policy.asserts.front().prov.loc, "cannot decide the asserts: " + run.error);
-    return;
+    out.push_back(findingOf(self, policy.asserts.front().prov.loc, "cannot decide the asserts: " + error));
+    return out;
   }
-  for (const verify::AssertOutcome &o : *run.outcomes) {
+  for (const verify::AssertOutcome &o : *outcomes) {
     if (o.holds)
       continue;
     Diagnostic d = verify::assertFailure(policy, bindings, o);
-    Diagnostic &out = ctx.report(self, d.loc, d.message);
+    Diagnostic &f = out.emplace_back(findingOf(self, d.loc, d.message));
     for (const Diagnostic &n : d.notes)
-      out.notes.push_back(LintContext::note(self, n.loc, n.message));
+      f.notes.push_back(LintContext::note(self, n.loc, n.message));
   }
+  return out;
+}
+
+void checkAssertFailed(const LintContext &ctx, const RuleInfo &self) {
+  reportFindings(ctx, self, computeAssertFailed);
 }
 
 } // namespace moat::lint

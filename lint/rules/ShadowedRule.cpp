@@ -26,6 +26,7 @@
 #include "compiler/net/HostIndex.h"
 #include "compiler/verify/PrefixIndex.h"
 #include "compiler/verify/Witness.h"
+#include "lint/Background.h"
 #include "lint/rules/AssertFailed.h"
 
 #include <fmt/format.h>
@@ -39,6 +40,17 @@ namespace moat::lint {
 namespace {
 
 constexpr size_t kMaxNotes = 5;
+
+// Where the findings go: collected, then reported by the caller (this rule
+// may run on another thread, lint/Background.h).
+struct Findings {
+  const ir::Policy &policy;
+  const RuleInfo &self;
+  std::vector<Diagnostic> list;
+  Diagnostic &report(SourceLoc loc, std::string message) {
+    return list.emplace_back(findingOf(self, loc, std::move(message)));
+  }
+};
 
 // What one rule looks like after every platform has been examined.
 template <typename Rule> struct Verdict {
@@ -123,12 +135,12 @@ std::string netRuleName(const ir::NetRule &r) {
   return (r.prov.loc.valid() ? "'" : "the built-in rule '") + ir::ruleText(r) + "'";
 }
 
-void reportFs(const LintContext &ctx, const RuleInfo &self, const ir::FsRule &rule,
-              const Verdict<ir::FsRule> &v) {
+void reportFs(Findings &out, const ir::FsRule &rule, const Verdict<ir::FsRule> &v) {
+  const RuleInfo &self = out.self;
   std::string message = "'" + ir::ruleText(rule) + "' never decides: ";
   if (v.by.empty()) {
     message += "no path matches it (a normalised path never has a '.' or '..' component)";
-    ctx.report(self, rule.prov.loc, message);
+    out.report(rule.prov.loc, message);
     return;
   }
   bool always = false, sameEffect = true;
@@ -141,7 +153,7 @@ void reportFs(const LintContext &ctx, const RuleInfo &self, const ir::FsRule &ru
   if (always && rule.tier == ir::Tier::Ordinary)
     message += " (an `always` rule beats every ordinary rule)";
   message += sameEffect ? "; it is redundant" : "; it has no effect";
-  Diagnostic &d = ctx.report(self, rule.prov.loc, message);
+  Diagnostic &d = out.report(rule.prov.loc, message);
   for (size_t i = 0; i < v.by.size() && i < kMaxNotes; ++i) {
     const ir::FsRule *c = v.by[i];
     if (c->prov.loc.valid())
@@ -153,8 +165,8 @@ void reportFs(const LintContext &ctx, const RuleInfo &self, const ir::FsRule &ru
     d.notes.push_back(LintContext::note(self, {}, fmt::format("and {} more rules", v.by.size() - kMaxNotes)));
 }
 
-void checkFs(const LintContext &ctx, const RuleInfo &self, const eval::Bindings &bindings) {
-  const ir::Policy &policy = ctx.policy();
+void checkFs(Findings &out, const eval::Bindings &bindings) {
+  const ir::Policy &policy = out.policy;
   std::map<size_t, Verdict<ir::FsRule>> verdicts; // by index in policy.fsRules
   // Without platform blocks both platforms see the same rules: one pass.
   bool neutral = std::all_of(policy.fsRules.begin(), policy.fsRules.end(),
@@ -218,11 +230,12 @@ void checkFs(const LintContext &ctx, const RuleInfo &self, const eval::Bindings 
   }
   for (const auto &[index, v] : verdicts)
     if (v.applies && v.shadowed)
-      reportFs(ctx, self, policy.fsRules[index], v);
+      reportFs(out, policy.fsRules[index], v);
 }
 
-void checkNet(const LintContext &ctx, const RuleInfo &self) {
-  const ir::Policy &policy = ctx.policy();
+void checkNet(Findings &out) {
+  const ir::Policy &policy = out.policy;
+  const RuleInfo &self = out.self;
   std::map<size_t, Verdict<ir::NetRule>> verdicts; // by index in policy.netRules
   bool neutral = std::all_of(policy.netRules.begin(), policy.netRules.end(),
                              [](const ir::NetRule &r) { return r.platform == ir::Platform::Any; });
@@ -254,6 +267,8 @@ void checkNet(const LintContext &ctx, const RuleInfo &self) {
     };
     // Is rule i covered by the rules in `cover` (indices, all meeting it)?
     auto covered = [&](size_t i, const std::vector<size_t> &cover) {
+      if (cover.empty())
+        return false; // no pattern is empty: every rule matches some endpoint
       std::vector<const net::HostPattern *> ex;
       for (size_t c : cover)
         ex.push_back(&policy.netRules[c].host);
@@ -302,7 +317,7 @@ void checkNet(const LintContext &ctx, const RuleInfo &self) {
                   " (a matching deny always wins); it has no effect"
             : "'" + ir::ruleText(rule) + "' never decides: every endpoint it matches is also denied by " + by +
                   "; it is redundant";
-    Diagnostic &d = ctx.report(self, rule.prov.loc, message);
+    Diagnostic &d = out.report(rule.prov.loc, message);
     for (size_t i = 0; i < v.by.size() && i < kMaxNotes; ++i) {
       const ir::NetRule *c = v.by[i];
       d.notes.push_back(c->prov.loc.valid()
@@ -316,13 +331,18 @@ void checkNet(const LintContext &ctx, const RuleInfo &self) {
 
 } // namespace
 
-void checkShadowedRule(const LintContext &ctx, const RuleInfo &self) {
-  const ir::Policy &policy = ctx.policy();
+std::vector<Diagnostic> computeShadowedRule(const ir::Policy &policy, const RuleInfo &self) {
+  Findings out{policy, self, {}};
   if (policy.options.flag(ir::OptionId::SandboxDisabled))
-    return; // nothing is decided by rules at all; other rules say so
+    return {}; // nothing is decided by rules at all; other rules say so
   if (!policy.options.flag(ir::OptionId::FilesystemDisabled))
-    checkFs(ctx, self, modelBindings());
-  checkNet(ctx, self);
+    checkFs(out, modelBindings());
+  checkNet(out);
+  return std::move(out.list);
+}
+
+void checkShadowedRule(const LintContext &ctx, const RuleInfo &self) {
+  reportFindings(ctx, self, computeShadowedRule);
 }
 
 } // namespace moat::lint
