@@ -30,6 +30,9 @@ statement
   | includeStmt
   | setStmt
   | assertStmt
+  | lockStmt
+  | requireStmt
+  | forbidStmt
   ;
 
 // policy "NAME" {
@@ -73,6 +76,21 @@ value
 // assert allow|deny read|write|connect "SUBJECT";
 assertStmt : KW_ASSERT effect subject STRING SEMI ;
 
+// Managed-policy statements (docs/managed.md). Sema warns about them
+// outside the managed layer, where nothing below them exists to constrain.
+// lock network;  lock filesystem read[, write];
+lockStmt : KW_LOCK lockTarget SEMI ;
+lockTarget
+  : KW_NETWORK                               # lockNetwork
+  | KW_FILESYSTEM access (COMMA access)*     # lockFilesystem
+  ;
+// require allow|deny read|write|connect "SUBJECT";  (an assert over the
+// effective policy of every layer)
+requireStmt : KW_REQUIRE effect subject STRING SEMI ;
+// forbid read|write|connect|unix-socket "PATTERN"[, ...] [because "REASON"];
+forbidStmt : KW_FORBID forbidSubject stringList becauseClause? SEMI ;
+forbidSubject : KW_READ | KW_WRITE | KW_CONNECT | KW_UNIX_SOCKET ;
+
 // Names (variables, options, platforms) may be spelled like keywords: the
 // position makes them unambiguous and sema decides what is valid.
 name
@@ -80,7 +98,7 @@ name
   | KW_POLICY | KW_ON | KW_ALWAYS | KW_ALLOW | KW_DENY | KW_ASK | KW_READ
   | KW_WRITE | KW_CONNECT | KW_UNIX_SOCKET | KW_FILE | KW_BECAUSE
   | KW_DEFAULT | KW_LET | KW_INCLUDE | KW_SET | KW_ASSERT | KW_TRUE
-  | KW_FALSE
+  | KW_FALSE | KW_LOCK | KW_REQUIRE | KW_FORBID | KW_NETWORK | KW_FILESYSTEM
   ;
 
 // ----------------------------------------------------------------- lexer --
@@ -107,6 +125,11 @@ KW_SET         : 'set' ;
 KW_ASSERT      : 'assert' ;
 KW_TRUE        : 'true' ;
 KW_FALSE       : 'false' ;
+KW_LOCK        : 'lock' ;
+KW_REQUIRE     : 'require' ;
+KW_FORBID      : 'forbid' ;
+KW_NETWORK     : 'network' ;
+KW_FILESYSTEM  : 'filesystem' ;
 
 LBRACE : '{' ;
 RBRACE : '}' ;

@@ -5,6 +5,7 @@
 #include "lint/rules/AssertFailed.h"
 #include "lint/rules/ExcludedCommandRisk.h"
 #include "lint/rules/LocalBinding.h"
+#include "lint/rules/ManagedViolation.h"
 #include "lint/rules/NetBroadWildcard.h"
 #include "lint/rules/NetExfilDomain.h"
 #include "lint/rules/NetFrontingDomain.h"
@@ -49,6 +50,7 @@ const std::vector<RuleInfo> &lintRules() {
       {"excluded-command-risk", Severity::Warning, "Commands that run code or move data run outside the sandbox", checkExcludedCommandRisk},
       {"shadowed-rule", Severity::Warning, "A rule decides nothing: rules that decide before it cover all it matches", checkShadowedRule},
       {"assert-failed", Severity::Error, "An assert of the policy does not hold", checkAssertFailed},
+      {"managed-violation", Severity::Error, "A user or project layer breaks what the managed policy decided", checkManagedViolation},
   };
   return rules;
 }

@@ -93,6 +93,34 @@ struct AssertStmt {
   SourceLoc loc;
 };
 
+// Managed-policy statements (docs/managed.md).
+// `lock network` / `lock filesystem read[, write]`: only the managed layer's
+// rules count for that dimension.
+enum class LockTarget { Network, FilesystemRead, FilesystemWrite };
+struct LockStmt {
+  std::vector<LockTarget> targets; // in the order written
+  SourceLoc loc;
+};
+
+// `require allow|deny read|write|connect "SUBJECT"`: an assert over the
+// effective policy of every layer.
+struct RequireStmt {
+  Effect expected = Effect::Deny;
+  Subject subject = Subject::Read;
+  Str pattern;
+  SourceLoc loc;
+};
+
+// `forbid read|write|connect|unix-socket "PATTERN" [because "REASON"]`: no
+// lower layer may allow anything the pattern covers.
+enum class ForbidSubject { Read, Write, Connect, UnixSocket };
+struct ForbidStmt {
+  ForbidSubject subject = ForbidSubject::Write;
+  Str pattern;
+  std::optional<Str> reason;
+  SourceLoc loc;
+};
+
 struct Stmt;
 
 // `on linux|macos { ... }`
@@ -111,7 +139,7 @@ struct PolicyBlock {
 
 struct Stmt {
   std::variant<FsRule, NetRule, UnixSocketRule, DefaultStmt, LetStmt, IncludeStmt, SetStmt,
-               AssertStmt, PlatformBlock, PolicyBlock>
+               AssertStmt, PlatformBlock, PolicyBlock, LockStmt, RequireStmt, ForbidStmt>
       node;
 };
 

@@ -9,6 +9,7 @@
 #include "compiler/net/Host.h"
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -80,6 +81,32 @@ struct Assertion {
   Provenance prov;
 };
 
+// `forbid read|write|connect|unix-socket "PATTERN"` of a managed policy: no
+// lower layer may allow anything the pattern covers (docs/managed.md).
+enum class ForbidSubject { Read, Write, Connect, UnixSocket };
+struct Forbid {
+  ForbidSubject subject = ForbidSubject::Write;
+  // By subject: `path` for read, write and unix-socket, `host` for connect.
+  fs::PathPattern path;
+  net::HostPattern host;
+  std::string text;   // as written
+  std::string reason; // `because "..."`, may be empty
+  Platform platform = Platform::Any;
+  Provenance prov;
+};
+
+// A place where a lower layer breaks what the managed layer decided, found
+// when the layers are merged (compiler/layers). The effective policy keeps
+// them so that `moat check` reports them (managed-violation) and `moat build`
+// says what it dropped.
+struct ManagedViolation {
+  std::string message;       // about the lower statement
+  SourceLoc lowerLoc;        // the lower rule, default or option
+  std::string managedNote;   // about the managed statement it breaks
+  SourceLoc managedLoc;      // invalid when the managed input has no location
+  bool dropped = true;       // enforcement removed the lower statement
+};
+
 // A user `let` variable: a root with a default value that --define or the
 // launcher may override.
 struct Variable {
@@ -99,6 +126,16 @@ struct Policy {
   std::vector<Assertion> asserts;
   std::map<std::string, Variable> variables;
   std::vector<std::string> sourceFiles; // main file then includes, for write-policy-self
+
+  // Managed-policy statements (docs/managed.md). `lock network` and `lock
+  // filesystem read` set the lock-network / lock-filesystem-read options
+  // (what Claude's managed settings carry); `lock filesystem write` has no
+  // Claude key and is kept here.
+  std::optional<SourceLoc> lockFilesystemWrite;
+  std::vector<Assertion> requirements; // `require`: asserts over the effective policy
+  std::vector<Forbid> forbids;
+  // Filled by compiler/layers in an effective policy only.
+  std::vector<ManagedViolation> managedViolations;
 };
 
 } // namespace moat::ir

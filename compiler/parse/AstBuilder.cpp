@@ -95,6 +95,13 @@ private:
     } else if (auto *a = c->assertStmt()) {
       out.push_back(
           {ast::AssertStmt{effect(a->effect()), subject(a->subject()), str(a->STRING()), loc(a)}});
+    } else if (auto *lk = c->lockStmt()) {
+      out.push_back({lock(lk)});
+    } else if (auto *rq = c->requireStmt()) {
+      out.push_back({ast::RequireStmt{effect(rq->effect()), subject(rq->subject()), str(rq->STRING()),
+                                      loc(rq)}});
+    } else if (auto *fb = c->forbidStmt()) {
+      forbid(fb, out);
     } else {
       need<MoatParser::StatementContext>(nullptr);
     }
@@ -108,6 +115,36 @@ private:
       return ast::Subject::Read;
     return c->KW_WRITE() ? ast::Subject::Write : ast::Subject::Connect;
   }
+  ast::LockStmt lock(MoatParser::LockStmtContext *c) {
+    ast::LockStmt out;
+    out.loc = loc(c);
+    MoatParser::LockTargetContext *target = need(c->lockTarget());
+    if (dynamic_cast<MoatParser::LockNetworkContext *>(target)) {
+      out.targets.push_back(ast::LockTarget::Network);
+    } else if (auto *fs = dynamic_cast<MoatParser::LockFilesystemContext *>(target)) {
+      for (MoatParser::AccessContext *a : fs->access())
+        out.targets.push_back(need(a)->KW_READ() ? ast::LockTarget::FilesystemRead
+                                                 : ast::LockTarget::FilesystemWrite);
+    } else {
+      need<MoatParser::LockTargetContext>(nullptr);
+    }
+    return out;
+  }
+
+  // One AST statement per pattern, as for rules.
+  void forbid(MoatParser::ForbidStmtContext *c, std::vector<ast::Stmt> &out) {
+    MoatParser::ForbidSubjectContext *s = need(c->forbidSubject());
+    ast::ForbidSubject subject = s->KW_READ()      ? ast::ForbidSubject::Read
+                                 : s->KW_WRITE()   ? ast::ForbidSubject::Write
+                                 : s->KW_CONNECT() ? ast::ForbidSubject::Connect
+                                                   : ast::ForbidSubject::UnixSocket;
+    std::optional<ast::Str> reason;
+    if (auto *b = c->becauseClause())
+      reason = str(b->STRING());
+    for (TerminalNode *sn : need(c->stringList())->STRING())
+      out.push_back({ast::ForbidStmt{subject, str(sn), reason, loc(c)}});
+  }
+
   static ast::DefaultValue defaultValue(MoatParser::DefaultValueContext *c) {
     if (need(c)->KW_ALLOW())
       return ast::DefaultValue::Allow;

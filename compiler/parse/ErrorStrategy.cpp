@@ -19,7 +19,11 @@ namespace {
 constexpr size_t kStatementStarts[] = {
     MoatParser::KW_POLICY, MoatParser::KW_ON,      MoatParser::KW_ALWAYS, MoatParser::KW_ALLOW,
     MoatParser::KW_DENY,   MoatParser::KW_DEFAULT, MoatParser::KW_LET,    MoatParser::KW_INCLUDE,
-    MoatParser::KW_SET,    MoatParser::KW_ASSERT};
+    MoatParser::KW_SET,    MoatParser::KW_ASSERT,  MoatParser::KW_LOCK,   MoatParser::KW_REQUIRE,
+    MoatParser::KW_FORBID};
+// Keywords are the token types KW_POLICY..kLastKeyword (Moat.g4 lists them
+// first, in one run).
+constexpr size_t kLastKeyword = MoatParser::KW_FILESYSTEM;
 constexpr size_t kValueStarts[] = {MoatParser::KW_TRUE, MoatParser::KW_FALSE, MoatParser::INT,
                                    MoatParser::STRING, MoatParser::LBRACK};
 
@@ -39,7 +43,7 @@ bool isStatementStart(size_t type) {
          std::end(kStatementStarts);
 }
 bool isKeyword(size_t type) {
-  return type >= MoatParser::KW_POLICY && type <= MoatParser::KW_FALSE;
+  return type >= MoatParser::KW_POLICY && type <= kLastKeyword;
 }
 
 // The keyword or punctuation as written, without quotes ("allow", ";").
@@ -87,6 +91,7 @@ std::string describeString(antlr4::ParserRuleContext *ctx) {
   auto *rc = enclosing(ctx, {MoatParser::RuleBecauseClause, MoatParser::RuleRuleBody,
                              MoatParser::RulePolicyHeader, MoatParser::RuleLetStmt,
                              MoatParser::RuleIncludeStmt, MoatParser::RuleAssertStmt,
+                             MoatParser::RuleRequireStmt, MoatParser::RuleForbidStmt,
                              MoatParser::RuleValue});
   if (!rc)
     return "a string";
@@ -104,6 +109,8 @@ std::string describeString(antlr4::ParserRuleContext *ctx) {
   case MoatParser::RuleIncludeStmt:
     return "a string (the file to include)";
   case MoatParser::RuleAssertStmt:
+  case MoatParser::RuleRequireStmt:
+  case MoatParser::RuleForbidStmt:
     return "a string (a quoted path or host)";
   default:
     return "a string";
@@ -115,7 +122,9 @@ std::string describeStatement(const antlr4::dfa::Vocabulary &vocab,
                               antlr4::ParserRuleContext *ctx) {
   auto *rc = enclosing(ctx, {MoatParser::RuleRuleStmt, MoatParser::RuleDefaultStmt,
                              MoatParser::RuleLetStmt, MoatParser::RuleIncludeStmt,
-                             MoatParser::RuleSetStmt, MoatParser::RuleAssertStmt});
+                             MoatParser::RuleSetStmt, MoatParser::RuleAssertStmt,
+                             MoatParser::RuleLockStmt, MoatParser::RuleRequireStmt,
+                             MoatParser::RuleForbidStmt});
   if (!rc || rc->getRuleIndex() == MoatParser::RuleRuleStmt)
     return "the rule";
   return fmt::format("the '{}' statement", literalText(vocab, rc->getStart()->getType()));
@@ -142,7 +151,7 @@ std::string describeExpected(const antlr4::dfa::Vocabulary &vocab, IntervalSet e
   if (has(expected, MoatParser::IDENT)) {
     // Keywords are expected only as alternatives of `name` here.
     items.push_back("a name");
-    for (size_t t = MoatParser::KW_POLICY; t <= MoatParser::KW_FALSE; ++t)
+    for (size_t t = MoatParser::KW_POLICY; t <= kLastKeyword; ++t)
       drop(expected, t);
     drop(expected, MoatParser::IDENT);
   }

@@ -10,6 +10,7 @@
 
 #include <map>
 #include <set>
+#include <tuple>
 
 namespace moat::sema {
 
@@ -264,6 +265,12 @@ private:
             defaultStmt(node);
           else if constexpr (std::is_same_v<T, ast::AssertStmt>)
             assertStmt(node, f);
+          else if constexpr (std::is_same_v<T, ast::LockStmt>)
+            lockStmt(node);
+          else if constexpr (std::is_same_v<T, ast::RequireStmt>)
+            requireStmt(node, f);
+          else if constexpr (std::is_same_v<T, ast::ForbidStmt>)
+            forbidStmt(node, f);
           // let/set were handled in earlier passes; blocks and includes were flattened.
         },
         f.stmt->node);
@@ -412,26 +419,111 @@ private:
     }
   }
 
-  void assertStmt(const ast::AssertStmt &a, const FlatStmt &f) {
+  // An assert or a require: the same claim, over one policy or over the
+  // effective policy of every layer.
+  std::optional<ir::Assertion> assertion(ast::Effect expected, ast::Subject subject, const ast::Str &pattern,
+                                         SourceLoc loc, const FlatStmt &f) {
     ir::Assertion out;
-    out.expected = a.expected == ast::Effect::Allow ? ir::Effect::Allow : ir::Effect::Deny;
-    out.text = a.pattern.value;
+    out.expected = expected == ast::Effect::Allow ? ir::Effect::Allow : ir::Effect::Deny;
+    out.text = pattern.value;
     out.platform = f.platform;
-    out.prov = provenance(a.loc, "");
-    if (a.subject == ast::Subject::Connect) {
-      auto h = host(a.pattern);
+    out.prov = provenance(loc, "");
+    if (subject == ast::Subject::Connect) {
+      auto h = host(pattern);
       if (!h)
-        return;
+        return std::nullopt;
       out.subject = ir::AssertSubject::Connect;
       out.host = std::move(*h);
     } else {
-      auto p = path(a.pattern, false, f);
+      auto p = path(pattern, false, f);
       if (!p)
-        return;
-      out.subject = a.subject == ast::Subject::Read ? ir::AssertSubject::Read : ir::AssertSubject::Write;
+        return std::nullopt;
+      out.subject = subject == ast::Subject::Read ? ir::AssertSubject::Read : ir::AssertSubject::Write;
       out.path = std::move(*p);
     }
-    policy_.asserts.push_back(std::move(out));
+    return out;
+  }
+
+  void assertStmt(const ast::AssertStmt &a, const FlatStmt &f) {
+    if (auto out = assertion(a.expected, a.subject, a.pattern, a.loc, f))
+      policy_.asserts.push_back(std::move(*out));
+  }
+
+  // ---- managed-policy statements (docs/managed.md) ----------------------------
+
+  // Outside the managed layer nothing lies below a policy for these to
+  // constrain: they are still validated, and a warning says they do nothing.
+  void warnUnlessManaged(const char *keyword, SourceLoc loc) {
+    // Once per statement: `forbid connect "a", "b";` is one AST node per pattern.
+    if (options_.layer != ir::Layer::Managed && managedOnlyWarned_.insert({loc.buffer, loc.line, loc.col}).second)
+      diags_.report(DiagKind::ManagedOnly, loc, keyword, ir::layerName(options_.layer));
+  }
+
+  void lockStmt(const ast::LockStmt &l) {
+    warnUnlessManaged("lock", l.loc);
+    for (ast::LockTarget t : l.targets) {
+      if (t == ast::LockTarget::FilesystemWrite) {
+        if (policy_.lockFilesystemWrite) {
+          diags_.report(DiagKind::DuplicateRule, l.loc);
+          diags_.note(DiagKind::DefinedHere, *policy_.lockFilesystemWrite, "the earlier lock is here");
+          continue;
+        }
+        policy_.lockFilesystemWrite = l.loc;
+        continue;
+      }
+      // `lock network` is `set lock-network = true` (Claude's
+      // allowManagedDomainsOnly); `lock filesystem read` likewise.
+      ir::OptionId id = t == ast::LockTarget::Network ? ir::OptionId::LockNetwork : ir::OptionId::LockFilesystemRead;
+      if (const auto &prev = policy_.options.get(id)) {
+        // `set lock-network = false` beside `lock network` is a
+        // contradiction, never a silent unlock.
+        if (policy_.options.flag(id))
+          diags_.report(DiagKind::DuplicateRule, l.loc);
+        else
+          diags_.report(DiagKind::ConflictingRule, l.loc, "option");
+        diags_.note(DiagKind::DefinedHere, prev->loc, "the option is already set here");
+        continue;
+      }
+      policy_.options.set(id, ir::OptionSetting{ir::OptionValue{true}, l.loc});
+    }
+  }
+
+  void requireStmt(const ast::RequireStmt &r, const FlatStmt &f) {
+    warnUnlessManaged("require", r.loc);
+    if (auto out = assertion(r.expected, r.subject, r.pattern, r.loc, f))
+      policy_.requirements.push_back(std::move(*out));
+  }
+
+  void forbidStmt(const ast::ForbidStmt &fb, const FlatStmt &f) {
+    warnUnlessManaged("forbid", fb.loc);
+    ir::Forbid out;
+    out.text = fb.pattern.value;
+    out.reason = fb.reason ? fb.reason->value : "";
+    out.platform = f.platform;
+    out.prov = provenance(fb.loc, "");
+    switch (fb.subject) {
+    case ast::ForbidSubject::Connect: {
+      auto h = host(fb.pattern);
+      if (!h)
+        return;
+      out.subject = ir::ForbidSubject::Connect;
+      out.host = std::move(*h);
+      break;
+    }
+    case ast::ForbidSubject::Read:
+    case ast::ForbidSubject::Write:
+    case ast::ForbidSubject::UnixSocket: {
+      auto p = path(fb.pattern, false, f);
+      if (!p)
+        return;
+      out.subject = fb.subject == ast::ForbidSubject::Read    ? ir::ForbidSubject::Read
+                    : fb.subject == ast::ForbidSubject::Write ? ir::ForbidSubject::Write
+                                                              : ir::ForbidSubject::UnixSocket;
+      out.path = std::move(*p);
+      break;
+    }
+    }
+    policy_.forbids.push_back(std::move(out));
   }
 
   const IncludeReader &readInclude_;
@@ -443,6 +535,7 @@ private:
   std::vector<std::string> includeStack_;
   std::map<std::string, size_t> fsSeen_, netSeen_, socketSeen_;
   std::map<std::string, std::pair<std::string, SourceLoc>> defaultsSeen_;
+  std::set<std::tuple<uint32_t, uint32_t, uint32_t>> managedOnlyWarned_;
 };
 
 } // namespace

@@ -1,9 +1,15 @@
-// moat build --target=T [-o OUT] [--define K=V]... [--format=F] [--managed=FILE] POLICY
+// moat build --target=T [-o OUT] [--define K=V]... [--format=F]
+//            [--managed=FILE] [--user=FILE] [--strict] POLICY
+// With a managed policy (--managed, else the machine's: docs/managed.md) the
+// effective policy of the layers is built: lower statements that break it
+// are dropped with a warning, or with --strict refused (exit 2, no output).
 #include "Cli.h"
 #include "Subcommands.h"
 
 #include "backends/Backend.h"
+#include "backends/claude/ManagedForm.h"
 #include "compiler/Frontend.h"
+#include "compiler/layers/Layers.h"
 #include "compiler/support/AtomicFile.h"
 
 namespace moat::cli {
@@ -21,6 +27,12 @@ llvm::cl::opt<std::string> FormatOpt("format", llvm::cl::desc("The target's outp
                                      llvm::cl::sub(BuildSub), llvm::cl::cat(MoatCategory));
 llvm::cl::opt<std::string> Managed("managed", llvm::cl::desc("A managed policy that layers over POLICY"),
                                    llvm::cl::value_desc("FILE"), llvm::cl::sub(BuildSub), llvm::cl::cat(MoatCategory));
+llvm::cl::opt<std::string> UserOpt("user", llvm::cl::desc("The user layer under POLICY (docs/managed.md)"),
+                                   llvm::cl::value_desc("FILE"), llvm::cl::sub(BuildSub), llvm::cl::cat(MoatCategory));
+llvm::cl::opt<bool> Strict("strict",
+                           llvm::cl::desc("Refuse (exit 2, no output) when a layer breaks the managed policy, "
+                                          "instead of dropping what breaks it"),
+                           llvm::cl::sub(BuildSub), llvm::cl::cat(MoatCategory));
 llvm::cl::list<std::string> Args(llvm::cl::Positional, llvm::cl::desc("POLICY"), llvm::cl::sub(BuildSub),
                                  llvm::cl::cat(MoatCategory));
 
@@ -35,10 +47,20 @@ int finish(DiagnosticEngine &diags) {
   printDiagnostics(diags, llvm::errs());
   return diags.hasErrors() ? kExitInputError : kExitOk;
 }
+
+// Reports what the merge dropped: warnings, or errors under --strict. A
+// requirement the managed policy fails by itself is always an error.
+void reportViolations(const ir::Policy &effective, DiagnosticEngine &diags) {
+  for (const ir::ManagedViolation &v : effective.managedViolations) {
+    bool error = Strict || !v.dropped;
+    diags.add(layers::violationDiagnostic(v, error ? Severity::Error : Severity::Warning,
+                                          v.dropped && !Strict ? "; it is dropped" : ""));
+  }
+}
 } // namespace
 
 int runBuild() {
-  if (TargetOpt.empty() || Args.size() != 1) {
+  if (TargetOpt.empty() || Args.size() > 1 || (Args.empty() && Managed.empty())) {
     llvm::errs() << "moat: error: usage: moat build --target=TARGET [-o OUT] [--define NAME=PATH]... "
                     "[--format=FORMAT] POLICY (targets: "
                  << targetNames() << ")\n";
@@ -49,21 +71,36 @@ int runBuild() {
     llvm::errs() << "moat: error: unknown target '" << TargetOpt << "'; the targets are: " << targetNames() << "\n";
     return kExitInputError;
   }
-  if (!Managed.empty()) {
-    // Refused rather than ignored: building without the managed layer
-    // would silently drop what it locks.
-    llvm::errs() << "moat: error: --managed: managed policies are not supported yet\n";
-    return kExitInputError;
-  }
   backends::BuildOptions options;
   options.bindings = eval::Bindings::fromEnvironment();
   if (!applyDefines(Defines, options.bindings))
     return kExitInputError;
   SourceFiles files;
   DiagnosticEngine diags(files);
-  auto policy = loadPolicy(Args[0], ir::Layer::SharedProject, diags);
-  if (!policy || diags.hasErrors())
+  layers::ManagedLayer managed = layers::loadManagedLayer(Managed, diags);
+  if (!managed.ok)
+    return finish(diags); // never build as if the managed layer were absent
+  std::optional<ir::Policy> user;
+  if (!UserOpt.empty() && !(user = layers::loadLayer(UserOpt, ir::Layer::User, diags)))
     return finish(diags);
+  std::optional<ir::Policy> policy;
+  if (!Args.empty() && !(policy = layers::loadLayer(Args[0], ir::Layer::SharedProject, diags)))
+    return finish(diags);
+  if (diags.hasErrors())
+    return finish(diags);
+  if (managed.policy || user) {
+    std::vector<const ir::Policy *> lower;
+    if (policy)
+      lower.push_back(&*policy);
+    if (user)
+      lower.push_back(&*user);
+    policy = layers::merge(managed.policy ? &*managed.policy : nullptr, lower, options.bindings, diags);
+    if (!policy)
+      return finish(diags);
+    reportViolations(*policy, diags);
+    if (diags.hasErrors())
+      return finish(diags);
+  }
   for (llvm::StringRef define : Defines) {
     std::string name = define.split('=').first.str();
     if (name == "~")
@@ -75,6 +112,12 @@ int runBuild() {
     options.definedNames.push_back(name);
   }
   options.format = FormatOpt;
+  // --target=claude --managed=FILE: the effective policy as Claude Code's
+  // managed-settings.json, lock flags included.
+  options.managed = !Managed.empty();
+  if (options.managed && llvm::StringRef(target->name) == "claude" &&
+      !backends::claude::prepareManagedForm(*policy, diags))
+    return finish(diags);
   backends::BuildResult result;
   target->build(*policy, options, diags, result);
   int status = finish(diags);

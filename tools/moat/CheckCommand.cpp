@@ -1,5 +1,6 @@
 // moat check [--format=text|json|sarif|github] [--fail-on=note|warning|error]
-//            [--config=FILE] [--baseline=FILE | --write-baseline=FILE] POLICY...
+//            [--config=FILE] [--baseline=FILE | --write-baseline=FILE]
+//            [--managed=FILE] [--user=FILE] POLICY...
 // Loading, lint, and what is shown (config rules, inline suppressions,
 // config ignores, baseline: lint/Triage.h) happen in the libraries; this
 // file wires them to the options and prints the report.
@@ -8,14 +9,18 @@
 
 #include "compiler/Frontend.h"
 #include "compiler/diagnostics/Emitters.h"
+#include "compiler/layers/Layers.h"
 #include "compiler/support/AtomicFile.h"
 #include "lint/Baseline.h"
 #include "lint/Config.h"
 #include "lint/Lint.h"
 #include "lint/Sarif.h"
 #include "lint/Triage.h"
+#include "lint/rules/AssertFailed.h"
 
 #include <map>
+#include <algorithm>
+#include <set>
 #include <memory>
 
 namespace moat::cli {
@@ -49,8 +54,16 @@ llvm::cl::opt<std::string> BaselineOpt("baseline", llvm::cl::desc("Hide the find
 llvm::cl::opt<std::string> WriteBaselineOpt(
     "write-baseline", llvm::cl::desc("Record the current findings in this baseline (and hide them)"),
     llvm::cl::value_desc("FILE"), llvm::cl::sub(CheckSub), llvm::cl::cat(MoatCategory));
-llvm::cl::list<std::string> Policies(llvm::cl::Positional, llvm::cl::desc("POLICY..."), llvm::cl::OneOrMore,
+llvm::cl::list<std::string> Policies(llvm::cl::Positional, llvm::cl::desc("POLICY..."), llvm::cl::ZeroOrMore,
                                      llvm::cl::sub(CheckSub), llvm::cl::cat(MoatCategory));
+llvm::cl::opt<std::string> ManagedOpt("managed",
+                                      llvm::cl::desc("Check each POLICY as a project layer under this managed "
+                                                     "policy (default: the machine's, docs/managed.md)"),
+                                      llvm::cl::value_desc("FILE"), llvm::cl::sub(CheckSub),
+                                      llvm::cl::cat(MoatCategory));
+llvm::cl::opt<std::string> UserOpt("user", llvm::cl::desc("The user layer under each POLICY (docs/managed.md)"),
+                                   llvm::cl::value_desc("FILE"), llvm::cl::sub(CheckSub),
+                                   llvm::cl::cat(MoatCategory));
 
 // Each .moat.yaml is read once, however many policies it governs; one that
 // fails to load governs nothing (its errors make the run an input error).
@@ -115,26 +128,79 @@ int runCheck() {
     inputError |= !baseline;
   }
 
-  for (const std::string &path : Policies) {
+  // The managed layer (--managed, else the machine's) and the user layer
+  // are loaded once; each POLICY is checked as a project layer under them.
+  // Without a managed or user layer each POLICY is checked as written.
+  layers::ManagedLayer managed = layers::loadManagedLayer(ManagedOpt, diags);
+  std::optional<ir::Policy> user;
+  if (UserOpt.getNumOccurrences())
+    user = layers::loadLayer(UserOpt, ir::Layer::User, diags);
+  if (!managed.ok || (UserOpt.getNumOccurrences() && !user)) {
+    printDiagnostics(diags, llvm::errs());
+    return kExitInputError; // never check as if the managed layer were absent
+  }
+  // The managed and user files' own suppressions apply to the findings
+  // located in them (shown once: see `shown` below).
+  std::vector<uint32_t> sharedBuffers;
+  for (unsigned b = 1; b <= files.mgr().getNumBuffers(); ++b)
+    sharedBuffers.push_back(b);
+  std::vector<std::string> targets(Policies.begin(), Policies.end());
+  if (targets.empty()) {
+    if (!managed.policy) {
+      llvm::errs() << "moat: error: usage: moat check [--managed=FILE] [--user=FILE] POLICY... (no POLICY given)\n";
+      return kExitInputError;
+    }
+    targets.push_back(managed.files.front()); // the managed layer alone
+  }
+
+  for (const std::string &path : targets) {
     const lint::CheckConfig *config = configs.forPolicy(path);
     // Each policy's diagnostics are triaged on their own: suppressions,
     // config and baseline keys all depend on which policy a finding is of.
     DiagnosticEngine policyDiags(files);
     unsigned firstBuffer = files.mgr().getNumBuffers() + 1;
-    auto policy = loadPolicy(path, ir::Layer::SharedProject, policyDiags);
+    std::optional<ir::Policy> policy;
+    if (Policies.empty()) {
+      std::vector<const ir::Policy *> lower;
+      if (user)
+        lower.push_back(&*user);
+      policy = layers::merge(&*managed.policy, lower, lint::modelBindings(), policyDiags);
+    } else {
+      policy = layers::loadLayer(path, ir::Layer::SharedProject, policyDiags);
+      if (policy && (managed.policy || user)) {
+        std::vector<const ir::Policy *> lower{&*policy};
+        if (user)
+          lower.push_back(&*user);
+        policy = layers::merge(managed.policy ? &*managed.policy : nullptr, lower, lint::modelBindings(),
+                               policyDiags);
+      }
+    }
     if (!policy || policyDiags.errorCount() != 0) {
       inputError = true;
       for (const Diagnostic &d : policyDiags.diagnostics())
         diags.add(d);
       continue;
     }
-    // Risk rules run on the policies that loaded cleanly.
+    // Risk rules run on the policies that loaded cleanly. Managed
+    // violations are part of validating the layers: --no-lint keeps them.
     if (!NoLint)
       lint::runLint(*policy, policyDiags, config ? config->lint : lint::LintOptions{});
-    std::vector<uint32_t> buffers;
+    else
+      for (const ir::ManagedViolation &v : policy->managedViolations)
+        policyDiags.add(layers::violationDiagnostic(v, Severity::Error));
+    std::vector<uint32_t> buffers = sharedBuffers;
     for (unsigned b = firstBuffer; b <= files.mgr().getNumBuffers(); ++b)
       buffers.push_back(b);
-    inputError |= !triage.addPolicy(path, buffers, config, policyDiags.diagnostics(), !NoLint, diags);
+    // A project cannot hide what breaks its organisation's policy: managed
+    // violations skip the project's suppressions, config and baseline.
+    std::vector<Diagnostic> triaged;
+    for (const Diagnostic &d : policyDiags.diagnostics()) {
+      if (d.kind == DiagKind::Finding && d.id == layers::kManagedViolationId)
+        diags.add(d);
+      else
+        triaged.push_back(d);
+    }
+    inputError |= !triage.addPolicy(path, buffers, config, triaged, !NoLint, diags);
   }
   inputError |= configs.failed();
 
@@ -163,22 +229,33 @@ int runCheck() {
   }
   triage.finish(baseline ? &*baseline : nullptr, baselineFile, diags);
 
+  // Findings located in the managed or user files are the same for every
+  // POLICY checked under them: each is shown once.
+  DiagnosticEngine shown(files);
+  std::set<std::string> seen;
+  for (const Diagnostic &d : diags.diagnostics()) {
+    bool shared = d.loc.buffer != 0 && std::find(sharedBuffers.begin(), sharedBuffers.end(), d.loc.buffer) !=
+                                           sharedBuffers.end();
+    if (!shared || seen.insert(fmt::format("{}|{}|{}|{}|{}", d.id, d.loc.buffer, d.loc.line, d.loc.col, d.message))
+                       .second)
+      shown.add(d);
+  }
   bool failing = false;
-  for (const Diagnostic &d : diags.diagnostics())
+  for (const Diagnostic &d : shown.diagnostics())
     failing |= d.severity >= FailOn;
-  unsigned errors = diags.count(Severity::Error), warnings = diags.count(Severity::Warning),
-           notes = diags.count(Severity::Note);
+  unsigned errors = shown.count(Severity::Error), warnings = shown.count(Severity::Warning),
+           notes = shown.count(Severity::Note);
   size_t hidden = triage.suppressed().size();
   llvm::raw_ostream &os = llvm::outs();
   if (FormatOpt == Format::Json) {
-    emitJson(diags, os);
+    emitJson(shown, os);
   } else if (FormatOpt == Format::Sarif) {
-    lint::emitSarif(diags, os, triage.suppressed());
+    lint::emitSarif(shown, os, triage.suppressed());
   } else if (FormatOpt == Format::Github) {
-    emitGithub(diags, os);
+    emitGithub(shown, os);
   } else {
-    printDiagnostics(diags, os);
-    unsigned n = static_cast<unsigned>(Policies.size());
+    printDiagnostics(shown, os);
+    unsigned n = static_cast<unsigned>(targets.size());
     os << "moat: checked " << plural(n, "policy", "policies") << ": " << plural(errors, "error", "errors")
        << ", " << plural(warnings, "warning", "warnings") << ", " << plural(notes, "note", "notes");
     if (hidden)

@@ -17,6 +17,8 @@ extern llvm::cl::SubCommand BuildSub;
 int runBuild(); // BuildCommand.cpp
 extern llvm::cl::SubCommand VerifySub;
 int runVerify(); // VerifyCommand.cpp
+extern llvm::cl::SubCommand LayersSub;
+int runLayers(); // LayersCommand.cpp
 extern llvm::cl::OptionCategory MoatCategory;
 
 inline std::vector<const llvm::cl::OptionCategory *> optionCategories() { return {&MoatCategory}; }

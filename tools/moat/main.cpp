@@ -34,6 +34,8 @@ int main(int argc, char **argv) {
     return runDiff();
   if (BuildSub)
     return runBuild();
-  llvm::errs() << "moat: error: expected a subcommand: check, verify, diff, query, build, fmt or explain (see 'moat --help')\n";
+  if (LayersSub)
+    return runLayers();
+  llvm::errs() << "moat: error: expected a subcommand: check, verify, diff, query, build, layers, fmt or explain (see 'moat --help')\n";
   return kExitInputError;
 }
