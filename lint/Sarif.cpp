@@ -25,6 +25,12 @@ std::string utf8(std::string_view s) {
   return llvm::json::isUTF8(ref) ? ref.str() : llvm::json::fixUTF8(ref);
 }
 
+llvm::json::Object physicalLocation(const SourceFiles &files, SourceLoc loc) {
+  return llvm::json::Object{{"artifactLocation", llvm::json::Object{{"uri", utf8(files.name(loc.buffer))}}},
+                            {"region", llvm::json::Object{{"startLine", static_cast<int64_t>(loc.line)},
+                                                          {"startColumn", static_cast<int64_t>(loc.col)}}}};
+}
+
 llvm::json::Object result(const SourceFiles &files, CommentIndex &comments, const Diagnostic &d,
                           const std::map<std::string, size_t> &ruleIndex) {
   llvm::json::Object r{{"ruleId", d.id},
@@ -35,13 +41,19 @@ llvm::json::Object result(const SourceFiles &files, CommentIndex &comments, cons
   auto it = ruleIndex.find(d.id);
   if (it != ruleIndex.end())
     r["ruleIndex"] = static_cast<int64_t>(it->second);
-  if (d.loc.valid()) {
-    r["locations"] = llvm::json::Array{llvm::json::Object{
-        {"physicalLocation",
-         llvm::json::Object{{"artifactLocation", llvm::json::Object{{"uri", utf8(files.name(d.loc.buffer))}}},
-                            {"region", llvm::json::Object{{"startLine", static_cast<int64_t>(d.loc.line)},
-                                                          {"startColumn", static_cast<int64_t>(d.loc.col)}}}}}}};
-  }
+  if (d.loc.valid())
+    r["locations"] = llvm::json::Array{llvm::json::Object{{"physicalLocation", physicalLocation(files, d.loc)}}};
+  // Notes with a place (the rule that decided first, the managed rule a
+  // project rule breaks) become related locations, so a code-review UI can
+  // link both ends of a finding.
+  llvm::json::Array related;
+  for (const Diagnostic &n : d.notes)
+    if (n.loc.valid())
+      related.push_back(llvm::json::Object{{"id", static_cast<int64_t>(related.size())},
+                                           {"physicalLocation", physicalLocation(files, n.loc)},
+                                           {"message", llvm::json::Object{{"text", utf8(n.message)}}}});
+  if (!related.empty())
+    r["relatedLocations"] = std::move(related);
   return r;
 }
 
