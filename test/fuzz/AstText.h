@@ -54,6 +54,8 @@ inline const char *defaultText(ast::DefaultValue v) {
 
 inline void appendStmts(std::string &out, const std::vector<ast::Stmt> &stmts, int depth);
 
+template <typename> inline constexpr bool kNotPrinted = false;
+
 inline void appendStmt(std::string &out, const ast::Stmt &stmt, int depth) {
   out.append(static_cast<size_t>(depth) * 2, ' ');
   std::visit(
@@ -120,6 +122,31 @@ inline void appendStmt(std::string &out, const ast::Stmt &stmt, int depth) {
           out += subjectText(n.subject);
           out += ' ';
           appendQuoted(out, n.pattern.value);
+        } else if constexpr (std::is_same_v<T, ast::LockStmt>) {
+          out += "lock";
+          for (ast::LockTarget t : n.targets)
+            out += t == ast::LockTarget::Network          ? " network"
+                   : t == ast::LockTarget::FilesystemRead ? " filesystem-read"
+                                                          : " filesystem-write";
+        } else if constexpr (std::is_same_v<T, ast::RequireStmt>) {
+          out += "require ";
+          out += effectText(n.expected);
+          out += ' ';
+          out += subjectText(n.subject);
+          out += ' ';
+          appendQuoted(out, n.pattern.value);
+        } else if constexpr (std::is_same_v<T, ast::ForbidStmt>) {
+          out += "forbid ";
+          out += n.subject == ast::ForbidSubject::Read      ? "read"
+                 : n.subject == ast::ForbidSubject::Write   ? "write"
+                 : n.subject == ast::ForbidSubject::Connect ? "connect"
+                                                            : "unix-socket";
+          out += ' ';
+          appendQuoted(out, n.pattern.value);
+          if (n.reason) {
+            out += " because ";
+            appendQuoted(out, n.reason->value);
+          }
         } else if constexpr (std::is_same_v<T, ast::PlatformBlock>) {
           out += "on ";
           appendQuoted(out, n.platform.value);
@@ -134,6 +161,8 @@ inline void appendStmt(std::string &out, const ast::Stmt &stmt, int depth) {
           appendStmts(out, n.body, depth + 1);
           out.append(static_cast<size_t>(depth) * 2, ' ');
           out += '}';
+        } else {
+          static_assert(kNotPrinted<T>, "AstText: a statement kind is not printed (fuzz_fmt would not compare it)");
         }
       },
       stmt.node);
