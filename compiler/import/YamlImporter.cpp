@@ -122,6 +122,12 @@ private:
       platforms(value, where, out);
     else if (key == "assert")
       asserts(value, where, out);
+    else if (key == "lock")
+      locks(value, where, out);
+    else if (key == "require")
+      requireList(value, where, out);
+    else if (key == "forbid")
+      forbids(value, where, out);
     else
       diags_.report(DiagKind::UnknownKey, keyLoc, key, prefix.empty() ? "the YAML policy" : prefix);
   }
@@ -383,21 +389,108 @@ private:
     }
   }
 
-  // Items: {allow|deny: read|write, path: P} or {allow|deny: connect, host: H}.
-  void asserts(const DocNode &n, const std::string &where, std::vector<Stmt> &out) {
+  // Calls each(item, where) for every mapping of a list of mappings (one
+  // mapping alone is a list of one).
+  template <typename Each>
+  void mappings(const DocNode &n, const std::string &where, const char *what, Each each) {
     if (n.kind != Kind::Array && n.kind != Kind::Object) {
-      diags_.report(DiagKind::WrongType, n.loc, where, "a list of asserts", n.kindName());
+      diags_.report(DiagKind::WrongType, n.loc, where, what, n.kindName());
       return;
     }
     std::vector<const DocNode *> items = listItems(n);
     for (size_t i = 0; i < items.size(); ++i) {
       const DocNode &item = *items[i];
       std::string itemWhere = n.kind == Kind::Array ? indexed(where, i) : where;
-      if (!expectObject(item, itemWhere, diags_))
-        continue;
+      if (expectObject(item, itemWhere, diags_))
+        each(item, itemWhere);
+    }
+  }
+
+  // Items: {allow|deny: read|write, path: P} or {allow|deny: connect, host: H}.
+  void asserts(const DocNode &n, const std::string &where, std::vector<Stmt> &out) {
+    mappings(n, where, "a list of asserts", [&](const DocNode &item, const std::string &itemWhere) {
       if (auto a = assertItem(item, itemWhere))
         out.push_back(Stmt{std::move(*a)});
+    });
+  }
+
+  // `require`: the items of `assert`, over the effective policy of every layer.
+  void requireList(const DocNode &n, const std::string &where, std::vector<Stmt> &out) {
+    mappings(n, where, "a list of requires", [&](const DocNode &item, const std::string &itemWhere) {
+      if (auto a = assertItem(item, itemWhere))
+        out.push_back(Stmt{ast::RequireStmt{a->expected, a->subject, std::move(a->pattern), a->loc}});
+    });
+  }
+
+  // `lock: [network, filesystem-read, filesystem-write]` (or one of them).
+  void locks(const DocNode &n, const std::string &where, std::vector<Stmt> &out) {
+    std::vector<ast::Str> names = strings(n, where);
+    if (names.empty())
+      return;
+    ast::LockStmt lock;
+    lock.loc = n.loc;
+    for (const ast::Str &name : names) {
+      if (name.value == "network")
+        lock.targets.push_back(ast::LockTarget::Network);
+      else if (name.value == "filesystem-read")
+        lock.targets.push_back(ast::LockTarget::FilesystemRead);
+      else if (name.value == "filesystem-write")
+        lock.targets.push_back(ast::LockTarget::FilesystemWrite);
+      else {
+        diags_.report(DiagKind::InvalidValue, name.loc, where,
+                      fmt::format("expected network, filesystem-read or filesystem-write, not '{}'", name.value));
+        return;
+      }
     }
+    out.push_back(Stmt{std::move(lock)});
+  }
+
+  // Items: {read|write|connect|unix-socket: P or [P...], because: R}.
+  void forbids(const DocNode &n, const std::string &where, std::vector<Stmt> &out) {
+    static const std::pair<const char *, ast::ForbidSubject> kSubjects[] = {
+        {"read", ast::ForbidSubject::Read},
+        {"write", ast::ForbidSubject::Write},
+        {"connect", ast::ForbidSubject::Connect},
+        {"unix-socket", ast::ForbidSubject::UnixSocket}};
+    mappings(n, where, "a list of forbids", [&](const DocNode &item, const std::string &itemWhere) {
+      ObjectReader r(item, itemWhere, diags_);
+      const DocNode *because = r.get("because");
+      const DocNode *patterns = nullptr;
+      const char *subjectKey = nullptr;
+      ast::ForbidSubject subject = ast::ForbidSubject::Write;
+      for (const auto &[key, value] : kSubjects) {
+        const DocNode *v = r.get(key);
+        if (!v)
+          continue;
+        if (patterns) {
+          diags_.report(DiagKind::InvalidValue, r.keyLoc(key), join(itemWhere, key),
+                        fmt::format("a forbid names one of read, write, connect or unix-socket, not both "
+                                    "'{}' and '{}'",
+                                    subjectKey, key));
+          return;
+        }
+        patterns = v;
+        subjectKey = key;
+        subject = value;
+      }
+      bool ok = r.finish();
+      if (!patterns) {
+        diags_.report(DiagKind::MissingKey, item.loc, "read', 'write', 'connect' or 'unix-socket", itemWhere);
+        return;
+      }
+      std::optional<ast::Str> reason;
+      if (because) {
+        const std::string *text = expectString(*because, join(itemWhere, "because"), diags_);
+        if (!text)
+          return;
+        reason = ast::Str{*text, because->loc};
+      }
+      std::vector<ast::Str> list = strings(*patterns, join(itemWhere, subjectKey));
+      if (!ok)
+        return;
+      for (ast::Str &p : list)
+        out.push_back(Stmt{ast::ForbidStmt{subject, std::move(p), reason, item.loc}});
+    });
   }
 
   std::optional<ast::AssertStmt> assertItem(const DocNode &item, const std::string &where) {
