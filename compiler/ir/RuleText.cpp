@@ -44,4 +44,17 @@ std::string ruleText(const NetRule &rule) {
                      quoted(rule.host.text()));
 }
 
+std::string optionValueText(const OptionValue &v) {
+  if (auto *b = std::get_if<bool>(&v))
+    return *b ? "true" : "false";
+  if (auto *n = std::get_if<int64_t>(&v))
+    return std::to_string(*n);
+  if (auto *s = std::get_if<std::string>(&v))
+    return quoted(*s);
+  std::string out;
+  for (const std::string &s : std::get<std::vector<std::string>>(v))
+    out += (out.empty() ? "" : ", ") + quoted(s);
+  return "[" + out + "]";
+}
+
 } // namespace moat::ir

@@ -12,5 +12,7 @@ std::string ruleText(const FsRule &rule);
 std::string ruleText(const NetRule &rule);
 // A string literal in .moat syntax, escaped so it always parses back.
 std::string quoted(const std::string &s);
+// An option's value as `set` writes it: true, 3128, "text", ["a", "b"].
+std::string optionValueText(const OptionValue &v);
 
 } // namespace moat::ir

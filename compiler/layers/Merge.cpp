@@ -4,6 +4,7 @@
 // Constraints.cpp then finds the lower rules that break what the managed
 // layer decided.
 #include "compiler/layers/Layers.h"
+#include "compiler/ir/RuleText.h"
 #include "compiler/layers/LayersDetail.h"
 
 #include "compiler/Frontend.h"
@@ -51,19 +52,6 @@ bool disablesConfinement(ir::OptionId id) {
 // Options only the managed layer sets (a lower layer cannot lock itself).
 bool isLockOption(ir::OptionId id) {
   return id == ir::OptionId::LockNetwork || id == ir::OptionId::LockFilesystemRead;
-}
-
-std::string valueText(const ir::OptionValue &v) {
-  if (auto *b = std::get_if<bool>(&v))
-    return *b ? "true" : "false";
-  if (auto *n = std::get_if<int64_t>(&v))
-    return std::to_string(*n);
-  if (auto *s = std::get_if<std::string>(&v))
-    return "\"" + *s + "\"";
-  std::string out = "[";
-  for (const std::string &s : std::get<std::vector<std::string>>(v))
-    out += (out.size() > 1 ? ", \"" : "\"") + s + "\"";
-  return out + "]";
 }
 
 const char *defaultText(ir::Effect e) { return e == ir::Effect::Allow ? "allow" : "deny"; }
@@ -212,7 +200,7 @@ private:
         if (changes)
           detail::addViolation(out_.policy, setting->loc,
                                fmt::format("'{} = {}' is ignored: the managed policy sets it to {}", name,
-                                           valueText(setting->value), valueText(current->value)),
+                                           ir::optionValueText(setting->value), ir::optionValueText(current->value)),
                                current->loc, "the managed setting is here");
         continue;
       }

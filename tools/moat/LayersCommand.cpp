@@ -33,19 +33,6 @@ llvm::cl::list<std::string> Args(llvm::cl::Positional,
                                  llvm::cl::desc("[POLICY] [read|write PATH | connect HOST[:PORT]]"),
                                  llvm::cl::sub(LayersSub), llvm::cl::cat(MoatCategory));
 
-std::string valueText(const ir::OptionValue &v) {
-  if (auto *b = std::get_if<bool>(&v))
-    return *b ? "true" : "false";
-  if (auto *n = std::get_if<int64_t>(&v))
-    return std::to_string(*n);
-  if (auto *s = std::get_if<std::string>(&v))
-    return ir::quoted(*s);
-  std::string out;
-  for (const std::string &s : std::get<std::vector<std::string>>(v))
-    out += (out.empty() ? "" : ", ") + ir::quoted(s);
-  return "[" + out + "]";
-}
-
 const char *forbidKeyword(ir::ForbidSubject s) {
   return s == ir::ForbidSubject::Read      ? "read"
          : s == ir::ForbidSubject::Write   ? "write"
@@ -103,7 +90,7 @@ public:
       if (!s)
         continue;
       where("(option)", s->loc);
-      os_ << "set " << ir::optionInfo(static_cast<ir::OptionId>(k)).name << " = " << valueText(s->value) << "\n";
+      os_ << "set " << ir::optionInfo(static_cast<ir::OptionId>(k)).name << " = " << ir::optionValueText(s->value) << "\n";
     }
     if (p_.lockFilesystemWrite)
       where("managed", *p_.lockFilesystemWrite), os_ << "lock filesystem write\n";
