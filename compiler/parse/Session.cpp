@@ -107,9 +107,15 @@ bool Session::checkEncoding() {
 // Stops lexing (returns end of file) after kMaxTokens tokens.
 class Session::CappedLexer : public MoatLexer {
 public:
-  using MoatLexer::MoatLexer;
+  // `bytes` is what `input` streams (one byte per character). `fastPath`
+  // is false only in the differential test of stringToken.
+  CappedLexer(antlr4::CharStream *input, std::string_view bytes, bool fastPath = true)
+      : MoatLexer(input), bytes_(bytes), fastPath_(fastPath) {}
+
   std::unique_ptr<antlr4::Token> nextToken() override {
-    std::unique_ptr<antlr4::Token> t = MoatLexer::nextToken();
+    std::unique_ptr<antlr4::Token> t = fastPath_ ? stringToken() : nullptr;
+    if (!t)
+      t = MoatLexer::nextToken();
     if (++returned_ > kMaxTokens && t->getType() != antlr4::Token::EOF) {
       // Report the first token past the limit, then end the stream.
       overflowed_ = true;
@@ -123,14 +129,83 @@ public:
   size_t overflowAt() const { return overflowAt_; }
 
 private:
+  // A fast path for the commonest tokens, whitespace and string literals,
+  // which the generated lexer walks one byte at a time through its DFA
+  // (most of a large policy's lexing time). It matches exactly what the
+  // grammar's rules match: WS ([ \t\r\n]+, skipped) and STRING ('"', then
+  // bytes other than '"', '\\', CR and LF or a backslash and one byte other
+  // than CR and LF, then '"'). Anything else, including a string that does
+  // not close on its line (UNTERMINATED_STRING), is left to the generated
+  // lexer, which starts where this stopped with the line and column kept
+  // in step.
+  std::unique_ptr<antlr4::Token> stringToken() {
+    antlr4::CharStream *in = getInputStream();
+    auto *sim = getInterpreter<antlr4::atn::LexerATNSimulator>();
+    size_t i = in->index(), line = sim->getLine(), col = sim->getCharPositionInLine();
+    for (; i < bytes_.size(); ++i) {
+      char c = bytes_[i];
+      if (c == '\n') {
+        ++line;
+        col = 0;
+      } else if (c == ' ' || c == '\t' || c == '\r') {
+        ++col;
+      } else {
+        break;
+      }
+    }
+    in->seek(i);
+    sim->setLine(line);
+    sim->setCharPositionInLine(col);
+    if (i >= bytes_.size() || bytes_[i] != '"')
+      return nullptr;
+    size_t end = i + 1;
+    while (true) {
+      if (end >= bytes_.size())
+        return nullptr;
+      char c = bytes_[end];
+      if (c == '"')
+        break;
+      if (c == '\r' || c == '\n')
+        return nullptr;
+      if (c == '\\') {
+        if (end + 1 >= bytes_.size() || bytes_[end + 1] == '\r' || bytes_[end + 1] == '\n')
+          return nullptr;
+        end += 2;
+        continue;
+      }
+      ++end;
+    }
+    auto token = getTokenFactory()->create({this, in}, MoatLexer::STRING, "", antlr4::Token::DEFAULT_CHANNEL, i, end,
+                                           line, col);
+    in->seek(end + 1);
+    sim->setCharPositionInLine(col + (end + 1 - i));
+    return token;
+  }
+
+  std::string_view bytes_;
+  bool fastPath_ = true;
   size_t returned_ = 0;
   bool overflowed_ = false;
   size_t overflowAt_ = 0;
 };
 
+std::vector<LexedToken> lexForTesting(std::string_view text, bool fastPath) {
+  ByteStream input(text, std::string(""));
+  Session::CappedLexer lexer(&input, text, fastPath);
+  lexer.removeErrorListeners();
+  std::vector<LexedToken> out;
+  while (true) {
+    std::unique_ptr<antlr4::Token> t = lexer.nextToken();
+    out.push_back(LexedToken{t->getType(), t->getStartIndex(), t->getStopIndex(), t->getLine(),
+                             t->getCharPositionInLine(), t->getChannel()});
+    if (t->getType() == antlr4::Token::EOF)
+      return out;
+  }
+}
+
 bool Session::lex() {
   input_ = std::make_unique<ByteStream>(text_.substr(bom_), std::string(""));
-  lexer_ = std::make_unique<CappedLexer>(input_.get());
+  lexer_ = std::make_unique<CappedLexer>(input_.get(), text_.substr(bom_));
   // The grammar's last rule matches any character, so the lexer never
   // reports; the listener is removed so nothing can reach stderr.
   lexer_->removeErrorListeners();

@@ -12,6 +12,7 @@
 #include "compiler/diagnostics/Diagnostics.h"
 #include "compiler/parse/ErrorCollector.h"
 #include "compiler/parse/LineTable.h"
+#include "compiler/parse/Parser.h"
 
 #include "MoatLexer.h"
 #include "MoatParser.h"
@@ -92,6 +93,7 @@ public:
 
 private:
   class CappedLexer;
+  friend std::vector<LexedToken> lexForTesting(std::string_view text, bool fastPath);
 
   bool checkEncoding();
   bool lex();
