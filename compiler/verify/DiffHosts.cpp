@@ -101,16 +101,14 @@ HostSide netSide(const ir::Policy &policy, ir::Platform platform) {
     for (const ir::NetRule &rule : policy.netRules) {
       if (rule.effect != effect || (rule.platform != ir::Platform::Any && rule.platform != platform))
         continue;
-      auto item = std::make_unique<HostItem>();
-      item->pattern = &rule.host;
       Decider d;
       d.kind = Decider::Kind::Rule;
       d.outcome = effect == ir::Effect::Allow ? Outcome::Allow : Outcome::Deny;
       d.netRule = &rule;
       // The network decision ignores tiers and order: effect and pattern are all.
       std::string key = fmt::format("{}|{}", ir::effectName(effect), rule.host.text());
-      side.items.push_back(std::move(item));
-      side.entries.push_back({side.items.back().get(), d, std::move(key)});
+      side.items.push_back(HostItem{&rule.host});
+      side.entries.push_back({&side.items.back(), d, std::move(key)});
     }
   }
   Decider def;

@@ -7,6 +7,7 @@
 #include "compiler/net/HostIndex.h"
 #include "compiler/verify/DiffRegions.h"
 
+#include <deque>
 #include <map>
 #include <memory>
 #include <optional>
@@ -118,7 +119,7 @@ public:
 };
 
 struct HostSide {
-  std::vector<std::unique_ptr<HostItem>> items;
+  std::deque<HostItem> items; // stable addresses without an allocation per rule
   std::vector<DecisionEntry<HostItem>> entries;
 };
 
