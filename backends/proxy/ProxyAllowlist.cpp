@@ -37,10 +37,6 @@ eval::NetDecider ProxyAllowlist::decider() const {
   return eval::NetDecider(std::move(views));
 }
 
-AllowlistDecision ProxyAllowlist::decide(const net::CanonicalHost &host, uint16_t port) const {
-  return decide(decider(), host, port);
-}
-
 AllowlistDecision ProxyAllowlist::decide(const eval::NetDecider &decider, const net::CanonicalHost &host,
                                          uint16_t port) const {
   AllowlistDecision d;

@@ -43,13 +43,12 @@ struct ProxyAllowlist {
   std::vector<AllowlistRule> rules; // in policy order
 
   // The rules indexed for deciding (eval::NetDecider, the evaluator's own
-  // code). A proxy builds it once and decides every connection with it;
+  // code). A proxy builds it once, when it loads the allowlist, and decides
+  // every connection with it (indexing is O(n log n): never per connection);
   // it refers to `rules`, which must not change while it is in use.
   eval::NetDecider decider() const;
   // Any matching deny, else the first matching allow, else the default.
   AllowlistDecision decide(const eval::NetDecider &decider, const net::CanonicalHost &host, uint16_t port) const;
-  // The same, indexing the rules for this one decision.
-  AllowlistDecision decide(const net::CanonicalHost &host, uint16_t port) const;
 };
 
 // The allowlist of `policy` on `platform` (Linux or MacOS): its network rules

@@ -121,7 +121,8 @@ TEST(ProxyAllowlist, DecidesLikeTheEvaluatorOnFixedCases) {
   })");
   ASSERT_TRUE(l.policy) << l.errors();
   ProxyAllowlist list = load(buildProxy(l));
-  auto outcome = [&](const char *h, uint16_t port) { return list.decide(host(h), port).outcome; };
+  eval::NetDecider decider = list.decider();
+  auto outcome = [&](const char *h, uint16_t port) { return list.decide(decider, host(h), port).outcome; };
   EXPECT_EQ(outcome("a.example.com", 80), AllowlistDecision::Outcome::Allow);
   EXPECT_EQ(outcome("example.com", 80), AllowlistDecision::Outcome::Deny);
   EXPECT_EQ(outcome("bad.example.com", 443), AllowlistDecision::Outcome::Deny);
@@ -130,7 +131,7 @@ TEST(ProxyAllowlist, DecidesLikeTheEvaluatorOnFixedCases) {
   EXPECT_EQ(outcome("10.9.9.9", 443), AllowlistDecision::Outcome::Deny);
   // Encoded IPs are canonicalised before matching, as in the evaluator.
   EXPECT_EQ(outcome("0x0a010203", 443), AllowlistDecision::Outcome::Allow);
-  AllowlistDecision d = list.decide(host("bad.example.com"), 443);
+  AllowlistDecision d = list.decide(decider, host("bad.example.com"), 443);
   ASSERT_NE(d.rule, nullptr);
   EXPECT_EQ(d.rule->host.text(), "bad.example.com");
   EXPECT_EQ(d.rule->source, "p.moat:3:5");
@@ -141,7 +142,7 @@ TEST(ProxyAllowlist, DisabledSandboxAllowsEverything) {
   ASSERT_TRUE(l.policy) << l.errors();
   ProxyAllowlist list = load(buildProxy(l));
   EXPECT_TRUE(list.rules.empty());
-  EXPECT_EQ(list.decide(host("x.example.com"), 443).outcome, AllowlistDecision::Outcome::Allow);
+  EXPECT_EQ(list.decide(list.decider(), host("x.example.com"), 443).outcome, AllowlistDecision::Outcome::Allow);
 }
 
 TEST(ProxyAllowlist, OutputIsDeterministic) {
@@ -170,7 +171,7 @@ TEST(ProxyAllowlist, UnknownFormatIsRefused) {
 TEST(ProxyAllowlistLoader, AcceptsTheMinimalFile) {
   ProxyAllowlist list = load(kMinimal);
   EXPECT_TRUE(list.rules.empty());
-  EXPECT_EQ(list.decide(host("a.example.com"), 443).outcome, AllowlistDecision::Outcome::Deny);
+  EXPECT_EQ(list.decide(list.decider(), host("a.example.com"), 443).outcome, AllowlistDecision::Outcome::Deny);
 }
 
 TEST(ProxyAllowlistLoader, RefusesWhatItDoesNotKnow) {
@@ -277,13 +278,14 @@ TEST(ProxyAllowlistDifferential, LoaderAgreesWithTheEvaluator) {
     for (ir::Platform platform : {ir::Platform::Linux, ir::Platform::MacOS}) {
       std::string out = buildProxy(l, platform == ir::Platform::Linux ? "linux" : "macos");
       ProxyAllowlist list = load(out);
+      eval::NetDecider decider = list.decider();
       auto ev = eval::Evaluator::create(*l.policy, bindings, platform, error);
       ASSERT_TRUE(ev) << error;
       for (const char *probe : probes) {
         for (uint16_t port : probePorts) {
           net::CanonicalHost h = host(probe);
           eval::NetDecision want = ev->decide(h, port);
-          AllowlistDecision got = list.decide(h, port);
+          AllowlistDecision got = list.decide(decider, h, port);
           ASSERT_EQ(static_cast<int>(got.outcome), static_cast<int>(want.outcome))
               << "seed " << seed << " round " << round << " " << probe << ":" << port << "\n"
               << text << out;
