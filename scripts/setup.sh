@@ -14,6 +14,10 @@ PACKAGES=(
 # The squid target's integration test (test/backends/squid) runs a real Squid with
 # ssl-bump and makes a throwaway certificate.
 PACKAGES+=(squid-openssl openssl)
+# The differential test against real sandbox-runtime (test/srt-differential) installs srt
+# from npm; srt on Linux runs bwrap, socat and ripgrep.
+PACKAGES+=(socat ripgrep)
+command -v npm >/dev/null 2>&1 || PACKAGES+=(nodejs npm)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

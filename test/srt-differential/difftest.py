@@ -315,8 +315,14 @@ def classify_mechanic(p, doc, home, cwd, by_path, preexisting):
     sentinel = by_path.get(("read", os.path.join(d, "_d.txt")))
     if sentinel is not None and sentinel.srt is False:
         return "write-under-read-deny"
+    # An allowRead that re-opens part of a denyRead directory is bound read-only, even
+    # inside a write root (an allowRead with no deny above it is not bound at all).
+    denied = [resolve(d, home, cwd) for d in fsd.get("denyRead", []) if not is_glob(d)]
     for entry in fsd.get("allowRead", []):
-        if not is_glob(entry) and at_or_under(p.subject, resolve(entry, home, cwd)):
+        if is_glob(entry):
+            continue
+        carve = resolve(entry, home, cwd)
+        if at_or_under(p.subject, carve) and any(at_or_under(carve, d) for d in denied):
             return "read-carveout-read-only"
     return None
 

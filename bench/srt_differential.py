@@ -1,0 +1,114 @@
+#!/usr/bin/env python3
+# The srt differential (test/srt-differential/difftest.py) at scale: hundreds of
+# generated srt files over random seeds, each run under real sandbox-runtime and
+# compared with `moat query`, then one table per shape (gen.py's SHAPES) so a
+# disagreement is pinned on what the file did. CI runs a fixed seed; this finds new
+# failing seeds. Every failing file is printed with the command that reruns its seed.
+#
+#   python3 bench/srt_differential.py --moat build/bin/moat --srt-dir build/srt \
+#       [--seeds 20] [--per-seed 10] [--per-shape] [--shapes a,b] [--first-seed N]
+#
+# --per-shape runs every shape on its own (--per-seed files each), which is what
+# "which shapes fail" means; otherwise files mix 1-3 shapes.
+import argparse
+import os
+import random
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "test", "srt-differential"))
+import difftest  # noqa: E402
+import gen  # noqa: E402
+
+COLUMNS = ["files", "probes", "agree", "looser", "refused"] + ["m:" + m.split("-")[0] + "-" + m.split("-")[1]
+                                                                for m in difftest.MECHANICS] + \
+          ["strict:builtin", "strict:rule", "rt=srt-dis"]
+
+
+def row_for(results):
+    r = dict.fromkeys(COLUMNS, 0)
+    for res in results:
+        r["files"] += 1
+        if res.status in ("moat-refused", "error"):
+            r["refused"] += 1
+        for p in res.probes:
+            r["probes"] += 1
+            if p.verdict == "agree":
+                r["agree"] += 1
+            elif p.verdict == "moat-looser":
+                r["looser"] += 1
+            elif p.verdict.startswith("mechanic:"):
+                m = p.verdict.split(":", 1)[1]
+                r["m:" + m.split("-")[0] + "-" + m.split("-")[1]] += 1
+            elif p.verdict == "moat-stricter:builtin-protection":
+                r["strict:builtin"] += 1
+            else:
+                r["strict:rule"] += 1
+            if p.moat_srt is not None and p.moat_srt != p.srt:
+                r["rt=srt-dis"] += 1
+    return r
+
+
+def print_table(rows, out):
+    width = max([len(k) for k in rows] + [12])
+    out.write("%-*s %s\n" % (width, "shape", " ".join("%9s" % c[:9] for c in COLUMNS)))
+    for name, r in rows.items():
+        out.write("%-*s %s\n" % (width, name, " ".join("%9d" % r[c] for c in COLUMNS)))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    difftest.add_common_args(ap)
+    ap.add_argument("--seeds", type=int, default=20, help="how many random seeds")
+    ap.add_argument("--first-seed", type=int, default=None, help="use seeds N, N+1, ... instead of random ones")
+    ap.add_argument("--per-seed", type=int, default=10, help="files per seed")
+    ap.add_argument("--per-shape", action="store_true", help="each shape alone")
+    args = ap.parse_args()
+    ok, why = difftest.bwrap_can_sandbox()
+    if not ok:
+        print("SKIP: %s" % why)
+        return difftest.SKIP
+    if args.first_seed is not None:
+        seeds = list(range(args.first_seed, args.first_seed + args.seeds))
+    else:
+        seeds = [random.SystemRandom().randrange(1, 2**31) for _ in range(args.seeds)]
+    shapes = args.shapes or sorted(gen.SHAPES)
+    groups = [[s] for s in shapes] if args.per_shape else [args.shapes]
+    t0 = time.monotonic()
+    jobs = []
+    for g in groups:
+        jobs += difftest.make_jobs(seeds, args.per_seed, args.versions, g)
+    done = [0]
+
+    def progress(res):
+        done[0] += 1
+        if done[0] % 20 == 0:
+            sys.stderr.write("  %d/%d files (%.0f s)\n" % (done[0], len(jobs), time.monotonic() - t0))
+    results, runtime_flag = difftest.run_all(args, jobs, progress)
+    s, failed = difftest.report(results, runtime_flag, sys.stdout, args.verbose)
+    # Seeds whose files failed, with the shapes of each failing file.
+    failing = {}
+    for res in results:
+        if res.status in ("moat-refused", "error") or any(p.verdict == "moat-looser" for p in res.probes):
+            failing.setdefault((res.seed, tuple(sorted(res.shapes))), []).append(res.version)
+    by_shape = {}
+    for name in shapes:
+        by_shape[name] = row_for([r for r in results if name in r.shapes])
+    by_shape["ALL"] = row_for(results)
+    print("\n== per shape (a file with several shapes counts in each) ==")
+    print_table(by_shape, sys.stdout)
+    difftest.print_summary(s, runtime_flag, sys.stdout)
+    if failing:
+        print("\nfailing files, each with the command that reruns its seed:")
+        for (seed, sh), versions in sorted(failing.items()):
+            limit = ",".join(sh) if args.per_shape else ",".join(args.shapes)
+            print("  seed %d  shapes %s  srt %s\n    python3 test/srt-differential/difftest.py --moat %s "
+                  "--srt-dir %s --seed %d --policies %d%s -v" % (
+                      seed, ",".join(sh), ",".join(sorted(set(versions))), args.moat, args.srt_dir, seed,
+                      args.per_seed, " --shapes " + limit if limit else ""))
+    print("time: %.1f s for %d srt runs" % (time.monotonic() - t0, len(jobs)))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
