@@ -31,6 +31,13 @@ std::unique_ptr<LintContext> LintContext::create(const ir::Policy &policy, Diagn
   ctx->macos_ = eval::Evaluator::create(policy, ctx->bindings_, ir::Platform::MacOS, error);
   if (!ctx->macos_)
     return nullptr;
+  ctx->platforms_ = policy.runtimePlatform;
+  if (options.moatTwin) {
+    ctx->twinLinux_ = eval::Evaluator::create(*options.moatTwin, ctx->bindings_, ir::Platform::Linux, error);
+    ctx->twinMacos_ = eval::Evaluator::create(*options.moatTwin, ctx->bindings_, ir::Platform::MacOS, error);
+    if (!ctx->twinLinux_ || !ctx->twinMacos_)
+      return nullptr;
+  }
   for (const ir::FsRule &rule : policy.fsRules) {
     if (rule.effect != ir::Effect::Allow || rule.access != ir::Access::Write)
       continue;
@@ -103,6 +110,10 @@ std::optional<Opening> firstOpening(const eval::Evaluator &onLinux, const eval::
 
 std::optional<FsOpening> LintContext::fsOpen(std::string_view absPath, ir::Access access,
                                              ir::Platform platforms) const {
+  if (platforms_ != ir::Platform::Any && platforms != ir::Platform::Any && platforms != platforms_)
+    return std::nullopt; // a question about a platform the runtime is not judged on
+  if (platforms == ir::Platform::Any)
+    platforms = platforms_;
   return firstOpening<FsOpening>(*linux_, *macos_, platforms,
                                  [&](const eval::Evaluator &ev) -> std::optional<eval::FsDecision> {
                                    eval::FsDecision d = ev.decide(absPath, access);
@@ -242,7 +253,7 @@ Diagnostic LintContext::note(const RuleInfo &rule, SourceLoc loc, std::string me
 }
 
 std::optional<NetOpening> LintContext::connectOpen(const net::CanonicalHost &host, uint16_t port) const {
-  return firstOpening<NetOpening>(*linux_, *macos_, ir::Platform::Any,
+  return firstOpening<NetOpening>(*linux_, *macos_, platforms_,
                                   [&](const eval::Evaluator &ev) -> std::optional<eval::NetDecision> {
                                     eval::NetDecision d = ev.decide(host, port);
                                     if (d.outcome == eval::NetDecision::Outcome::Deny)
@@ -252,6 +263,10 @@ std::optional<NetOpening> LintContext::connectOpen(const net::CanonicalHost &hos
 }
 
 std::optional<SocketOpening> LintContext::socketOpen(std::string_view absPath, ir::Platform platforms) const {
+  if (platforms_ != ir::Platform::Any && platforms != ir::Platform::Any && platforms != platforms_)
+    return std::nullopt;
+  if (platforms == ir::Platform::Any)
+    platforms = platforms_;
   std::optional<SocketOpening> first;
   bool both = true;
   for (auto [platform, ev] : {std::pair{ir::Platform::Linux, linux_.get()}, {ir::Platform::MacOS, macos_.get()}}) {

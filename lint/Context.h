@@ -105,6 +105,14 @@ public:
   // " (on macOS)" when an opening holds on one platform only, else "".
   static std::string platformSuffix(const FsOpening &o);
 
+  // For a policy judged by srt or Claude Code (ir::Policy::runtime): when
+  // moat's semantics deny the access the runtime lets through at `absPath`,
+  // a note saying so: "srt leaves '~/.bashrc' writable (...); moat run
+  // closes this: builtin: always deny write \"/**/.bashrc\"". Nullopt
+  // otherwise (moat's own verdict, or a gap moat leaves open as well).
+  std::optional<Diagnostic> moatClosesNote(const RuleInfo &rule, SourceLoc at, std::string_view absPath,
+                                           ir::Access access, const FsOpening &opening) const;
+
   // Findings computed on a second thread (lint/Background.h); nullptr
   // when runLint did not start any.
   BackgroundFindings *background() const { return background_.get(); }
@@ -118,6 +126,11 @@ private:
   const LintOptions &options_;
   eval::Bindings bindings_;
   std::unique_ptr<eval::Evaluator> linux_, macos_;
+  // The platforms questions are asked on: both for moat, one for a runtime
+  // (ir::Policy::runtimePlatform).
+  ir::Platform platforms_ = ir::Platform::Any;
+  // Evaluators of LintOptions::moatTwin (null without one).
+  std::unique_ptr<eval::Evaluator> twinLinux_, twinMacos_;
   // Allow-write rules bound to absolute components (for writeProbeNames).
   std::vector<fs::PathPattern> allowWrites_;
   // Unix-socket allow rules bound and compiled, in policy order.

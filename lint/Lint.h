@@ -19,6 +19,10 @@ struct LintOptions {
   std::vector<std::string> extraPathDirs;
   // Further hosts that can carry data out (exact names or `*.domain`).
   std::vector<std::string> extraExfilDomains;
+  // The same policy with moat's semantics, when `policy` is judged by srt
+  // or Claude Code (`moat check` on their files): a finding about what the
+  // runtime leaves open says when `moat run` closes it (lint/Context.h).
+  const ir::Policy *moatTwin = nullptr;
 };
 
 // A rule: stable id (DESIGN.md), default severity, one-line summary (for

@@ -81,6 +81,9 @@ void reportOpen(const LintContext &ctx, const RuleInfo &rule, const std::vector<
   const char *adjective = reading ? "readable" : "writable";
   Severity severity = options.severity.value_or(rule.severity);
   FindingGroups groups;
+  // Per group (in creation order): "moat run closes this" for its first
+  // path, when the policy is judged by another runtime (Context.h).
+  std::vector<std::optional<Diagnostic>> closes;
   bool projectOpen = ctx.projectWritable();
   for (const PathEntry &e : entries) {
     if (e.project && projectOpen)
@@ -102,16 +105,20 @@ void reportOpen(const LintContext &ctx, const RuleInfo &rule, const std::vector<
     std::string where = LintContext::platformSuffix(hit->opening);
     std::string name = hit->created || !e.directory ? e.path : ctx.display(hit->path);
     groups.add(loc, where, name, [&] {
+      closes.push_back(ctx.moatClosesNote(rule, loc, hit->path, options.access, hit->opening));
       if (hit->created)
         return fmt::format("'{}' is {}{} ('{}' can be {}): {}", name, adjective, where, ctx.display(hit->path),
                            reading ? "read" : "created", e.why);
       return fmt::format("'{}' is {}{}: {}", name, adjective, where, e.why);
     });
   }
-  for (const FindingGroups::Group &g : groups.groups()) {
+  for (size_t i = 0; i < groups.groups().size(); ++i) {
+    const FindingGroups::Group &g = groups.groups()[i];
     Diagnostic &d = ctx.report(rule, severity, g.loc, g.message() + options.tail);
     if (options.note)
       d.notes.push_back(LintContext::note(rule, options.note->first, options.note->second));
+    if (i < closes.size() && closes[i])
+      d.notes.push_back(std::move(*closes[i]));
   }
 }
 

@@ -18,6 +18,7 @@
 #include "lint/rules/UnixSocketContainerRuntime.h"
 #include "lint/rules/UnixSocketSensitive.h"
 #include "lint/rules/WeakerNestedSandbox.h"
+#include "lint/rules/RuntimeMechanics.h"
 #include "lint/rules/WriteAgentConfig.h"
 #include "lint/rules/WriteAutostart.h"
 #include "lint/rules/WriteGitExec.h"
@@ -51,6 +52,7 @@ const std::vector<RuleInfo> &lintRules() {
       {"shadowed-rule", Severity::Warning, "A rule decides nothing: rules that decide before it cover all it matches", checkShadowedRule},
       {"assert-failed", Severity::Error, "An assert of the policy does not hold", checkAssertFailed},
       {"managed-violation", Severity::Error, "A user or project layer breaks what the managed policy decided", checkManagedViolation},
+      {"runtime-mechanics", Severity::Warning, "The runtime that reads the file enforces it differently on Linux (srt's mounts)", checkRuntimeMechanics},
   };
   return rules;
 }

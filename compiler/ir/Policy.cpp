@@ -2,6 +2,18 @@
 
 namespace moat::ir {
 
+const char *runtimeName(Runtime r) {
+  switch (r) {
+  case Runtime::Moat:
+    return "moat";
+  case Runtime::Srt:
+    return "srt";
+  case Runtime::Claude:
+    return "claude";
+  }
+  return "?";
+}
+
 const char *effectName(Effect e) { return e == Effect::Allow ? "allow" : "deny"; }
 const char *accessName(Access a) { return a == Access::Read ? "read" : "write"; }
 

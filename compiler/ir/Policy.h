@@ -23,6 +23,14 @@ enum class Platform { Any, Linux, MacOS };
 // protections.
 enum class Layer { Managed, CommandLine, LocalProject, SharedProject, User, Builtin };
 
+// Whose semantics a policy is judged by (docs/semantics.md, "Runtimes"):
+// moat's (the file's rules plus moat's built-in protections), or those of the
+// runtime an srt or Claude Code settings file is written for (its own
+// protection set and, on Linux, its mount mechanics: compiler/sema/
+// RuntimeSemantics.h).
+enum class Runtime { Moat, Srt, Claude };
+
+const char *runtimeName(Runtime r); // "moat", "srt", "claude"
 const char *effectName(Effect e);
 const char *accessName(Access a);
 const char *layerName(Layer l);
@@ -115,6 +123,15 @@ struct Variable {
   SourceLoc loc;
 };
 
+// A place where a runtime's own mechanics make it differ from what its file
+// says (srt on Linux): recorded by the runtime transform so that `moat
+// check` can explain it (rule runtime-mechanics).
+struct RuntimeMechanic {
+  std::string message;
+  SourceLoc loc;      // the entry it affects
+  bool looser = false; // the runtime enforces less than the entry asks
+};
+
 struct Policy {
   std::string name;
   SourceLoc nameLoc;
@@ -136,6 +153,16 @@ struct Policy {
   std::vector<Forbid> forbids;
   // Filled by compiler/layers in an effective policy only.
   std::vector<ManagedViolation> managedViolations;
+
+  // Which input kind the main file is (set by sema): the runtime `moat
+  // check` judges it by unless --runtime says otherwise.
+  Runtime fileRuntime = Runtime::Moat;
+  // Whose semantics the rules above express: Moat as loaded; another
+  // runtime after sema::applyRuntime. `runtimePlatform` is the one platform
+  // that runtime is judged on (Any: both, as for moat).
+  Runtime runtime = Runtime::Moat;
+  Platform runtimePlatform = Platform::Any;
+  std::vector<RuntimeMechanic> runtimeMechanics;
 };
 
 } // namespace moat::ir

@@ -42,6 +42,9 @@ public:
   std::optional<ir::Policy> run(const ast::File &file) {
     const unsigned errorsBefore = diags_.errorCount(); // other policies' errors are not ours
     policy_.sourceFiles.push_back(file.path);
+    policy_.fileRuntime = file.kind == ast::SourceKind::Srt      ? ir::Runtime::Srt
+                          : file.kind == ast::SourceKind::Claude ? ir::Runtime::Claude
+                                                                 : ir::Runtime::Moat;
     includeStack_.push_back(canonicalPath(file.path));
     flatten(file.stmts, ir::Platform::Any, relativeBaseFor(file.kind), file, 0, false);
     includeStack_.pop_back();

@@ -1,10 +1,12 @@
 // moat check [--format=text|json|sarif|github] [--fail-on=note|warning|error]
 //            [--config=FILE] [--baseline=FILE | --write-baseline=FILE]
-//            [--managed=FILE] [--user=FILE] POLICY...
+//            [--managed=FILE] [--user=FILE] [--runtime=srt|claude|moat]
+//            [--platform=linux|macos] POLICY...
 // Loading, lint, and what is shown (config rules, inline suppressions,
 // config ignores, baseline: lint/Triage.h) happen in the libraries; this
 // file wires them to the options and prints the report.
 #include "Cli.h"
+#include "PolicyLoading.h"
 #include "Subcommands.h"
 
 #include "compiler/Frontend.h"
@@ -64,6 +66,20 @@ llvm::cl::opt<std::string> ManagedOpt("managed",
 llvm::cl::opt<std::string> UserOpt("user", llvm::cl::desc("The user layer under each POLICY (docs/managed.md)"),
                                    llvm::cl::value_desc("FILE"), llvm::cl::sub(CheckSub),
                                    llvm::cl::cat(MoatCategory));
+
+// Whose semantics a policy is judged by (docs/semantics.md, "Runtimes");
+// default: the file's own kind.
+llvm::cl::opt<ir::Runtime> RuntimeOpt(
+    "runtime", llvm::cl::desc("Judge each POLICY by this runtime's semantics (default: the file's own kind)"),
+    llvm::cl::sub(CheckSub), llvm::cl::init(ir::Runtime::Moat), llvm::cl::cat(MoatCategory),
+    llvm::cl::values(clEnumValN(ir::Runtime::Srt, "srt", "sandbox-runtime: its mandatory denies and Linux mounts"),
+                     clEnumValN(ir::Runtime::Claude, "claude", "Claude Code's sandbox (srt plus its settings files)"),
+                     clEnumValN(ir::Runtime::Moat, "moat", "moat: the rules plus moat's built-in protections")));
+llvm::cl::opt<ir::Platform> CheckPlatformOpt(
+    "platform",
+    llvm::cl::desc("Judge on this platform only (default: moat both; srt and Claude the file's, else Linux)"),
+    llvm::cl::sub(CheckSub), llvm::cl::init(ir::Platform::Linux), llvm::cl::cat(MoatCategory),
+    llvm::cl::values(clEnumValN(ir::Platform::Linux, "linux", ""), clEnumValN(ir::Platform::MacOS, "macos", "")));
 
 // Each .moat.yaml is read once, however many policies it governs; one that
 // fails to load governs nothing (its errors make the run an input error).
@@ -160,6 +176,7 @@ int runCheck() {
     DiagnosticEngine policyDiags(files);
     unsigned firstBuffer = files.mgr().getNumBuffers() + 1;
     std::optional<ir::Policy> policy;
+    ir::Runtime fileRuntime = ir::Runtime::Moat;
     if (Policies.empty()) {
       std::vector<const ir::Policy *> lower;
       if (user)
@@ -167,6 +184,8 @@ int runCheck() {
       policy = layers::merge(&*managed.policy, lower, lint::modelBindings(), policyDiags);
     } else {
       policy = layers::loadLayer(path, ir::Layer::SharedProject, policyDiags);
+      if (policy)
+        fileRuntime = policy->fileRuntime;
       if (policy && (managed.policy || user)) {
         std::vector<const ir::Policy *> lower{&*policy};
         if (user)
@@ -181,10 +200,20 @@ int runCheck() {
         diags.add(d);
       continue;
     }
+    // Judged by the runtime that reads the file unless --runtime says
+    // otherwise; a moat-semantics twin lets findings say what `moat run`
+    // closes.
+    ir::Runtime runtime = RuntimeOpt.getNumOccurrences() ? RuntimeOpt.getValue() : fileRuntime;
+    std::optional<ir::Platform> platform;
+    if (CheckPlatformOpt.getNumOccurrences())
+      platform = CheckPlatformOpt.getValue();
+    std::optional<ir::Policy> twin = judgeByRuntime(*policy, runtime, platform, lint::modelBindings());
     // Risk rules run on the policies that loaded cleanly. Managed
     // violations are part of validating the layers: --no-lint keeps them.
+    lint::LintOptions lintOptions = config ? config->lint : lint::LintOptions{};
+    lintOptions.moatTwin = twin ? &*twin : nullptr;
     if (!NoLint)
-      lint::runLint(*policy, policyDiags, config ? config->lint : lint::LintOptions{});
+      lint::runLint(*policy, policyDiags, lintOptions);
     else
       for (const ir::ManagedViolation &v : policy->managedViolations)
         policyDiags.add(layers::violationDiagnostic(v, Severity::Error));

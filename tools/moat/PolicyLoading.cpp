@@ -3,6 +3,7 @@
 #include "Cli.h"
 
 #include "compiler/Frontend.h"
+#include "compiler/sema/RuntimeSemantics.h"
 #include "lint/Context.h"
 
 #include <llvm/ADT/StringRef.h>
@@ -26,6 +27,21 @@ std::optional<ir::Policy> loadCleanPolicy(const std::string &path, DiagnosticEng
   if (!policy || diags.errorCount() != before)
     return std::nullopt;
   return policy;
+}
+
+std::optional<ir::Policy> judgeByRuntime(ir::Policy &policy, ir::Runtime runtime,
+                                         std::optional<ir::Platform> platform, const eval::Bindings &bindings) {
+  ir::Platform on = platform ? *platform
+                    : runtime == ir::Runtime::Moat ? ir::Platform::Any
+                                                   : sema::writtenForPlatform(policy);
+  if (runtime == ir::Runtime::Moat) {
+    sema::applyRuntime(policy, runtime, on, bindings);
+    return std::nullopt;
+  }
+  ir::Policy twin = policy;
+  twin.runtimePlatform = on;
+  sema::applyRuntime(policy, runtime, on, bindings);
+  return twin;
 }
 
 bool definesAreUsed(const std::vector<std::string> &defines,

@@ -24,6 +24,14 @@ std::optional<eval::Bindings> modelBindings(const std::vector<std::string> &defi
 // an error (a policy that loads with errors is not one to decide over).
 std::optional<ir::Policy> loadCleanPolicy(const std::string &path, DiagnosticEngine &diags);
 
+// Judges `policy` (loaded with moat's semantics) by `runtime` on
+// `platform` (nullopt: for moat both platforms, for srt and Claude Code the
+// one the file is written for, sema::writtenForPlatform). Returns the
+// policy as it was, judged by moat on the same platform (lint's "moat run
+// closes this" twin), when the runtime is not moat.
+std::optional<ir::Policy> judgeByRuntime(ir::Policy &policy, ir::Runtime runtime,
+                                         std::optional<ir::Platform> platform, const eval::Bindings &bindings);
+
 // Reports unknown-define for the first --define that names neither a root
 // nor a `let` variable of any of `policies` (almost always a typo); false
 // then.

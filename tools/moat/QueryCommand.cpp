@@ -1,6 +1,8 @@
-// moat query POLICY read|write PATH  |  moat query POLICY connect HOST[:PORT]
+// moat query [--runtime=srt|claude|moat] [--platform=linux|macos]
+//            POLICY read|write PATH  |  moat query POLICY connect HOST[:PORT]
 // moat query --batch=FILE POLICY     (one "read|write PATH" / "connect HOST" per line)
 #include "Cli.h"
+#include "PolicyLoading.h"
 #include "Subcommands.h"
 
 #include "compiler/Frontend.h"
@@ -23,6 +25,13 @@ llvm::cl::opt<ir::Platform> PlatformOpt("platform", llvm::cl::desc("Platform who
                                         llvm::cl::cat(MoatCategory),
                                         llvm::cl::values(clEnumValN(ir::Platform::Linux, "linux", ""),
                                                          clEnumValN(ir::Platform::MacOS, "macos", "")));
+// moat's semantics unless asked (docs/semantics.md, "Runtimes").
+llvm::cl::opt<ir::Runtime> QueryRuntimeOpt(
+    "runtime", llvm::cl::desc("Answer with this runtime's semantics (default: moat's)"), llvm::cl::sub(QuerySub),
+    llvm::cl::init(ir::Runtime::Moat), llvm::cl::cat(MoatCategory),
+    llvm::cl::values(clEnumValN(ir::Runtime::Srt, "srt", "sandbox-runtime: its mandatory denies and Linux mounts"),
+                     clEnumValN(ir::Runtime::Claude, "claude", "Claude Code's sandbox (srt plus its settings files)"),
+                     clEnumValN(ir::Runtime::Moat, "moat", "moat: the rules plus moat's built-in protections")));
 llvm::cl::list<std::string> Args(llvm::cl::Positional, llvm::cl::desc("POLICY [read|write PATH | connect HOST[:PORT]]"),
                                  llvm::cl::sub(QuerySub), llvm::cl::cat(MoatCategory));
 
@@ -97,8 +106,8 @@ private:
   }
 
   std::string ruleOrigin(const ir::Provenance &prov) const {
-    if (prov.layer == ir::Layer::Builtin)
-      return "builtin: ";
+    if (prov.layer == ir::Layer::Builtin) // moat's own, or a runtime's ("srt mandatory deny")
+      return prov.origin.empty() || prov.origin == "builtin" ? "builtin: " : "builtin (" + prov.origin + "): ";
     std::string s = locationText(diags_.files(), prov.loc);
     if (!prov.origin.empty())
       s += (s.empty() ? "" : " ") + std::string("[") + prov.origin + "]";
@@ -145,6 +154,7 @@ int runQuery() {
       return finish(diags, kExitInputError);
     }
   }
+  judgeByRuntime(*policy, QueryRuntimeOpt, PlatformOpt.getValue(), bindings);
   std::string error;
   auto evaluator = eval::Evaluator::create(*policy, bindings, PlatformOpt, error);
   if (!evaluator) {

@@ -1,0 +1,64 @@
+// "moat run closes this": when `moat check` judges an srt or Claude Code
+// file by its own runtime, a finding about what that runtime leaves open
+// says whether moat's semantics (the same file plus moat's built-in
+// protections, without srt's Linux mount mechanics) deny the same access,
+// and which rule does. The twin policy is built once per check
+// (LintOptions::moatTwin); this only asks its evaluator.
+#include "lint/Context.h"
+
+#include "compiler/ir/RuleText.h"
+#include "compiler/sema/RuntimeProtections.h"
+
+#include <fmt/format.h>
+
+namespace moat::lint {
+
+namespace {
+bool startsWith(const std::string &s, std::string_view prefix) { return s.compare(0, prefix.size(), prefix) == 0; }
+
+// Why the runtime differs here, from what decided on each side.
+std::string gapReason(const ir::Policy &policy, const eval::FsDecision &runtime, const eval::FsDecision &moat,
+                      ir::Platform platform) {
+  if (runtime.by == eval::DecidedBy::Rule && runtime.rule &&
+      startsWith(runtime.rule->prov.origin, "write bind re-exposes"))
+    return "its write bind re-exposes what denyRead hides";
+  if (moat.by == eval::DecidedBy::Rule && moat.rule && moat.rule->prov.layer == ir::Layer::Builtin) {
+    if (platform == ir::Platform::MacOS)
+      return "its mandatory denies hold only under the launch directory";
+    int64_t depth = policy.options.number(ir::OptionId::MandatoryDenySearchDepth);
+    if (!policy.options.get(ir::OptionId::MandatoryDenySearchDepth) || depth < 1)
+      depth = sema::kSrtDefaultSearchDepth;
+    return fmt::format("its mandatory denies hold only under the launch directory, to depth {}", depth);
+  }
+  if (moat.by == eval::DecidedBy::Rule && moat.rule && moat.rule->pattern.isGlob())
+    return moat.rule->access == ir::Access::Write ? "it skips write globs on Linux"
+                                                  : "it skips read-deny globs that start with a wildcard on Linux";
+  return "";
+}
+} // namespace
+
+std::optional<Diagnostic> LintContext::moatClosesNote(const RuleInfo &rule, SourceLoc at, std::string_view absPath,
+                                                      ir::Access access, const FsOpening &opening) const {
+  if (!twinLinux_ || policy_.runtime == ir::Runtime::Moat)
+    return std::nullopt;
+  const eval::Evaluator &twin = opening.platform == ir::Platform::MacOS ? *twinMacos_ : *twinLinux_;
+  eval::FsDecision moat = twin.decide(absPath, access);
+  if (moat.effect == ir::Effect::Allow)
+    return std::nullopt;
+  std::string by;
+  SourceLoc loc = at;
+  if (moat.by == eval::DecidedBy::Rule && moat.rule) {
+    by = (moat.rule->prov.layer == ir::Layer::Builtin ? "built-in protection " : "") + ir::ruleText(*moat.rule);
+    if (moat.rule->prov.loc.valid())
+      loc = moat.rule->prov.loc;
+  } else {
+    by = std::string("the default: ") + ir::accessName(access) + " deny";
+  }
+  std::string reason = gapReason(policy_, opening.decision, moat, opening.platform);
+  return note(rule, loc,
+              fmt::format("{} leaves '{}' {}{}; moat run closes this: {}", ir::runtimeName(policy_.runtime),
+                          display(absPath), access == ir::Access::Read ? "readable" : "writable",
+                          reason.empty() ? "" : " (" + reason + ")", by));
+}
+
+} // namespace moat::lint
