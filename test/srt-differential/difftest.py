@@ -69,7 +69,7 @@ def bwrap_can_sandbox():
 
 def install_srt(srt_dir, versions):
     """{version: cli.js} through install_srt.sh (npm, idempotent)."""
-    r = subprocess.run(["bash", os.path.join(HERE, "install_srt.sh"), srt_dir] + versions,
+    r = subprocess.run(["bash", os.path.join(HERE, "install_srt.sh"), os.path.abspath(srt_dir)] + versions,
                        stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=600)
     if r.returncode != 0:
         raise RuntimeError("install_srt.sh failed:\n" + r.stderr)
@@ -469,6 +469,9 @@ def run_all(args, jobs, progress=None):
     made_claude = not os.path.isdir("/tmp/claude")
     os.makedirs("/tmp/claude", exist_ok=True)  # srt's own TMPDIR, always writable inside
     ctx.results = tempfile.mkdtemp(prefix="moat-srtdiff.", dir="/tmp/claude")
+    # One moat for the whole run, even if the build dir is relinked meanwhile.
+    shutil.copy(ctx.moat, os.path.join(ctx.scratch, "moat"))
+    ctx.moat = os.path.join(ctx.scratch, "moat")
     ctx.probe_py = os.path.join(ctx.scratch, "probe.py")
     shutil.copy(os.path.join(HERE, "probe.py"), ctx.probe_py)
     ctx.recorder = Recorder()
@@ -477,16 +480,19 @@ def run_all(args, jobs, progress=None):
         raise KeyboardInterrupt("signal %d" % signum)
     old = {s: signal.signal(s, on_signal) for s in (signal.SIGTERM, signal.SIGHUP)}
     results = []
+    pool = concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs)
     try:
-        with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
-            futs = [pool.submit(run_policy, ctx, i, seed, v, doc, picked)
-                    for i, (seed, v, doc, picked) in enumerate(jobs)]
-            for f in futs:
-                r = f.result()
-                results.append(r)
-                if progress:
-                    progress(r)
+        futs = [pool.submit(run_policy, ctx, i, seed, v, doc, picked)
+                for i, (seed, v, doc, picked) in enumerate(jobs)]
+        for f in futs:
+            r = f.result()
+            results.append(r)
+            if progress:
+                progress(r)
     finally:
+        # Files not started are dropped; the srt runs under way finish (each has its
+        # own time limit) before their scratch directories go.
+        pool.shutdown(wait=True, cancel_futures=True)
         ctx.recorder.close()
         shutil.rmtree(ctx.scratch, ignore_errors=True)
         shutil.rmtree(ctx.results, ignore_errors=True)
@@ -611,7 +617,11 @@ def main():
         return SKIP
     t0 = time.monotonic()
     jobs = make_jobs([args.seed], args.policies, args.versions, args.shapes)
-    results, runtime_flag = run_all(args, jobs)
+    try:
+        results, runtime_flag = run_all(args, jobs)
+    except KeyboardInterrupt as e:
+        print("INTERRUPTED (%s); the scratch directories were removed" % e)
+        return 1
     s, failed = report(results, runtime_flag, sys.stdout, args.verbose)
     print_summary(s, runtime_flag, sys.stdout)
     if args.strict_runtime and s["runtime-srt-disagree"]:

@@ -10,6 +10,7 @@ shift
 versions=("$@")
 [ ${#versions[@]} -gt 0 ] || versions=(0.0.83 0.0.78)
 mkdir -p "$dir"
+dir=$(cd "$dir" && pwd)  # absolute: the printed paths are used from other directories
 for v in "${versions[@]}"; do
   prefix="$dir/srt-$v"
   pkg="$prefix/node_modules/@anthropic-ai/sandbox-runtime"
