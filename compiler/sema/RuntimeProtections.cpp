@@ -69,14 +69,15 @@ void addSrtMandatoryDenies(const ir::Options &options, std::vector<ir::FsRule> &
     // Linux: the launch directory's own name, then what the scan finds: a
     // file name whose path has at most `depth` components, a directory
     // name starting at most `depth - 1` components deep.
+    // The launch directory's own name holds on both platforms.
+    rules.push_back(protection("$CWD/" + name, ir::Platform::Any, "srt mandatory deny"));
     int64_t deepest = w[1] == "file" ? depth - 1 : depth - 2;
-    std::string prefix = "$CWD/";
-    for (int64_t level = 0; level <= deepest || level == 0; ++level) {
+    std::string prefix = "$CWD/*/";
+    for (int64_t level = 1; level <= deepest; ++level) {
       rules.push_back(protection(prefix + name, ir::Platform::Linux, "srt mandatory deny"));
       prefix += "*/";
     }
-    // macOS: the name in the launch directory and at any depth below it.
-    rules.push_back(protection("$CWD/" + name, ir::Platform::MacOS, "srt mandatory deny"));
+    // macOS: the same name at any depth below it.
     rules.push_back(protection("$CWD/**/" + name, ir::Platform::MacOS, "srt mandatory deny"));
   }
 }

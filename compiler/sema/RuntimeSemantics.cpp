@@ -155,7 +155,8 @@ private:
     return r;
   }
 
-  // bwrap's mounts on Linux: a tmpfs over each read-denied directory, the
+  // bwrap's mounts on Linux: a tmpfs over each read-denied directory
+  // (/dev/null bound read-only over a read-denied file), the
   // write roots bound writable (srt binds them back over the tmpfs: a write
   // root re-exposes what it holds), the allowRead carve-outs bound back
   // read-only.
@@ -168,8 +169,19 @@ private:
         if (!atOrUnder(w.parts, d.parts))
           continue;
         // Looser than the file: what the deny hid under the write root is
-        // readable again (lint's notes say where moat closes it).
-        added.push_back(linuxRule(*w.rule, ir::Effect::Allow, ir::Access::Read, "write bind re-exposes denyRead"));
+        // readable again (lint's notes say where moat closes it). In the
+        // always tier, so that it also beats a deny of the same path; the
+        // read denies beneath the write root keep their own mounts, so they
+        // join it there and, more specific, still decide.
+        ir::FsRule allow = linuxRule(*w.rule, ir::Effect::Allow, ir::Access::Read, "write bind re-exposes denyRead");
+        allow.tier = ir::Tier::Always;
+        added.push_back(std::move(allow));
+        for (const Bound &inner : readDenies)
+          if (inner.parts.size() > w.parts.size() && atOrUnder(inner.parts, w.parts)) {
+            ir::FsRule keep = linuxRule(*inner.rule, ir::Effect::Deny, ir::Access::Read, "denyRead under a write bind");
+            keep.tier = ir::Tier::Always;
+            added.push_back(std::move(keep));
+          }
         break;
       }
     }
@@ -186,8 +198,8 @@ private:
         continue;
       added.push_back(linuxRule(*d.rule, ir::Effect::Deny, ir::Access::Write, "tmpfs over denyRead"));
       note(d.rule->prov.loc,
-           fmt::format("{} mounts a tmpfs over {} on Linux: writes there, which {} grants, land in the tmpfs "
-                       "and are lost when the command ends",
+           fmt::format("{} hides {} on Linux by mounting over it (a tmpfs on a directory, /dev/null read-only "
+                       "on a file): writes there, which {} grants, vanish with the tmpfs or fail",
                        name_, quoted(*d.rule), quoted(*root->rule)));
     }
     for (const Bound &a : readAllows) {
@@ -213,18 +225,14 @@ private:
     bool all = policy_.options.flag(ir::OptionId::AllowAllUnixSockets);
     std::vector<ir::UnixSocketRule> kept;
     for (ir::UnixSocketRule &u : policy_.unixSockets) {
-      if (u.platform == ir::Platform::MacOS) {
-        kept.push_back(std::move(u));
-        continue;
-      }
-      if (!all && u.effect == ir::Effect::Allow)
+      if (!all && u.effect == ir::Effect::Allow && u.platform != ir::Platform::Linux)
         note(u.prov.loc, fmt::format("{} honours allowUnixSockets on macOS only: on Linux '{}' stays blocked "
                                      "(only allowAllUnixSockets opens unix sockets there, all of them)",
                                      name_, u.path.text()));
-      if (u.platform == ir::Platform::Any) {
+      if (u.platform == ir::Platform::Any)
         u.platform = ir::Platform::MacOS;
+      if (u.platform == ir::Platform::MacOS)
         kept.push_back(std::move(u));
-      }
     }
     policy_.unixSockets = std::move(kept);
   }
