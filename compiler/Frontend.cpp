@@ -2,6 +2,7 @@
 
 #include "compiler/import/DocTree.h"
 #include "compiler/import/Importers.h"
+#include "compiler/import/MisplacedKeys.h"
 #include "compiler/parse/Parser.h"
 #include "compiler/sema/Sema.h"
 #include "compiler/support/PolicySyntax.h"
@@ -20,29 +21,36 @@ namespace {
 // split into srt / Claude by its top-level keys once read.
 using Syntax = PolicySyntax;
 
-// Picks srt or Claude from a JSON document's top-level keys.
+// Picks srt or Claude from a JSON document's top-level keys. srt requires
+// both `network` and `filesystem`; a Claude Code settings file may hold any
+// of its ~190 top-level keys and nothing else (a file with only `model`,
+// `env` or `hooks` is one). So: the srt pair means srt; otherwise any key of
+// Claude Code's schema (or an empty object, which Claude Code accepts) means
+// Claude, and a lone `network` or `filesystem` then is a misplaced key that
+// the Claude importer reports. A `_`-prefixed key is a comment in both.
 std::optional<ast::SourceKind> jsonKind(const import::DocNode &doc, std::string &why) {
   if (doc.kind != import::DocNode::Kind::Object) {
     why = "the JSON document is not an object";
     return std::nullopt;
   }
-  bool srt = false, claude = false;
+  bool network = false, filesystem = false, claude = false, other = false;
   for (const auto &[key, value] : doc.members) {
-    if (key == "network" || key == "filesystem")
-      srt = true;
-    if (key == "sandbox" || key == "permissions")
+    network |= key == "network";
+    filesystem |= key == "filesystem";
+    if (import::isKnownSettingsPath(import::SettingsRuntime::Claude, key))
       claude = true;
+    else if (key != "network" && key != "filesystem" && (key.empty() || key.front() != '_'))
+      other = true;
   }
-  if (srt && claude) {
-    why = "it has both srt keys (network/filesystem) and Claude Code keys (sandbox/permissions)";
-    return std::nullopt;
-  }
-  if (!srt && !claude) {
-    why = "a JSON policy needs top-level 'network'/'filesystem' (sandbox-runtime) or "
-          "'sandbox'/'permissions' (Claude Code settings)";
-    return std::nullopt;
-  }
-  return srt ? ast::SourceKind::Srt : ast::SourceKind::Claude;
+  if (network && filesystem)
+    return ast::SourceKind::Srt;
+  if (claude || (!network && !filesystem && !other && doc.members.empty()))
+    return ast::SourceKind::Claude;
+  if ((network || filesystem) && !other)
+    return ast::SourceKind::Srt; // srt reports the half that is missing
+  why = "a JSON policy needs top-level 'network' and 'filesystem' (sandbox-runtime) or keys "
+        "of Claude Code's settings such as 'sandbox', 'permissions', 'env' or 'hooks'";
+  return std::nullopt;
 }
 
 std::string directoryOf(llvm::StringRef path) {
@@ -75,9 +83,15 @@ std::optional<ast::File> readPolicyBuffer(uint32_t buffer, DiagnosticEngine &dia
     file = import::importYaml(buffer, diags);
     break;
   case Syntax::Json: {
-    auto doc = import::readJson(buffer, diags);
-    if (!doc)
+    // Read once to tell the kinds apart; the importer reads it again and
+    // reports what it finds (findings such as duplicate keys only once).
+    DiagnosticEngine scratch(files);
+    auto doc = import::readJson(buffer, scratch, import::JsonDuplicates::LastWins);
+    if (!doc) {
+      for (const Diagnostic &d : scratch.diagnostics())
+        diags.add(d);
       return std::nullopt;
+    }
     auto jk = jsonKind(*doc, why);
     if (!jk) {
       diags.report(DiagKind::UnknownInputKind, doc->loc, why);

@@ -9,6 +9,9 @@ const RuleInfo *findLintRule(std::string_view id) {
   for (const RuleInfo &rule : lintRules())
     if (id == rule.id)
       return &rule;
+  for (const RuleInfo &rule : settingsRules())
+    if (id == rule.id)
+      return &rule;
   return nullptr;
 }
 

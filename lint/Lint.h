@@ -36,6 +36,10 @@ struct RuleInfo {
 
 // Every registered rule, in registration order.
 const std::vector<RuleInfo> &lintRules();
+// The front end's settings findings (unknown-setting, misplaced-setting,
+// invalid-entry, duplicate-setting): rules without a check function.
+const std::vector<RuleInfo> &settingsRules();
+// A lint rule or a settings rule.
 const RuleInfo *findLintRule(std::string_view id);
 
 // Runs every rule over `policy`. Findings go to `diags`. A policy whose roots

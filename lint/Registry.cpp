@@ -57,4 +57,18 @@ const std::vector<RuleInfo> &lintRules() {
   return rules;
 }
 
+// Findings the front end reports while it reads an srt or Claude Code
+// settings file (compiler/import/SettingsFindings.h). No check function: they
+// are registered so .moat.yaml `rules:`/`ignore:`, inline suppressions, SARIF
+// and `moat explain` know them like every other rule.
+const std::vector<RuleInfo> &settingsRules() {
+  static const std::vector<RuleInfo> rules = {
+      {"unknown-setting", Severity::Warning, "A settings key the runtime does not know; it drops the key silently", nullptr},
+      {"misplaced-setting", Severity::Error, "A known settings key in the wrong place; the setting is not in effect", nullptr},
+      {"invalid-entry", Severity::Error, "An entry the runtime skips (Claude Code) or rejects the file for (srt)", nullptr},
+      {"duplicate-setting", Severity::Warning, "A key written twice in one JSON object; only the last value counts", nullptr},
+  };
+  return rules;
+}
+
 } // namespace moat::lint

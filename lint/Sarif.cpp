@@ -67,7 +67,13 @@ void emitSarif(const DiagnosticEngine &diags, llvm::raw_ostream &os,
                const std::vector<SuppressedFinding> &suppressed) {
   llvm::json::Array rules;
   std::map<std::string, size_t> ruleIndex;
-  for (const RuleInfo &rule : lintRules()) {
+  std::vector<const RuleInfo *> registered;
+  for (const RuleInfo &rule : lintRules())
+    registered.push_back(&rule);
+  for (const RuleInfo &rule : settingsRules())
+    registered.push_back(&rule);
+  for (const RuleInfo *r : registered) {
+    const RuleInfo &rule = *r;
     ruleIndex[rule.id] = rules.size();
     rules.push_back(llvm::json::Object{
         {"id", rule.id},

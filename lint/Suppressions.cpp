@@ -30,6 +30,8 @@ std::string suggestRule(std::string_view id) {
   std::vector<std::string_view> known{kAssertFailed};
   for (const RuleInfo &rule : lintRules())
     known.push_back(rule.id);
+  for (const RuleInfo &rule : settingsRules())
+    known.push_back(rule.id);
   std::string_view best;
   unsigned bestDistance = 4; // a near miss: at most 3 edits
   for (std::string_view k : known) {

@@ -36,8 +36,11 @@ std::vector<DiagKind> allDiagKinds() {
 }
 
 Diagnostic &DiagnosticEngine::add(Diagnostic d) {
-  if (d.severity == Severity::Error)
+  if (d.severity == Severity::Error) {
     ++errors_;
+    if (d.kind != DiagKind::Finding)
+      ++inputErrors_;
+  }
   diags_.push_back(std::move(d));
   return diags_.back();
 }

@@ -61,8 +61,15 @@ public:
   }
   Diagnostic &add(Diagnostic d);
 
+  // Every error, findings included.
   unsigned errorCount() const { return errors_; }
   bool hasErrors() const { return errors_ != 0; }
+  // Errors that are not findings: what makes an input unreadable or a
+  // policy unusable (exit 2, "cannot build"). A settings finding such as
+  // misplaced-setting is an error about what the file means, not about
+  // whether it can be read, so a file with only findings is still analysed.
+  unsigned inputErrorCount() const { return inputErrors_; }
+  bool hasInputErrors() const { return inputErrors_ != 0; }
   const std::vector<Diagnostic> &diagnostics() const { return diags_; }
   // In reading order: by file (in load order), line and column; diagnostics
   // without a location first. Stable, so notes stay with their diagnostic.
@@ -86,6 +93,7 @@ private:
   SourceFiles &files_;
   std::vector<Diagnostic> diags_;
   unsigned errors_ = 0;
+  unsigned inputErrors_ = 0;
 };
 
 } // namespace moat

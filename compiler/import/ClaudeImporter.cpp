@@ -8,6 +8,7 @@
 #include "compiler/import/ClaudeRules.h"
 #include "compiler/import/DocTree.h"
 #include "compiler/import/ImportPaths.h"
+#include "compiler/import/SettingsFindings.h"
 #include "compiler/import/SrtDomains.h"
 #include "compiler/import/SrtSections.h"
 #include "compiler/net/Host.h"
@@ -16,13 +17,25 @@ namespace moat::import {
 
 namespace {
 
+constexpr SettingsRuntime kClaude = SettingsRuntime::Claude;
+
+// A setting whose whole value has the wrong type: Claude Code's schema
+// rejects the value, so the setting is not in effect; the rest of the file
+// still is.
+void reportWrongSetting(const DocNode &n, const std::string &key, const char *expected,
+                        DiagnosticEngine &diags) {
+  reportSettingsFinding(diags, kInvalidEntry, Severity::Error, n.loc,
+                        fmt::format("'{}' must be {}, not {}; Claude Code does not apply it", key,
+                                    expected, n.kindName()));
+}
+
 constexpr const char *kImpliedCwdOrigin =
     "implied: Claude Code's sandbox always allows writing the working directory";
 
 void readSandbox(const DocNode &sandbox, ImportBuilder &out, DiagnosticEngine &diags) {
   if (!expectObject(sandbox, "sandbox", diags))
     return;
-  ObjectReader r(sandbox, "sandbox", diags);
+  ObjectReader r(sandbox, "sandbox", diags, SettingsRuntime::Claude);
   SectionContext ctx{SettingsDialect::Claude, "sandbox.", out, diags};
 
   if (const DocNode *enabled = r.get("enabled")) {
@@ -71,8 +84,8 @@ void applyRule(const DocNode &item, RuleList list, const std::string &listKey, s
   std::string error;
   auto rule = parsePermissionRule(item.string, error);
   if (!rule) {
-    diags.report(DiagKind::InvalidValue, item.loc, listKey,
-                 fmt::format("'{}': {}", net::displayHost(item.string), error));
+    reportInvalidEntry(diags, kClaude, item.loc, listKey,
+                       fmt::format("'{}': {}", net::displayHost(item.string), error));
     return;
   }
   std::string origin = fmt::format("{}[{}]", listKey, index);
@@ -85,7 +98,8 @@ void applyRule(const DocNode &item, RuleList list, const std::string &listKey, s
     // stays at the narrower, anchored reading.
     auto path = claudeRulePath(spec, settingsDir, list == RuleList::Deny, error);
     if (!path) {
-      diags.report(DiagKind::InvalidValue, item.loc, listKey, error);
+      reportInvalidEntry(diags, kClaude, item.loc, listKey,
+                         fmt::format("'{}': {}", net::displayHost(item.string), error));
       return;
     }
     if (rule->tool == "Read")
@@ -99,16 +113,16 @@ void applyRule(const DocNode &item, RuleList list, const std::string &listKey, s
   if (rule->tool == "WebFetch") {
     static constexpr std::string_view kDomain = "domain:";
     if (spec.compare(0, kDomain.size(), kDomain) != 0) {
-      diags.report(DiagKind::InvalidValue, item.loc, listKey,
-                   fmt::format("'{}': WebFetch rules take 'domain:HOST'",
-                               net::displayHost(item.string)));
+      reportInvalidEntry(diags, kClaude, item.loc, listKey,
+                         fmt::format("'{}': WebFetch rules take 'domain:HOST'",
+                                     net::displayHost(item.string)));
       return;
     }
     std::string host = spec.substr(kDomain.size());
     bool deny = list == RuleList::Deny;
     if (auto why = srtDomainProblem(host, deny)) {
-      diags.report(DiagKind::InvalidValue, item.loc, listKey,
-                   fmt::format("'{}': {}", net::displayHost(item.string), *why));
+      reportInvalidEntry(diags, kClaude, item.loc, listKey,
+                         fmt::format("'{}': {}", net::displayHost(item.string), *why));
       return;
     }
     out.netRule(deny ? ast::Effect::Deny : ast::Effect::Allow, item.loc, std::move(host), origin);
@@ -119,7 +133,7 @@ void readPermissions(const DocNode &perms, const std::string &settingsDir, Impor
                      DiagnosticEngine &diags) {
   if (!expectObject(perms, "permissions", diags))
     return;
-  ObjectReader r(perms, "permissions", diags);
+  ObjectReader r(perms, "permissions", diags, SettingsRuntime::Claude);
   const std::pair<const char *, RuleList> lists[] = {
       {"allow", RuleList::Allow}, {"deny", RuleList::Deny}, {"ask", RuleList::Ask}};
   for (const auto &[key, list] : lists) {
@@ -127,9 +141,18 @@ void readPermissions(const DocNode &perms, const std::string &settingsDir, Impor
     if (!v)
       continue;
     std::string listKey = std::string("permissions.") + key;
-    if (auto items = expectStringArray(*v, listKey, diags))
-      for (size_t i = 0; i < items->size(); ++i)
-        applyRule(*(*items)[i], list, listKey, i, settingsDir, out, diags);
+    if (v->kind != DocNode::Kind::Array) {
+      reportWrongSetting(*v, listKey, "an array of strings", diags);
+      continue;
+    }
+    for (size_t i = 0; i < v->items.size(); ++i) {
+      const DocNode &item = v->items[i];
+      if (item.kind != DocNode::Kind::String)
+        reportInvalidEntry(diags, kClaude, item.loc, listKey,
+                           fmt::format("{} where a rule string goes", item.kindName()));
+      else
+        applyRule(item, list, listKey, i, settingsDir, out, diags);
+    }
   }
   // Claude lets the session edit these directories as it does the launch
   // directory. They are plain paths, not rule patterns.
@@ -160,8 +183,8 @@ void readPermissions(const DocNode &perms, const std::string &settingsDir, Impor
 
 std::optional<ast::File> importClaude(uint32_t buffer, const std::string &settingsDir,
                                       DiagnosticEngine &diags) {
-  unsigned errorsBefore = diags.errorCount();
-  auto doc = readJson(buffer, diags);
+  unsigned errorsBefore = diags.inputErrorCount();
+  auto doc = readJson(buffer, diags, JsonDuplicates::LastWins);
   if (!doc)
     return std::nullopt;
   const std::string where = "the Claude Code settings";
@@ -169,16 +192,14 @@ std::optional<ast::File> importClaude(uint32_t buffer, const std::string &settin
     return std::nullopt;
 
   ImportBuilder out;
-  ObjectReader r(*doc, where, diags);
+  ObjectReader r(*doc, "", diags, SettingsRuntime::Claude);
   const DocNode *sandbox = r.get("sandbox");
   out.impliedWrite(sandbox ? r.keyLoc("sandbox") : doc->loc, "$CWD", kImpliedCwdOrigin);
   if (sandbox)
     readSandbox(*sandbox, out, diags);
   if (const DocNode *perms = r.get("permissions"))
     readPermissions(*perms, settingsDir, out, diags);
-  for (std::string_view key : claudeUnrelatedKeys())
-    r.get(std::string(key));
-  r.finish();
+  r.finish(); // the other keys of Claude Code's schema are read and ignored
 
   return out.finishFile(buffer, ast::SourceKind::Claude, errorsBefore, diags);
 }

@@ -3,6 +3,8 @@
 // the exact location of the offending key or value.
 #include "compiler/import/DocTree.h"
 
+#include "compiler/import/MisplacedKeys.h"
+
 namespace moat::import {
 
 const char *DocNode::kindName() const {
@@ -27,19 +29,25 @@ ObjectReader::ObjectReader(const DocNode &object, std::string where, DiagnosticE
     : object_(object), where_(std::move(where)), diags_(diags),
       claimed_(object.kind == DocNode::Kind::Object ? object.members.size() : 0, false) {}
 
+ObjectReader::ObjectReader(const DocNode &object, std::string where, DiagnosticEngine &diags,
+                           SettingsRuntime runtime)
+    : ObjectReader(object, std::move(where), diags) {
+  runtime_ = runtime;
+}
+
 const DocNode *ObjectReader::get(const std::string &key) {
   if (object_.kind != DocNode::Kind::Object)
     return nullptr;
-  // Readers refuse duplicate keys, so the first match is the only one; still
-  // claim every match so a duplicate that slipped through is never reported
+  // Readers keep one member per key (YAML refuses duplicates, JSON settings
+  // keep the last); still claim every match and return the last, as
+  // JSON.parse would, so a duplicate that slipped through is never reported
   // as unknown instead of being caught where it belongs.
   const DocNode *found = nullptr;
   for (size_t i = 0; i < object_.members.size(); ++i) {
     if (object_.members[i].first != key)
       continue;
     claimed_[i] = true;
-    if (!found)
-      found = &object_.members[i].second;
+    found = &object_.members[i].second;
   }
   return found;
 }
@@ -54,12 +62,67 @@ SourceLoc ObjectReader::keyLoc(const std::string &key) const {
 }
 
 bool ObjectReader::finish() {
+  if (runtime_)
+    return finishSettings();
   bool ok = true;
   for (size_t i = 0; i < claimed_.size(); ++i) {
     if (claimed_[i])
       continue;
     SourceLoc loc = i < object_.keyLocs.size() ? object_.keyLocs[i] : object_.members[i].second.loc;
     diags_.report(DiagKind::UnknownKey, loc, object_.members[i].first, where_);
+    ok = false;
+  }
+  return ok;
+}
+
+bool ObjectReader::finishSettings() {
+  const SettingsRuntime rt = *runtime_;
+  const char *runtime = settingsRuntimeName(rt);
+  std::string place = where_.empty() ? std::string("at the top level") : "in '" + where_ + "'";
+  bool ok = true;
+  for (size_t i = 0; i < claimed_.size(); ++i) {
+    if (claimed_[i])
+      continue;
+    const std::string &key = object_.members[i].first;
+    SourceLoc loc = i < object_.keyLocs.size() ? object_.keyLocs[i] : object_.members[i].second.loc;
+    SettingsKeyVerdict v = classifySettingsKey(rt, where_, key);
+    switch (v.kind) {
+    case SettingsKeyVerdict::Kind::Known:
+    case SettingsKeyVerdict::Kind::Comment:
+      continue;
+    case SettingsKeyVerdict::Kind::Misplaced:
+      reportSettingsFinding(
+          diags_, kMisplacedSetting, Severity::Error, loc,
+          fmt::format("'{}' does not belong {}: {} ignores it here, so the setting is not in "
+                      "effect; did you mean `{}`?",
+                      key, place, runtime, v.suggestion));
+      break;
+    case SettingsKeyVerdict::Kind::Typo:
+      reportSettingsFinding(diags_, kUnknownSetting, Severity::Warning, loc,
+                            fmt::format("unknown setting '{}' {}: {}; did you mean '{}'?", key,
+                                        place, rt == SettingsRuntime::Claude && where_.empty()
+                                                   ? "nothing in Claude Code reads it"
+                                               : rt == SettingsRuntime::Claude
+                                                   ? "Claude Code drops it silently"
+                                                   : "srt strips unknown keys silently",
+                                        v.suggestion));
+      break;
+    case SettingsKeyVerdict::Kind::Unknown:
+      if (rt == SettingsRuntime::Claude && where_.empty())
+        // Claude Code keeps unknown top-level keys (newer versions, other
+        // tools' keys): nothing reads them, nothing is lost.
+        reportSettingsFinding(diags_, kUnknownSetting, Severity::Note, loc,
+                              fmt::format("unknown setting '{}' {}: not in Claude Code's settings "
+                                          "schema; Claude Code keeps it but nothing reads it",
+                                          key, place));
+      else
+        reportSettingsFinding(diags_, kUnknownSetting, Severity::Warning, loc,
+                              fmt::format("unknown setting '{}' {}: {}", key, place,
+                                          rt == SettingsRuntime::Claude
+                                              ? "Claude Code drops it silently"
+                                              : "srt strips unknown keys silently"));
+      break;
+    }
     ok = false;
   }
   return ok;

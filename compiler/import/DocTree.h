@@ -4,6 +4,7 @@
 // and invalid values are reported exactly where they are.
 #pragma once
 #include "compiler/diagnostics/Diagnostics.h"
+#include "compiler/import/SettingsFindings.h"
 
 #include <memory>
 #include <optional>
@@ -28,11 +29,16 @@ struct DocNode {
   const char *kindName() const; // "a string", "an array", ...
 };
 
-// Strict JSON (RFC 8259: no comments, no trailing commas); duplicate keys
-// are an error. Nesting is limited to kMaxDepth. Reports json-syntax /
-// duplicate-key / nesting-too-deep with locations.
+// Strict JSON (RFC 8259: no comments, no trailing commas). Nesting is
+// limited to kMaxDepth. Reports json-syntax / nesting-too-deep with
+// locations. A duplicate key is, by `duplicates`:
+//  - Error: the duplicate-key error (moat's own files: baselines, lists);
+//  - LastWins: a duplicate-setting finding (a warning), and the LAST value
+//    is kept, as JSON.parse does in srt and Claude Code.
 constexpr unsigned kMaxDepth = 200;
-std::optional<DocNode> readJson(uint32_t buffer, DiagnosticEngine &diags);
+enum class JsonDuplicates { Error, LastWins };
+std::optional<DocNode> readJson(uint32_t buffer, DiagnosticEngine &diags,
+                                JsonDuplicates duplicates = JsonDuplicates::Error);
 // One YAML document (yaml-cpp). Anchors/aliases, tags and multiple
 // documents are refused; duplicate keys are an error.
 std::optional<DocNode> readYaml(uint32_t buffer, DiagnosticEngine &diags);
@@ -42,9 +48,19 @@ std::optional<DocNode> readYaml(uint32_t buffer, DiagnosticEngine &diags);
 //   ObjectReader r(node, "network", diags);
 //   if (auto *v = r.get("allowedDomains")) ...;
 //   r.finish(); // reports unclaimed keys
+//
+// Settings mode (srt and Claude Code JSON): `where` is the object's dotted
+// path ("" at the top level) and finish() imitates the runtime's lenient
+// reader instead: `_`-prefixed keys are comments; keys of the runtime's
+// schema that the importer did not claim are read and ignored; a known key
+// in the wrong place is misplaced-setting (an error finding naming where it
+// belongs); anything else is unknown-setting (a warning finding, with a
+// near-miss suggestion when there is one). None of these stops the import.
 class ObjectReader {
 public:
   ObjectReader(const DocNode &object, std::string where, DiagnosticEngine &diags);
+  ObjectReader(const DocNode &object, std::string where, DiagnosticEngine &diags,
+               SettingsRuntime runtime);
   // The member's value or nullptr; marks it as known.
   const DocNode *get(const std::string &key);
   SourceLoc keyLoc(const std::string &key) const;
@@ -52,10 +68,13 @@ public:
   bool finish();
 
 private:
+  bool finishSettings();
+
   const DocNode &object_;
   std::string where_;
   DiagnosticEngine &diags_;
   std::vector<bool> claimed_;
+  std::optional<SettingsRuntime> runtime_;
 };
 
 // Typed accessors that report wrong-type at the value and return nullopt.

@@ -218,8 +218,9 @@ void reportUnlocatable(uint32_t buffer, const char *at, const std::string &why,
 // could produce is a disagreement between the two parsers.
 class Locator {
 public:
-  Locator(uint32_t buffer, const YamlErrors &yaml, DiagnosticEngine &diags)
-      : buffer_(buffer), yaml_(yaml), diags_(diags) {}
+  Locator(uint32_t buffer, const YamlErrors &yaml, JsonDuplicates duplicates,
+          DiagnosticEngine &diags)
+      : buffer_(buffer), yaml_(yaml), duplicates_(duplicates), diags_(diags) {}
 
   // False when the node could not be built (error already reported).
   // `depth` counts this node among the containers around it (root: 1).
@@ -404,6 +405,20 @@ private:
         ok = false;
       }
       auto [it, fresh] = seen.try_emplace(key, out.members.size());
+      if (!fresh && duplicates_ == JsonDuplicates::LastWins) {
+        // JSON.parse keeps the last value: so does the tree, at the first
+        // key's place in the order but with the last key's location.
+        reportSettingsFinding(
+            diags_, kDuplicateSetting, Severity::Warning, keyLoc,
+            fmt::format("duplicate key '{}': JSON keeps only the last value, so the earlier "
+                        "'{}' at {}:{} has no effect",
+                        key, key, out.keyLocs[it->second].line, out.keyLocs[it->second].col));
+        diags_.note(DiagKind::DefinedHere, out.keyLocs[it->second],
+                    fmt::format("the earlier '{}', which is ignored", key));
+        out.members[it->second].second = std::move(value);
+        out.keyLocs[it->second] = keyLoc;
+        continue;
+      }
       if (!fresh) {
         // Reported at the second key; the first one is kept so the importer
         // does not also complain about it.
@@ -421,6 +436,7 @@ private:
 
   uint32_t buffer_;
   const YamlErrors &yaml_;
+  JsonDuplicates duplicates_;
   DiagnosticEngine &diags_;
   bool failed_ = false; // a disagreement: stop walking
 };
@@ -467,7 +483,8 @@ const DocNode *firstMismatch(const DocNode &n, const llvm::json::Value &v) {
 
 } // namespace
 
-std::optional<DocNode> readJson(uint32_t buffer, DiagnosticEngine &diags) {
+std::optional<DocNode> readJson(uint32_t buffer, DiagnosticEngine &diags,
+                                JsonDuplicates duplicates) {
   std::string_view view = diags.files().text(buffer);
   llvm::StringRef text(view.data(), view.size());
 
@@ -493,7 +510,7 @@ std::optional<DocNode> readJson(uint32_t buffer, DiagnosticEngine &diags) {
   llvm::yaml::Stream stream(llvm::MemoryBufferRef(text, diags.files().name(buffer)), yamlMgr,
                             /*ShowColors=*/false);
 
-  Locator locator(buffer, yamlErrors, diags);
+  Locator locator(buffer, yamlErrors, duplicates, diags);
   DocNode root;
   bool built = false;
   unsigned documents = 0;

@@ -85,7 +85,7 @@ void readCredentials(const DocNode &creds, ImportBuilder &out, DiagnosticEngine 
 } // namespace
 
 std::optional<ast::File> importSrt(uint32_t buffer, DiagnosticEngine &diags) {
-  unsigned errorsBefore = diags.errorCount();
+  unsigned errorsBefore = diags.inputErrorCount();
   auto doc = readJson(buffer, diags);
   if (!doc)
     return std::nullopt;

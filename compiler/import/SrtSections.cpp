@@ -312,7 +312,7 @@ void readFilesystemSection(const DocNode &filesystem, const SectionContext &ctx)
 
 std::optional<ast::File> ImportBuilder::finishFile(uint32_t buffer, ast::SourceKind kind, unsigned errorsBefore,
                                                    DiagnosticEngine &diags) {
-  if (diags.errorCount() != errorsBefore)
+  if (diags.inputErrorCount() != errorsBefore) // findings do not stop an import
     return std::nullopt;
   ast::File file;
   file.path = std::string(diags.files().name(buffer));

@@ -283,7 +283,7 @@ std::optional<ir::Policy> loadManaged(llvm::ArrayRef<std::string> files, Diagnos
     return std::nullopt;
   if (loaded.size() == 1)
     return std::move(loaded.front());
-  const unsigned errorsBefore = diags.errorCount();
+  const unsigned errorsBefore = diags.inputErrorCount();
   Merger m(nullptr, diags);
   for (const ir::Policy &p : loaded) {
     m.add(p, ir::Layer::Managed);
@@ -292,7 +292,7 @@ std::optional<ir::Policy> loadManaged(llvm::ArrayRef<std::string> files, Diagnos
     append(m.policy().requirements, p.requirements);
     append(m.policy().forbids, p.forbids);
   }
-  if (diags.errorCount() != errorsBefore)
+  if (diags.inputErrorCount() != errorsBefore)
     return std::nullopt;
   return m.finish().policy;
 }
@@ -322,7 +322,7 @@ std::optional<ir::Policy> merge(const ir::Policy *managed, llvm::ArrayRef<const 
                                 const eval::Bindings &bindings, DiagnosticEngine &diags) {
   if (!managed && lower.size() == 1)
     return *lower.front(); // one layer: the policy as written
-  const unsigned errorsBefore = diags.errorCount();
+  const unsigned errorsBefore = diags.inputErrorCount();
   Merger m(managed, diags);
   bool ok = true;
   if (managed) {
@@ -341,7 +341,7 @@ std::optional<ir::Policy> merge(const ir::Policy *managed, llvm::ArrayRef<const 
       m.policy().nameLoc = p->nameLoc;
       break;
     }
-  if (!ok || diags.errorCount() != errorsBefore)
+  if (!ok || diags.inputErrorCount() != errorsBefore)
     return std::nullopt;
   detail::Merged merged = m.finish();
   if (!detail::enforceConstraints(merged, bindings, diags))

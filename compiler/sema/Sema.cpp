@@ -40,7 +40,7 @@ public:
       : readInclude_(readInclude), options_(options), diags_(diags) {}
 
   std::optional<ir::Policy> run(const ast::File &file) {
-    const unsigned errorsBefore = diags_.errorCount(); // other policies' errors are not ours
+    const unsigned errorsBefore = diags_.inputErrorCount(); // other policies' errors are not ours; findings do not stop it
     policy_.sourceFiles.push_back(file.path);
     policy_.fileRuntime = file.kind == ast::SourceKind::Srt      ? ir::Runtime::Srt
                           : file.kind == ast::SourceKind::Claude ? ir::Runtime::Claude
@@ -59,7 +59,7 @@ public:
     for (const FlatStmt &f : flat_)
       analyseStatement(f);
 
-    if (diags_.errorCount() != errorsBefore)
+    if (diags_.inputErrorCount() != errorsBefore)
       return std::nullopt;
     if (options_.addBuiltinProtections) {
       std::vector<ir::FsRule> rules = builtinProtections(policy_.options);

@@ -43,9 +43,22 @@ std::string targetNames() {
   return out;
 }
 
+// Refused: an input error, or a managed violation that is an error. A
+// settings finding (misplaced-setting, invalid-entry...) is not a reason to
+// refuse: the runtime runs such a file too, and the importer never made the
+// policy looser than the runtime's reading of it.
+bool refused(const DiagnosticEngine &diags) {
+  if (diags.hasInputErrors())
+    return true;
+  for (const Diagnostic &d : diags.diagnostics())
+    if (d.severity == Severity::Error && d.id == layers::kManagedViolationId)
+      return true;
+  return false;
+}
+
 int finish(DiagnosticEngine &diags) {
   printDiagnostics(diags, llvm::errs());
-  return diags.hasErrors() ? kExitInputError : kExitOk;
+  return refused(diags) ? kExitInputError : kExitOk;
 }
 
 // Reports what the merge dropped: warnings, or errors under --strict. A
@@ -86,7 +99,7 @@ int runBuild() {
   std::optional<ir::Policy> policy;
   if (!Args.empty() && !(policy = layers::loadLayer(Args[0], ir::Layer::SharedProject, diags)))
     return finish(diags);
-  if (diags.hasErrors())
+  if (refused(diags))
     return finish(diags);
   if (managed.policy || user) {
     std::vector<const ir::Policy *> lower;
@@ -98,7 +111,7 @@ int runBuild() {
     if (!policy)
       return finish(diags);
     reportViolations(*policy, diags);
-    if (diags.hasErrors())
+    if (refused(diags))
       return finish(diags);
   }
   for (llvm::StringRef define : Defines) {

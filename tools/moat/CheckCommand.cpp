@@ -194,7 +194,7 @@ int runCheck() {
                                policyDiags);
       }
     }
-    if (!policy || policyDiags.errorCount() != 0) {
+    if (!policy || policyDiags.inputErrorCount() != 0) { // findings are checked, not refused
       inputError = true;
       for (const Diagnostic &d : policyDiags.diagnostics())
         diags.add(d);

@@ -165,7 +165,7 @@ private:
 int finish(DiagnosticEngine &diags, int status) {
   llvm::outs().flush();
   printDiagnostics(diags, llvm::errs());
-  return diags.hasErrors() ? kExitInputError : status;
+  return diags.hasInputErrors() ? kExitInputError : status;
 }
 } // namespace
 
@@ -208,7 +208,7 @@ int runLayers() {
     return kExitInputError;
   }
   auto effective = layers::merge(managed.policy ? &*managed.policy : nullptr, lowerPtrs, bindings, diags);
-  if (!effective || diags.hasErrors())
+  if (!effective || diags.hasInputErrors())
     return finish(diags, kExitInputError);
   Printer printer(*effective, files);
   if (!query) {

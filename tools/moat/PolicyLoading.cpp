@@ -22,9 +22,9 @@ std::optional<eval::Bindings> modelBindings(const std::vector<std::string> &defi
 }
 
 std::optional<ir::Policy> loadCleanPolicy(const std::string &path, DiagnosticEngine &diags) {
-  unsigned before = diags.errorCount();
+  unsigned before = diags.inputErrorCount(); // settings findings do not make a policy unclean
   auto policy = loadPolicy(path, ir::Layer::SharedProject, diags);
-  if (!policy || diags.errorCount() != before)
+  if (!policy || diags.inputErrorCount() != before)
     return std::nullopt;
   return policy;
 }

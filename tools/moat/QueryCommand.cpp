@@ -127,7 +127,7 @@ private:
 int finish(DiagnosticEngine &diags, int status) {
   llvm::outs().flush();
   printDiagnostics(diags, llvm::errs());
-  return diags.hasErrors() ? kExitInputError : status;
+  return diags.hasInputErrors() ? kExitInputError : status;
 }
 } // namespace
 
