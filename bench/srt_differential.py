@@ -20,9 +20,17 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import difftest  # noqa: E402
 import gen  # noqa: E402
 
-COLUMNS = ["files", "probes", "agree", "looser", "refused"] + ["m:" + m.split("-")[0] + "-" + m.split("-")[1]
-                                                                for m in difftest.MECHANICS] + \
-          ["strict:builtin", "strict:rule", "rt=srt-dis"]
+# Column names (the legend is printed under the table).
+MECHANIC_COLUMN = {"write-under-read-deny": "m:tmpfs", "write-glob-skipped": "m:wglob",
+                   "write-root-missing": "m:wmiss", "read-carveout-read-only": "m:carve"}
+COLUMNS = ["files", "probes", "agree", "LOOSER", "REFUSED"] + list(MECHANIC_COLUMN.values()) + \
+          ["s:builtin", "s:rule", "rt:looser", "rt:strict"]
+LEGEND = """LOOSER: moat allows what srt blocks (fails); REFUSED: files srt runs that moat refuses, or
+harness errors (fails); m:*: srt's Linux mechanics stricter than its file (tmpfs: write under a
+read deny; wglob: allowWrite glob skipped; wmiss: allowWrite path missing; carve: allowRead
+carve-out read-only); s:*: moat stricter by a built-in protection / a file rule or default;
+rt:looser / rt:strict: probes where `moat query --runtime=srt` allows what srt blocks /
+denies what srt allows."""
 
 
 def row_for(results):
@@ -30,22 +38,21 @@ def row_for(results):
     for res in results:
         r["files"] += 1
         if res.status in ("moat-refused", "error"):
-            r["refused"] += 1
+            r["REFUSED"] += 1
         for p in res.probes:
             r["probes"] += 1
             if p.verdict == "agree":
                 r["agree"] += 1
             elif p.verdict == "moat-looser":
-                r["looser"] += 1
+                r["LOOSER"] += 1
             elif p.verdict.startswith("mechanic:"):
-                m = p.verdict.split(":", 1)[1]
-                r["m:" + m.split("-")[0] + "-" + m.split("-")[1]] += 1
+                r[MECHANIC_COLUMN[p.verdict.split(":", 1)[1]]] += 1
             elif p.verdict == "moat-stricter:builtin-protection":
-                r["strict:builtin"] += 1
+                r["s:builtin"] += 1
             else:
-                r["strict:rule"] += 1
+                r["s:rule"] += 1
             if p.moat_srt is not None and p.moat_srt != p.srt:
-                r["rt=srt-dis"] += 1
+                r["rt:looser" if p.moat_srt else "rt:strict"] += 1
     return r
 
 
@@ -85,7 +92,7 @@ def main():
         if done[0] % 20 == 0:
             sys.stderr.write("  %d/%d files (%.0f s)\n" % (done[0], len(jobs), time.monotonic() - t0))
     results, runtime_flag = difftest.run_all(args, jobs, progress)
-    s, failed = difftest.report(results, runtime_flag, sys.stdout, args.verbose)
+    s, failed = difftest.report(results, runtime_flag, sys.stdout, args.verbose, list_runtime=args.verbose)
     # Seeds whose files failed, with the shapes of each failing file.
     failing = {}
     for res in results:
@@ -97,6 +104,7 @@ def main():
     by_shape["ALL"] = row_for(results)
     print("\n== per shape (a file with several shapes counts in each) ==")
     print_table(by_shape, sys.stdout)
+    print(LEGEND)
     difftest.print_summary(s, runtime_flag, sys.stdout)
     if failing:
         print("\nfailing files, each with the command that reruns its seed:")

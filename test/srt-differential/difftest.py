@@ -509,6 +509,7 @@ def run_all(args, jobs, progress=None):
 def summarize(results):
     s = {"policies": 0, "srt-refused": 0, "moat-refused": 0, "error": 0, "probes": 0, "agree": 0,
          "moat-looser": 0, "stdout-channel": 0, "runtime-srt-compared": 0, "runtime-srt-disagree": 0,
+         "runtime-srt-looser": 0, "runtime-srt-stricter": 0,
          "srt-allowed": {"read": 0, "write": 0, "connect": 0}, "kind": {"read": 0, "write": 0, "connect": 0}}
     for r in results:
         s["policies"] += 1
@@ -526,6 +527,7 @@ def summarize(results):
                 s["runtime-srt-compared"] += 1
                 if p.moat_srt != p.srt:
                     s["runtime-srt-disagree"] += 1
+                    s["runtime-srt-looser" if p.moat_srt else "runtime-srt-stricter"] += 1
     return s
 
 
@@ -536,7 +538,7 @@ def describe(p):
                                            word, p.moat_why)
 
 
-def report(results, runtime_flag, out, verbose=False):
+def report(results, runtime_flag, out, verbose=False, list_runtime=True):
     s = summarize(results)
     failed = False
     for r in results:
@@ -555,7 +557,7 @@ def report(results, runtime_flag, out, verbose=False):
             for p in loose:
                 out.write("  %s\n" % describe(p))
             out.write(r.settings_text + "\n")
-        if verbose or runtime_flag:
+        if verbose or (runtime_flag and list_runtime):
             dis = [p for p in r.probes if p.moat_srt is not None and p.moat_srt != p.srt]
             if dis:
                 out.write("runtime=srt disagrees %s (%d probes)\n" % (head, len(dis)))
@@ -582,8 +584,10 @@ def print_summary(s, runtime_flag, out):
     for c in ("builtin-protection", "file-rule", "default"):
         out.write("  moat stricter, %-23s %d\n" % (c + ":", s.get("moat-stricter:" + c, 0)))
     if runtime_flag:
-        out.write("moat query --runtime=srt: %d probes compared, %d disagree with srt\n"
-                  % (s["runtime-srt-compared"], s["runtime-srt-disagree"]))
+        out.write("moat query --runtime=srt: %d probes compared, %d disagree with srt "
+                  "(%d allowed where srt blocked, %d denied where srt allowed)\n"
+                  % (s["runtime-srt-compared"], s["runtime-srt-disagree"], s["runtime-srt-looser"],
+                     s["runtime-srt-stricter"]))
     else:
         out.write("moat query --runtime=srt: not available in this moat (comparison (b) not run)\n")
 
