@@ -71,6 +71,7 @@ def main():
     ap.add_argument("--per-seed", type=int, default=10, help="files per seed")
     ap.add_argument("--per-shape", action="store_true", help="each shape alone")
     args = ap.parse_args()
+    difftest.check_shapes(ap, args)
     ok, why = difftest.bwrap_can_sandbox()
     if not ok:
         print("SKIP: %s" % why)

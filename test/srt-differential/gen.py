@@ -116,7 +116,9 @@ def shape_mandatory_deny(rng):
 
 def shape_literal(rng):
     lst = rng.choice(["denyRead", "allowRead", "allowWrite", "denyWrite"])
-    rel = rng.choice(["src/lib", "secrets", "newdir", ".env", "out", "~/other", "."])
+    # A literal entry is a name even when it holds glob characters: "out/*" is a file
+    # named "*", so it must not open (or hide) out/build.log.
+    rel = rng.choice(["src/lib", "secrets", "newdir", ".env", "out", "~/other", ".", "out/*", "src/*.key"])
     return {lst: [literal(spell(rng, rel))]}
 
 
@@ -186,10 +188,13 @@ SHAPES = {
 FS_LISTS = ["denyRead", "allowRead", "allowWrite", "denyWrite"]
 
 
-def generate(rng, shapes=None):
-    """One srt file (a template dict) and the names of the shapes it was built from."""
+def generate(rng, shapes=None, must=None):
+    """One srt file (a template dict) and the names of the shapes it was built from
+    (among `shapes`, default all; always including `must` if given)."""
     names = sorted(shapes if shapes else SHAPES)
     picked = rng.sample(names, min(len(names), rng.randint(1, 3)))
+    if must is not None and must not in picked:
+        picked[0] = must
     doc = {"network": {"allowedDomains": [], "deniedDomains": []},
            "filesystem": {"denyRead": [], "allowWrite": [], "denyWrite": []}}
     for name in picked:
