@@ -55,7 +55,7 @@ def bwrap_can_sandbox():
     """srt's own bwrap shape, minus srt: can this machine make the namespaces?"""
     bwrap = shutil.which("bwrap")
     if not bwrap:
-        return False, "bwrap is not installed"
+        raise RuntimeError("bwrap is not installed (scripts/setup.sh installs bubblewrap)")
     cmd = [bwrap, "--new-session", "--die-with-parent", "--unshare-net", "--unshare-pid",
            "--unshare-user", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "true"]
     try:
@@ -375,6 +375,15 @@ def run_policy(ctx, index, seed, version, doc_template, shapes):
             json.dump(spec, f)
         tmpdir = os.path.join(root, "tmp")
         os.makedirs(tmpdir)
+        # A canary outside every path the vocabulary can open: if srt lets this write
+        # through, it did not confine the probe, and no verdict of this run means anything.
+        canary = os.path.join(root, "canary", "c.txt")
+        os.makedirs(os.path.dirname(canary))
+        with open(canary, "w") as f:
+            f.write("canary\n")
+        spec["writes"].append(["canary", canary, "WROTE-" + token + "-canary", False])
+        with open(spec_path, "w") as f:
+            json.dump(spec, f)
         rc, out, err = run_srt(ctx.srt[version], settings, spec_path, home, cwd, tmpdir, ctx.probe_py)
         if "does not hold a valid config" in err or "is not valid JSON" in err:
             res.status, res.detail = "srt-refused", err.strip().splitlines()[0]
@@ -391,6 +400,13 @@ def run_policy(ctx, index, seed, version, doc_template, shapes):
             res.status, res.detail = "error", "probe results truncated"
             return res
         results = parse_results(text)
+        with open(canary) as f:
+            canary_kept = f.read() == "canary\n"
+        if not canary_kept or not results.get("canary", "").startswith("ERR"):
+            res.status = "error"
+            res.detail = "srt did not confine the probe: canary write said %r, host file changed: %s" % (
+                results.get("canary"), not canary_kept)
+            return res
         for p in probes:
             if p.kind == "read":
                 p.srt = results.get(p.id, "") == p.secret
