@@ -37,6 +37,11 @@ EXISTING = [
     "proj/a/.vscode/x.json", "proj/a/b/c/.vscode/x.json", "proj/a/b/c/d/.vscode/x.json",
     "proj/a/.mcp.json", "proj/a/b/.mcp.json", "proj/a/b/c/.mcp.json", "proj/a/b/c/d/.mcp.json",
     "proj/a/b/c/d/e/.mcp.json",
+    # the rest of srt's dangerous names (sandbox-utils.js DANGEROUS_FILES and directories)
+    "proj/.bash_profile", "proj/.zprofile", "proj/.profile", "proj/.ripgreprc",
+    "proj/a/.gitmodules", "proj/a/b/.gitconfig", "proj/a/.idea/x.xml",
+    "proj/a/b/c/.claude/commands/x.md", "proj/a/.claude/agents/y.md",
+    "proj/a/b/.git/config", "proj/a/b/c/d/.git/config", ".profile", ".zshrc",
 ]
 # Probed for write only: these do not exist (nor, for some, their directory).
 NEW = [
@@ -111,6 +116,8 @@ def shape_mandatory_deny(rng):
     out = {"allowWrite": [spell(rng, rng.choice([".", ".", "a", "a/b", "~"]))]}
     if rng.random() < 0.3:
         out["allowGitConfig"] = True
+    if rng.random() < 0.3:
+        out["mandatoryDenySearchDepth"] = rng.choice([1, 2, 5, 10])
     return out
 
 
@@ -186,6 +193,7 @@ SHAPES = {
 }
 
 FS_LISTS = ["denyRead", "allowRead", "allowWrite", "denyWrite"]
+TOP_LEVEL = ["mandatoryDenySearchDepth"]
 
 
 def generate(rng, shapes=None, must=None):
@@ -203,6 +211,9 @@ def generate(rng, shapes=None, must=None):
                 target = doc["network"].setdefault(key, [])
             elif key in FS_LISTS:
                 target = doc["filesystem"].setdefault(key, [])
+            elif key in TOP_LEVEL:
+                doc[key] = value
+                continue
             else:
                 doc["filesystem"][key] = value
                 continue
