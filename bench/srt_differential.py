@@ -85,7 +85,8 @@ def main():
     t0 = time.monotonic()
     jobs = []
     for g in groups:
-        jobs += difftest.make_jobs(seeds, args.per_seed, args.versions, g)
+        # the same files `difftest.py --seed S --policies per_seed [--shapes ...]` makes
+        jobs += difftest.make_jobs(seeds, args.per_seed, args.versions, g, cover=True)
     done = [0]
 
     def progress(res):

@@ -393,6 +393,11 @@ def run_policy(ctx, index, seed, version, doc_template, shapes):
                 text = f.read()
         elif "PROBE-RESULTS-ON-STDOUT" in out:
             res.channel, text = "stdout", out
+        elif rc != 0 and re.search(r"^bwrap: ", err, re.M):
+            # srt accepted the file but bwrap refused the mounts srt built from it: the
+            # command never runs, so nothing is let through and nothing can be compared.
+            res.status, res.detail = "srt-failed", err.strip()[-1000:]
+            return res
         else:
             res.status, res.detail = "error", "srt did not run the probe (exit %s): %s" % (rc, err.strip()[-2000:])
             return res
@@ -466,13 +471,13 @@ class Context:
 def make_jobs(seeds, per_seed, versions, shapes, cover=False):
     """(seed, version, template, shapes) for every file; each seed gives per_seed files,
     and each file runs under every version. With cover, file i of a seed always has
-    shape i mod N, so every shape is in the run once per_seed >= N."""
+    shape (seed + i) mod N, so every shape is in the run once per_seed >= N."""
     jobs = []
     names = sorted(shapes if shapes else gen.SHAPES)
     for seed in seeds:
         rng = random.Random(seed)
         for i in range(per_seed):
-            doc, picked = gen.generate(rng, shapes, names[i % len(names)] if cover else None)
+            doc, picked = gen.generate(rng, shapes, names[(seed + i) % len(names)] if cover else None)
             for v in versions:
                 jobs.append((seed, v, doc, picked))
     return jobs
@@ -525,7 +530,7 @@ def run_all(args, jobs, progress=None):
 
 
 def summarize(results):
-    s = {"policies": 0, "srt-refused": 0, "moat-refused": 0, "error": 0, "probes": 0, "agree": 0,
+    s = {"policies": 0, "srt-refused": 0, "srt-failed": 0, "moat-refused": 0, "error": 0, "probes": 0, "agree": 0,
          "moat-looser": 0, "stdout-channel": 0, "runtime-srt-compared": 0, "runtime-srt-disagree": 0,
          "runtime-srt-looser": 0, "runtime-srt-stricter": 0,
          "srt-allowed": {"read": 0, "write": 0, "connect": 0}, "kind": {"read": 0, "write": 0, "connect": 0}}
@@ -568,6 +573,10 @@ def report(results, runtime_flag, out, verbose=False, list_runtime=True):
         if r.status == "srt-refused":
             out.write("note %s: srt refused the file (%s)\n" % (head, r.detail))
             continue
+        if r.status == "srt-failed":
+            out.write("note %s: srt accepted the file but could not start its sandbox:\n  %s\n%s\n"
+                      % (head, r.detail.replace("\n", "\n  "), r.settings_text))
+            continue
         loose = [p for p in r.probes if p.verdict == "moat-looser"]
         if loose:
             failed = True
@@ -587,13 +596,21 @@ def report(results, runtime_flag, out, verbose=False, list_runtime=True):
             for p in r.probes:
                 if p.verdict != "agree" and p.verdict != "moat-looser":
                     out.write("  [%s] %s\n" % (p.verdict, describe(p)))
+    # srt failing to start is srt's problem with one file, not a pass: if it happens to
+    # many files the environment is broken and the comparison would be vacuous.
+    accepted = s["policies"] - s["srt-refused"]
+    if accepted == 0 or s["srt-failed"] * 4 > accepted:
+        failed = True
+        out.write("FAIL: srt could not start its sandbox for %d of %d files it accepted\n"
+                  % (s["srt-failed"], accepted))
     return s, failed
 
 
 def print_summary(s, runtime_flag, out):
     out.write("\n== srt differential summary ==\n")
-    out.write("policies run: %d (srt refused %d, moat refused %d, harness errors %d; results via stdout %d)\n"
-              % (s["policies"], s["srt-refused"], s["moat-refused"], s["error"], s["stdout-channel"]))
+    out.write("policies run: %d (srt refused %d, srt could not start %d, moat refused %d, harness errors %d; "
+              "results via stdout %d)\n" % (s["policies"], s["srt-refused"], s["srt-failed"], s["moat-refused"],
+                                             s["error"], s["stdout-channel"]))
     out.write("probes: %d  agree: %d  moat-looser: %d\n" % (s["probes"], s["agree"], s["moat-looser"]))
     out.write("  srt let through: %s\n" % ", ".join("%d/%d %s" % (s["srt-allowed"][k], s["kind"][k], k)
                                                    for k in ("read", "write", "connect")))
