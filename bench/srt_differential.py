@@ -11,7 +11,9 @@
 # --per-shape runs every shape on its own (--per-seed files each), which is what
 # "which shapes fail" means; otherwise files mix 1-3 shapes.
 import argparse
+import collections
 import os
+import re
 import random
 import sys
 import time
@@ -56,6 +58,19 @@ def row_for(results):
     return r
 
 
+def fold(text):
+    """Scratch paths folded to ~ (the scratch home), ports to PORT, to group alike probes."""
+    text = re.sub(r"/tmp/moat-srtdiff\.[^/]+/p\d+/home/u", "~", text)
+    return re.sub(r":\d{4,5}\b", ":PORT", text)
+
+
+def pattern(p):
+    """A --runtime=srt disagreement by the rule that decided it (the subject left out)."""
+    why = re.sub(r"^\S+\.json:\d+:\d+ ", "", p.moat_srt_why)
+    return "%s: srt %s, --runtime=srt %s by %s" % (p.kind, "allowed" if p.srt else "blocked",
+                                                  "allows" if p.moat_srt else "denies", fold(why))
+
+
 def print_table(rows, out):
     width = max([len(k) for k in rows] + [12])
     out.write("%-*s %s\n" % (width, "shape", " ".join("%9s" % c[:9] for c in COLUMNS)))
@@ -70,6 +85,7 @@ def main():
     ap.add_argument("--first-seed", type=int, default=None, help="use seeds N, N+1, ... instead of random ones")
     ap.add_argument("--per-seed", type=int, default=10, help="files per seed")
     ap.add_argument("--per-shape", action="store_true", help="each shape alone")
+    ap.add_argument("--top", type=int, default=25, help="how many --runtime=srt disagreement patterns to list")
     args = ap.parse_args()
     difftest.check_shapes(ap, args)
     ok, why = difftest.bwrap_can_sandbox()
@@ -108,6 +124,18 @@ def main():
     print_table(by_shape, sys.stdout)
     print(LEGEND)
     difftest.print_summary(s, runtime_flag, sys.stdout)
+    if runtime_flag:
+        patterns, example = collections.Counter(), {}
+        for res in results:
+            for p in res.probes:
+                if p.moat_srt is not None and p.moat_srt != p.srt:
+                    key = pattern(p)
+                    patterns[key] += 1
+                    example.setdefault(key, fold(p.subject) + " (seed %d, %s)" % (res.seed, ",".join(res.shapes)))
+        if patterns:
+            print("\nmost frequent --runtime=srt disagreements (probes, by deciding rule; one example each):")
+            for text, n in patterns.most_common(args.top):
+                print("  %5d  %s\n         e.g. %s" % (n, text, example[text]))
     if failing:
         print("\nfailing files, each with the command that reruns its seed:")
         for (seed, sh), versions in sorted(failing.items()):
