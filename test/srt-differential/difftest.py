@@ -427,7 +427,9 @@ def run_policy(ctx, index, seed, version, doc_template, shapes):
         crc, cerr = moat_check(ctx.moat, settings, home, cwd)
         if crc == 2:
             res.status, res.detail = "moat-refused", cerr[-2000:]
-        answers, qerr = moat_query(ctx.moat, settings, probes, home, cwd, os.path.join(root, "q.txt"))
+        # (a) is moat's own semantics: said explicitly where moat has --runtime.
+        answers, qerr = moat_query(ctx.moat, settings, probes, home, cwd, os.path.join(root, "q.txt"),
+                                   "moat" if ctx.runtime_flag else None)
         if answers is None:
             res.status, res.detail = "moat-refused", (res.detail + "\n" + qerr).strip()
             return res
