@@ -51,7 +51,9 @@ NEW = [
 ]
 # Loopback hosts probed through srt's proxy, each on both server ports. "localhost"
 # is 127.0.0.1 (/etc/hosts); the servers also listen on ::1 in case it resolves there.
-NET_HOSTS = ["localhost", "127.0.0.1", "127.0.0.2", "127.0.0.3"]
+NET_HOSTS = ["localhost", "127.0.0.1", "127.0.0.2", "127.0.0.3",
+             # other spellings of the same hosts: both sides must canonicalise alike
+             "127.1", "2130706434", "LocalHost", "localhost."]
 NET_PORTS = ["{PA}", "{PB}"]
 
 
@@ -175,6 +177,13 @@ def shape_net_name_vs_address(rng):
             "deniedDomains": [rng.choice(["localhost", "localhost:{PA}"])]}
 
 
+def shape_net_resolved_address(rng):
+    """srt refuses a host that resolves into deniedResolvedAddresses."""
+    return {"allowedDomains": rng.sample(["localhost", "127.0.0.2", "localhost:{PA}", "127.0.0.3"],
+                                         rng.randint(1, 2)),
+            "deniedResolvedAddresses": [rng.choice(["127.0.0.1", "127.0.0.0/8", "127.0.0.2/32", "127.0.0.3"])]}
+
+
 SHAPES = {
     "deny-glob-in-allowed-dir": shape_deny_glob_in_allowed_dir,
     "root-env-glob": shape_root_env_glob,
@@ -190,6 +199,7 @@ SHAPES = {
     "net-loopback": shape_net_loopback,
     "net-same-host": shape_net_same_host,
     "net-name-vs-address": shape_net_name_vs_address,
+    "net-resolved-address": shape_net_resolved_address,
 }
 
 FS_LISTS = ["denyRead", "allowRead", "allowWrite", "denyWrite"]
@@ -207,7 +217,7 @@ def generate(rng, shapes=None, must=None):
            "filesystem": {"denyRead": [], "allowWrite": [], "denyWrite": []}}
     for name in picked:
         for key, value in SHAPES[name](rng).items():
-            if key in ("allowedDomains", "deniedDomains"):
+            if key in ("allowedDomains", "deniedDomains", "deniedResolvedAddresses"):
                 target = doc["network"].setdefault(key, [])
             elif key in FS_LISTS:
                 target = doc["filesystem"].setdefault(key, [])
