@@ -163,7 +163,11 @@ def shape_net_loopback(rng):
 
 def shape_net_same_host(rng):
     h = rng.choice(["localhost", "127.0.0.1", "127.0.0.2", "127.0.0.2:{PA}", "127.0.0.3"])
-    out = {"allowedDomains": [h], "deniedDomains": [h]}
+    if h.startswith("127.") and rng.random() < 0.3:
+        # the same address allowed and denied as a resolved address
+        out = {"allowedDomains": [h], "deniedResolvedAddresses": [h.split(":")[0] + rng.choice(["", "/32"])]}
+    else:
+        out = {"allowedDomains": [h], "deniedDomains": [h]}
     if rng.random() < 0.5:
         out["allowedDomains"].append(rng.choice(["127.0.0.3", "localhost:{PB}"]))
     return out
@@ -178,10 +182,12 @@ def shape_net_name_vs_address(rng):
 
 
 def shape_net_resolved_address(rng):
-    """srt refuses a host that resolves into deniedResolvedAddresses."""
-    return {"allowedDomains": rng.sample(["localhost", "127.0.0.2", "localhost:{PA}", "127.0.0.3"],
-                                         rng.randint(1, 2)),
-            "deniedResolvedAddresses": [rng.choice(["127.0.0.1", "127.0.0.0/8", "127.0.0.2/32", "127.0.0.3"])]}
+    """srt refuses a host that resolves into deniedResolvedAddresses. No allowed entry is
+    the denied address itself (that is net-same-host)."""
+    allow = rng.sample(["localhost", "127.0.0.2", "localhost:{PA}", "127.0.0.3"], rng.randint(1, 2))
+    ranges = [r for r in ["127.0.0.1", "127.0.0.0/8", "127.0.0.2/32", "127.0.0.3"]
+              if r.split("/")[0] not in allow]
+    return {"allowedDomains": allow, "deniedResolvedAddresses": [rng.choice(ranges)]}
 
 
 SHAPES = {
