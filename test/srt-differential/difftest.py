@@ -44,8 +44,8 @@ import gen  # noqa: E402
 SKIP = 77
 MECHANICS = ["write-under-read-deny", "write-glob-skipped", "write-root-missing",
              "read-carveout-read-only"]
-SRT_TIMEOUT = 90          # seconds for one srt run (it takes ~0.6 s plus the probes)
-NET_TIMEOUT = 3           # seconds for one request through srt's proxy
+SRT_TIMEOUT = 240         # seconds for one srt run (it takes ~0.6 s plus the probes)
+NET_TIMEOUT = 6           # seconds for one request through srt's proxy (a refusal takes ms)
 MAX_REQUESTS = 20000      # the loopback servers stop answering after this many requests
 
 
@@ -405,6 +405,7 @@ def run_policy(ctx, index, seed, version, doc_template, shapes):
             res.status, res.detail = "error", "probe results truncated"
             return res
         results = parse_results(text)
+        inconclusive = []
         with open(canary) as f:
             canary_kept = f.read() == "canary\n"
         if not canary_kept or not results.get("canary", "").startswith("ERR"):
@@ -422,7 +423,17 @@ def run_policy(ctx, index, seed, version, doc_template, shapes):
                 except OSError:
                     p.srt = False
             else:
+                # The server's record decides. A request it did not see counts as blocked
+                # only when srt's proxy said no; a timeout under load is no verdict.
+                said = results.get(p.id, "")
                 p.srt = ctx.recorder.saw(p.path)
+                if not p.srt and not re.match(r"status HTTP/1\.[01] [45]\d\d", said):
+                    inconclusive.append("%s %s (%s): %s" % (p.method, p.subject, p.id, said))
+        if inconclusive:
+            res.status = "error"
+            res.detail = "network probes without a verdict (neither seen by the server nor refused by srt): " + \
+                "; ".join(inconclusive)
+            return res
         # moat: the file must be accepted, then queried.
         crc, cerr = moat_check(ctx.moat, settings, home, cwd)
         if crc == 2:
@@ -637,7 +648,7 @@ def add_common_args(ap):
                     help="limit files to these shapes (gen.py); default all")
     ap.add_argument("--exclude-shapes", default="", type=lambda s: [x for x in s.split(",") if x],
                     help="all shapes but these")
-    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--jobs", type=int, default=3, help="srt runs at once (srt waits a lot: 3 beats 2 on 2 cores)")
     ap.add_argument("--runtime-srt", choices=["auto", "yes", "no"], default="auto",
                     help="also compare `moat query --runtime=srt` (auto: if moat has the flag)")
     ap.add_argument("-v", "--verbose", action="store_true")
