@@ -667,10 +667,17 @@ def main():
     add_common_args(ap)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--policies", type=int, default=12, help="files per seed (each runs under every version)")
+    ap.add_argument("--print", action="store_true",
+                    help="print the files (templates) this seed makes, and run nothing")
     ap.add_argument("--strict-runtime", action="store_true",
                     help="also fail when `moat query --runtime=srt` disagrees with srt")
     args = ap.parse_args()
     check_shapes(ap, args)
+    if args.print:
+        for i, (seed, v, doc, picked) in enumerate(make_jobs([args.seed], args.policies, args.versions[:1],
+                                                              args.shapes, cover=True)):
+            print("# seed %d file %d: %s\n%s" % (seed, i, ", ".join(picked), json.dumps(doc, indent=2)))
+        return 0
     ok, why = bwrap_can_sandbox()
     if not ok:
         print("SKIP: srt differential: %s" % why)
