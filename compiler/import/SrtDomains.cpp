@@ -114,3 +114,70 @@ std::optional<std::string> srtMachServiceProblem(std::string_view entry) {
 }
 
 } // namespace moat::import
+
+namespace moat::import {
+
+namespace {
+
+bool isIPv6Literal(std::string_view s) {
+  std::string error;
+  auto host = net::canonicaliseHost(s, error);
+  return host && host->kind == net::CanonicalHost::Kind::IPv6 && s.find(':') != std::string_view::npos;
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char &c : out)
+    if (c >= 'A' && c <= 'Z')
+      c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
+std::string_view withoutPort(std::string_view entry) {
+  if (!entry.empty() && entry[0] == '[') {
+    size_t close = entry.find(']');
+    return close == std::string_view::npos ? entry : entry.substr(1, close - 1);
+  }
+  size_t colon = entry.rfind(':');
+  if (colon != std::string_view::npos && entry.find(':') == colon && isPortSuffix(entry.substr(colon + 1)))
+    return entry.substr(0, colon);
+  return entry;
+}
+
+} // namespace
+
+std::optional<std::string> srtPortlessDomainProblem(std::string_view entry) {
+  if (isIPv6Literal(entry))
+    return std::nullopt;
+  if (entry.find(':') != std::string_view::npos || entry.find('/') != std::string_view::npos)
+    return "srt takes a host name here, without a port, a URL or a path";
+  if (entry == "*")
+    return "'*' is too broad: srt takes a host name or '*.' plus at least two labels here";
+  return srtDomainProblem(entry, false);
+}
+
+bool srtInjectHostCovered(std::string_view injectHost, const std::vector<std::string> &allowedDomains) {
+  std::string host = lower(injectHost);
+  for (const std::string &entry : allowedDomains) {
+    std::string allowed = lower(withoutPort(entry));
+    bool wildcard = allowed.size() > 2 && allowed.compare(0, 2, "*.") == 0;
+    if (host.compare(0, 2, "*.") == 0) {
+      if (!wildcard)
+        continue;
+      std::string base = host.substr(2), allowedBase = allowed.substr(2);
+      if (base == allowedBase ||
+          (base.size() > allowedBase.size() &&
+           base.compare(base.size() - allowedBase.size() - 1, std::string::npos, "." + allowedBase) == 0))
+        return true;
+      continue;
+    }
+    if (allowed == "*" || allowed == host)
+      return true;
+    if (wildcard && host.size() > allowed.size() - 1 &&
+        host.compare(host.size() - (allowed.size() - 1), std::string::npos, allowed.substr(1)) == 0)
+      return true;
+  }
+  return false;
+}
+
+} // namespace moat::import

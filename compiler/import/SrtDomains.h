@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace moat::import {
 
@@ -22,5 +23,20 @@ std::optional<std::string> srtAddressRangeProblem(std::string_view entry);
 // An allowMachLookup entry: a service name whose only wildcard is one
 // trailing `*` (`com.example.*`, or `*` for every service).
 std::optional<std::string> srtMachServiceProblem(std::string_view entry);
+
+} // namespace moat::import
+
+namespace moat::import {
+
+// A domain pattern without a port (srt's `domainPatternSchema`: mitmProxy
+// domains, tlsTerminate excludeDomains, credentials injectHosts): a dotted
+// host name, `localhost`, `*.` plus at least two labels, or an unbracketed
+// IPv6 literal. Returns why it is refused.
+std::optional<std::string> srtPortlessDomainProblem(std::string_view entry);
+
+// Whether srt finds `injectHost` reachable through `allowedDomains` (ports
+// dropped): a name under an allowed name or wildcard, a wildcard under an
+// allowed wildcard.
+bool srtInjectHostCovered(std::string_view injectHost, const std::vector<std::string> &allowedDomains);
 
 } // namespace moat::import

@@ -19,6 +19,8 @@ enum class Sense {
   AddingLoosens,  // list: each added element opens something up
   HigherTightens, // number: a larger value is stricter
   SetLoosens,     // number: a proxy port: any other proxy than moat's own is looser
+  TextSetLoosens, // string: a helper program or key file: any change is looser
+  AddingTightens, // list: each added element closes something
 };
 
 Sense senseOf(ir::OptionId id) {
@@ -48,6 +50,26 @@ Sense senseOf(ir::OptionId id) {
   case ir::OptionId::HttpProxyPort:
   case ir::OptionId::SocksProxyPort:
     return Sense::SetLoosens;
+  // srt keys (SrtSections / SrtSwitches / SrtCredentials).
+  case ir::OptionId::AllowNestedUserNamespaces:
+  case ir::OptionId::TlsTerminate:
+  case ir::OptionId::MitmProxy:
+  case ir::OptionId::ParentProxy:
+  case ir::OptionId::CredentialPlaintextInject:
+    return Sense::TrueLoosens;
+  case ir::OptionId::RefuseOpaqueTunnels:
+  case ir::OptionId::RequireHostMatch:
+    return Sense::TrueTightens;
+  case ir::OptionId::GitSafeDirectories:
+    return Sense::AddingLoosens;
+  case ir::OptionId::CredentialEnvVars:
+    return Sense::AddingTightens;
+  case ir::OptionId::TlsCaKeyPath:
+  case ir::OptionId::CustomSeccomp:
+  case ir::OptionId::BwrapPath:
+  case ir::OptionId::SocatPath:
+  case ir::OptionId::RipgrepCommand:
+    return Sense::TextSetLoosens;
   case ir::OptionId::Count:
     break;
   }
@@ -103,15 +125,36 @@ std::vector<OptionChange> diffOptions(const ir::Options &before, const ir::Optio
       out.push_back(std::move(c));
       break;
     }
-    case Sense::AddingLoosens: {
+    case Sense::AddingLoosens:
+    case Sense::AddingTightens: {
+      bool addingLoosens = sense == Sense::AddingLoosens;
       std::vector<std::string> a = before.list(id), b = after.list(id);
       std::set<std::string> sa(a.begin(), a.end()), sb(b.begin(), b.end());
       for (const std::string &e : sb)
         if (!sa.count(e))
-          out.push_back(OptionChange{id, Direction::Looser, true, "", "", e, true});
+          out.push_back(OptionChange{id, addingLoosens ? Direction::Looser : Direction::Tighter,
+                                     true, "", "", e, true});
       for (const std::string &e : sa)
         if (!sb.count(e))
-          out.push_back(OptionChange{id, Direction::Tighter, true, "", "", e, false});
+          out.push_back(OptionChange{id, addingLoosens ? Direction::Tighter : Direction::Looser,
+                                     true, "", "", e, false});
+      break;
+    }
+    case Sense::TextSetLoosens: {
+      auto text = [&](const ir::Options &o) -> std::string {
+        const auto &v = o.get(id);
+        const std::string *s = v ? std::get_if<std::string>(&v->value) : nullptr;
+        return s ? *s : std::string();
+      };
+      std::string a = text(before), b = text(after);
+      if (a == b)
+        break;
+      OptionChange c;
+      c.option = id;
+      c.before = a.empty() ? "unset" : a;
+      c.after = b.empty() ? "unset" : b;
+      c.direction = b.empty() ? Direction::Tighter : Direction::Looser;
+      out.push_back(std::move(c));
       break;
     }
     }

@@ -9,6 +9,7 @@
 #include "backends/Backend.h"
 #include "backends/claude/ManagedForm.h"
 #include "compiler/Frontend.h"
+#include "compiler/import/SettingsBuildLimits.h"
 #include "compiler/layers/Layers.h"
 #include "compiler/support/AtomicFile.h"
 
@@ -124,6 +125,9 @@ int runBuild() {
     }
     options.definedNames.push_back(name);
   }
+  // Settings keys check reads but no backend can reproduce (SettingsBuildLimits.h).
+  if (!import::refuseUnbuildableSettings(*policy, diags))
+    return finish(diags);
   options.format = FormatOpt;
   // --target=claude --managed=FILE: the effective policy as Claude Code's
   // managed-settings.json, lock flags included.
