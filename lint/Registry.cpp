@@ -18,6 +18,7 @@
 #include "lint/rules/UnixSocketContainerRuntime.h"
 #include "lint/rules/UnixSocketSensitive.h"
 #include "lint/rules/WeakerNestedSandbox.h"
+#include "lint/rules/WeakeningSetting.h"
 #include "lint/rules/RuntimeMechanics.h"
 #include "lint/rules/WriteAgentConfig.h"
 #include "lint/rules/WriteAutostart.h"
@@ -34,7 +35,7 @@ const std::vector<RuleInfo> &lintRules() {
       {"write-path-dir", Severity::Error, "A directory on $PATH is writable", checkWritePathDir},
       {"write-git-exec", Severity::Error, "A git hook, config or other git execution point is writable", checkWriteGitExec},
       {"write-agent-config", Severity::Error, "Agent or editor configuration that runs commands is writable", checkWriteAgentConfig},
-      {"write-policy-self", Severity::Error, "A sandbox policy or managed settings file is writable", checkWritePolicySelf},
+      {"write-policy-self", Severity::Error, "A sandbox policy, managed settings file or the sandbox's own installation is writable", checkWritePolicySelf},
       {"write-autostart", Severity::Error, "An autostart location (session, systemd, cron, launchd) is writable", checkWriteAutostart},
       {"read-secrets", Severity::Warning, "Credentials are readable (an error when data can also leave)", checkReadSecrets},
       {"unix-socket-container-runtime", Severity::Error, "A container or VM daemon's socket is reachable", checkUnixSocketContainerRuntime},
@@ -47,6 +48,7 @@ const std::vector<RuleInfo> &lintRules() {
       {"net-local-exposure", Severity::Warning, "Loopback is reachable on all ports or a broad range", checkNetLocalExposure},
       {"local-binding", Severity::Warning, "The process may listen on local ports", checkLocalBinding},
       {"weaker-nested-sandbox", Severity::Warning, "The host /proc is bound into the sandbox", checkWeakerNestedSandbox},
+      {"weakening-setting", Severity::Warning, "A setting on Claude Code's list of keys that weaken the sandbox (an error where it voids the write denies)", checkWeakeningSetting},
       {"one-sided-isolation", Severity::Warning, "Only one of filesystem and network is confined", checkOneSidedIsolation},
       {"excluded-command-risk", Severity::Warning, "Commands that run code or move data run outside the sandbox", checkExcludedCommandRisk},
       {"shadowed-rule", Severity::Warning, "A rule decides nothing: rules that decide before it cover all it matches", checkShadowedRule},

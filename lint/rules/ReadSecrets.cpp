@@ -1,6 +1,10 @@
 // read-secrets: credentials are readable; an error when the policy also
 // lets data out, a warning otherwise (a secret that cannot leave today
 // leaves with the next allowed domain).
+// The private key of a TLS-termination CA (srt/Claude
+// network.tlsTerminate.caKeyPath) is always an error when readable: with it
+// the process mints certificates for any host that the tools trusting that
+// CA accept (outside the sandbox too, where the CA is trusted there).
 // Knowledge: lint/data/secrets.txt, lint/data/exfil-domains.txt.
 // Docs: docs/rules/read-secrets.md.
 #include "lint/rules/ReadSecrets.h"
@@ -8,7 +12,44 @@
 #include "lint/Egress.h"
 #include "lint/PathProbe.h"
 
+#include <fmt/format.h>
+
 namespace moat::lint {
+
+namespace {
+
+// The CA key path as written ("/etc/srt/ca.key", "~/ca.key", "certs/ca.key")
+// in the knowledge form LintContext::bind takes; relative paths resolve
+// against the launch directory, as srt resolves them.
+std::string knowledgeForm(const std::string &path) {
+  if (path.empty() || path[0] == '/' || path.rfind("~/", 0) == 0)
+    return path;
+  std::string rest = path.rfind("./", 0) == 0 ? path.substr(2) : path;
+  return "$CWD/" + rest;
+}
+
+void checkCaKey(const LintContext &ctx, const RuleInfo &self) {
+  const auto &key = ctx.policy().options.get(ir::OptionId::TlsCaKeyPath);
+  const std::string *path = key ? std::get_if<std::string>(&key->value) : nullptr;
+  if (!path || path->empty())
+    return;
+  std::string abs = ctx.bind(knowledgeForm(*path));
+  auto open = ctx.fsOpen(abs, ir::Access::Read);
+  if (!open)
+    return;
+  Diagnostic &d = ctx.report(
+      self, Severity::Error, ctx.optionLoc(ir::OptionId::TlsCaKeyPath),
+      fmt::format("'{}', the TLS-termination CA's private key, is readable{}: the process can mint a certificate "
+                  "for any host that every tool trusting this CA accepts (outside the sandbox too, where the CA is "
+                  "trusted there); deny reading it, or keep it outside every readable path",
+                  ctx.display(abs), LintContext::platformSuffix(*open)));
+  d.notes.push_back(LintContext::note(self, ctx.locate(open->decision, ir::Access::Read),
+                                      open->decision.by == eval::DecidedBy::Rule
+                                          ? "this rule lets the sandbox read it"
+                                          : "reads are allowed by default: no rule denies this one"));
+}
+
+} // namespace
 
 void checkReadSecrets(const LintContext &ctx, const RuleInfo &self) {
   ProbeOptions options;
@@ -20,6 +61,7 @@ void checkReadSecrets(const LintContext &ctx, const RuleInfo &self) {
     options.note = std::pair{egress->loc, std::string("data can leave through here")};
   }
   reportOpen(ctx, self, secretPaths(), options);
+  checkCaKey(ctx, self);
 }
 
 } // namespace moat::lint

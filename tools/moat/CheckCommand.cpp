@@ -15,6 +15,7 @@
 #include "compiler/support/AtomicFile.h"
 #include "lint/Baseline.h"
 #include "lint/Config.h"
+#include "lint/FoldRepeats.h"
 #include "lint/Lint.h"
 #include "lint/Sarif.h"
 #include "lint/Triage.h"
@@ -262,7 +263,8 @@ int runCheck() {
   // POLICY checked under them: each is shown once.
   DiagnosticEngine shown(files);
   std::set<std::string> seen;
-  for (const Diagnostic &d : diags.diagnostics()) {
+  // Repeats of one pattern fold into one finding (lint/FoldRepeats.h).
+  for (const Diagnostic &d : lint::foldRepeats(diags.diagnostics())) {
     bool shared = d.loc.buffer != 0 && std::find(sharedBuffers.begin(), sharedBuffers.end(), d.loc.buffer) !=
                                            sharedBuffers.end();
     if (!shared || seen.insert(fmt::format("{}|{}|{}|{}|{}", d.id, d.loc.buffer, d.loc.line, d.loc.col, d.message))
