@@ -13,6 +13,7 @@
 #include "lint/rules/NetMetadataEndpoint.h"
 #include "lint/rules/OneSidedIsolation.h"
 #include "lint/rules/ReadSecrets.h"
+#include "lint/rules/RunsOutsideSandbox.h"
 #include "lint/rules/ShadowedRule.h"
 #include "lint/rules/UnixSocketBroad.h"
 #include "lint/rules/UnixSocketContainerRuntime.h"
@@ -50,6 +51,7 @@ const std::vector<RuleInfo> &lintRules() {
       {"weaker-nested-sandbox", Severity::Warning, "The host /proc is bound into the sandbox", checkWeakerNestedSandbox},
       {"weakening-setting", Severity::Warning, "A setting on Claude Code's list of keys that weaken the sandbox (an error where it voids the write denies)", checkWeakeningSetting},
       {"one-sided-isolation", Severity::Warning, "Only one of filesystem and network is confined", checkOneSidedIsolation},
+      {"runs-outside-sandbox", Severity::Warning, "Hooks, helpers, plugins and runtime binaries that run outside the sandbox (an error when the sandbox can rewrite them)", checkRunsOutsideSandbox},
       {"excluded-command-risk", Severity::Warning, "Commands that run code or move data run outside the sandbox", checkExcludedCommandRisk},
       {"shadowed-rule", Severity::Warning, "A rule decides nothing: rules that decide before it cover all it matches", checkShadowedRule},
       {"assert-failed", Severity::Error, "An assert of the policy does not hold", checkAssertFailed},

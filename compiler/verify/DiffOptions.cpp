@@ -70,6 +70,23 @@ Sense senseOf(ir::OptionId id) {
   case ir::OptionId::SocatPath:
   case ir::OptionId::RipgrepCommand:
     return Sense::TextSetLoosens;
+  // Claude keys (ClaudeImporter.cpp).
+  case ir::OptionId::HookCommands:
+  case ir::OptionId::HelperCommands:
+  case ir::OptionId::EnabledPlugins:
+  case ir::OptionId::ExtraKnownMarketplaces:
+    return Sense::AddingLoosens;
+  case ir::OptionId::ApiKeyHelper:
+  case ir::OptionId::StatusLineCommand:
+  case ir::OptionId::DefaultMode:
+    return Sense::TextSetLoosens;
+  case ir::OptionId::AllowManagedHooksOnly:
+  case ir::OptionId::AllowManagedPermissionRulesOnly:
+  case ir::OptionId::DisableBypassPermissionsMode:
+  case ir::OptionId::DisableAutoMode:
+    return Sense::TrueTightens;
+  case ir::OptionId::EnabledPlatforms: // each platform added is one more the sandbox covers
+    return Sense::AddingTightens;
   case ir::OptionId::Count:
     break;
   }
