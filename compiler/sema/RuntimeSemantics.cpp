@@ -247,14 +247,14 @@ private:
 ir::Platform writtenForPlatform(const ir::Policy &policy) {
   auto enabled = ir::findOption("enabled-platforms");
   if (enabled && policy.options.get(*enabled)) {
-    bool mac = false, linux = false;
+    bool mac = false, lin = false;
     for (const std::string &p : policy.options.list(*enabled)) {
       mac |= p == "macos";
-      linux |= p == "linux" || p == "wsl";
+      lin |= p == "linux" || p == "wsl";
     }
-    if (mac && !linux)
+    if (mac && !lin)
       return ir::Platform::MacOS;
-    if (linux)
+    if (lin)
       return ir::Platform::Linux;
   }
   auto macPath = [](const fs::PathPattern &p) {
