@@ -133,6 +133,14 @@ void checkWeakeningSetting(const LintContext &ctx, const RuleInfo &self) {
   for (const ir::UnixSocketRule &r : ctx.policy().unixSockets) {
     if (r.effect != ir::Effect::Allow || elsewhere.count(&r))
       continue;
+    // A literal socket the policy's runtime never opens (srt and Claude
+    // honour allowUnixSockets on macOS only; a file judged for Linux) weakens
+    // nothing; runtime-mechanics says why it stays blocked.
+    std::string text = r.path.text();
+    bool literal = text.find_first_of("*?[") == std::string::npos &&
+                   (text.rfind("/", 0) == 0 || text.rfind("~/", 0) == 0 || text.rfind("$CWD/", 0) == 0);
+    if (literal && !ctx.socketOpen(ctx.bind(text)))
+      continue;
     const char *where = r.platform == ir::Platform::MacOS   ? " (on macOS)"
                         : r.platform == ir::Platform::Linux ? " (on Linux)"
                                                             : "";
