@@ -210,13 +210,15 @@ std::optional<std::string> pathEntry(const DocNode &item, const std::string &dot
   }
   strictKeys(item, dotted, {"path", "literal"}, ctx);
   const DocNode *path = nullptr, *literal = nullptr;
+  bool ok = true;
   for (const auto &[key, value] : item.members) {
     if (key == "path")
       path = &value;
     else if (key == "literal")
       literal = &value;
+    else
+      ok = false; // reported by strictKeys: the entry is invalid
   }
-  bool ok = true;
   if (!literal || literal->kind != DocNode::Kind::Bool || !literal->boolean) {
     ctx.invalid(literal ? literal->loc : item.loc, dotted,
                 "a path object must say \"literal\": true (write a pattern as a plain string)");
