@@ -11,7 +11,8 @@
 // the same message once the quoted subjects are taken out: the same
 // explanation about different subjects. Two such findings are shown as they
 // are (they read fine side by side). A finding that already folds others (its message has
-// "; so ") and exact repeats (the same location and message: one managed
+// "; so "), the settings findings (unknown-setting, misplaced-setting, ...:
+// each names one key that needs its own fix) and exact repeats (the same location and message: one managed
 // file checked under several policies) are left alone. `moat check` folds
 // what it is about to show, after suppressions and baselines, so those
 // still see (and can hide) each repeat.
