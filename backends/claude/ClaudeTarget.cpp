@@ -55,6 +55,12 @@ std::string render(const ir::Policy &policy, const SettingsLists &lists, bool ma
     putOption(filesystem, "allowManagedReadPathsOnly", o, ir::OptionId::LockFilesystemRead);
   }
 
+  // Claude Code asks about hosts outside the allow list unless
+  // strictAllowlist is set (compiler/import/ClaudeImporter.cpp); a policy
+  // whose connect default is deny means it.
+  if (policy.defaults.connect != ir::NetDefault::Ask)
+    network["strictAllowlist"] = true;
+
   llvm::json::Object sandbox{{"enabled", !o.flag(ir::OptionId::SandboxDisabled)},
                              {"network", std::move(network)},
                              {"filesystem", std::move(filesystem)}};

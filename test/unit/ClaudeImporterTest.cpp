@@ -1,10 +1,11 @@
 // importClaude: the sandbox and permissions keys of Claude Code settings map
-// onto the AST as Claude Code means them, plus the implied launch-directory
-// write grant; everything else is accepted only if it is a documented
-// unrelated key.
+// onto the AST as Claude Code means them, with Claude Code's defaults and the
+// implied launch-directory write grant; every other key of its schema is
+// accepted; what Claude Code drops or skips is a finding, never a refusal.
 #include "compiler/import/ClaudeRules.h"
 #include "compiler/import/ImportPaths.h"
 #include "compiler/import/Importers.h"
+#include "compiler/import/MisplacedKeys.h"
 #include "compiler/sema/Sema.h"
 
 #include "ImporterTestSupport.h"
@@ -38,7 +39,7 @@ TEST(ClaudeImporter, LaunchDirectoryIsAlwaysWritableAtTheSandboxKey) {
   Import im("{\n  \"sandbox\": {\"enabled\": true}\n}");
   ASSERT_TRUE(im.file) << im.messages();
   EXPECT_EQ(im.file->kind, ast::SourceKind::Claude);
-  ASSERT_EQ(im.file->stmts.size(), 1u) << "enabled: true adds nothing";
+  EXPECT_FALSE(im.set("sandbox-disabled")) << "enabled: true leaves the sandbox on";
   const ast::FsRule *r = im.fs(kImplied);
   ASSERT_TRUE(r);
   EXPECT_FALSE(r->always);
@@ -78,9 +79,51 @@ TEST(ClaudeImporter, DisabledSandboxIsAnOption) {
   EXPECT_TRUE(at(off.set("sandbox-disabled")->loc, 1, 14));
   Import on("{\"sandbox\": {\"enabled\": true}}");
   EXPECT_FALSE(on.set("sandbox-disabled"));
+  // Claude Code's default is off: absent, or anything but a literal true.
   Import bad("{\"sandbox\": {\"enabled\": \"no\"}}");
-  EXPECT_FALSE(bad.file);
-  EXPECT_EQ(bad.ids(), "wrong-type");
+  ASSERT_TRUE(bad.file) << bad.messages();
+  EXPECT_EQ(bad.ids(), "invalid-entry");
+  EXPECT_TRUE(bad.set("sandbox-disabled"));
+  Import absent("{\"sandbox\": {\"network\": {\"allowedDomains\": [\"github.com\"]}}}");
+  ASSERT_TRUE(absent.file) << absent.messages();
+  EXPECT_TRUE(absent.set("sandbox-disabled"));
+  EXPECT_TRUE(at(absent.set("sandbox-disabled")->loc, 1, 2)) << "at the sandbox key";
+  Import none("{\"model\": \"opus\"}");
+  ASSERT_TRUE(none.file) << none.messages();
+  EXPECT_TRUE(none.set("sandbox-disabled"));
+}
+
+TEST(ClaudeImporter, ClaudeDefaults) {
+  Import im("{\"sandbox\": {\"enabled\": true}}");
+  ASSERT_TRUE(im.file) << im.messages();
+  ASSERT_TRUE(im.set("allow-unsandboxed-commands")) << "absent means true";
+  EXPECT_TRUE(std::get<bool>(im.set("allow-unsandboxed-commands")->value.value));
+  auto defaults = im.all<ast::DefaultStmt>();
+  ASSERT_EQ(defaults.size(), 1u);
+  EXPECT_EQ(defaults[0]->subject, ast::Subject::Connect);
+  EXPECT_EQ(defaults[0]->value, ast::DefaultValue::Ask) << "unlisted hosts are asked about";
+  for (const char *strict : {"strictAllowlist", "allowManagedDomainsOnly"}) {
+    Import s(std::string("{\"sandbox\": {\"enabled\": true, \"network\": {\"") + strict +
+             "\": true}}}");
+    ASSERT_TRUE(s.file) << s.messages();
+    EXPECT_TRUE(s.all<ast::DefaultStmt>().empty()) << strict;
+  }
+  EXPECT_FALSE(im.set("auto-allow-bash-if-sandboxed")) << "default false: nothing to say";
+}
+
+TEST(ClaudeImporter, EnabledPlatforms) {
+  Import mac("{\"sandbox\": {\"enabled\": true, \"enabledPlatforms\": [\"macos\"]}}");
+  ASSERT_TRUE(mac.file) << mac.messages();
+  ASSERT_TRUE(mac.set("enabled-platforms"));
+  EXPECT_FALSE(mac.set("sandbox-disabled"));
+  Import win("{\"sandbox\": {\"enabled\": true, \"enabledPlatforms\": [\"windows\"]}}");
+  ASSERT_TRUE(win.file) << win.messages();
+  EXPECT_TRUE(win.set("sandbox-disabled")) << "inert on every platform moat models";
+  Import bad("{\"sandbox\": {\"enabled\": true, \"enabledPlatforms\": [\"bsd\", \"linux\"]}}");
+  ASSERT_TRUE(bad.file) << bad.messages();
+  EXPECT_EQ(bad.ids(), "invalid-entry");
+  EXPECT_EQ(std::get<std::vector<std::string>>(bad.set("enabled-platforms")->value.value),
+            std::vector<std::string>{"linux"});
 }
 
 TEST(ClaudeImporter, SandboxSwitchesBecomeOptions) {
@@ -99,11 +142,10 @@ TEST(ClaudeImporter, SandboxSwitchesBecomeOptions) {
             (std::vector<std::string>{"docker", "git push"}));
 }
 
-TEST(ClaudeImporter, IgnoreViolationsIsIgnoredWithAWarning) {
+TEST(ClaudeImporter, IgnoreViolationsIsReadSilently) {
   Import im("{\"sandbox\": {\"ignoreViolations\": {\"*\": [\"/tmp\"]}}}");
   ASSERT_TRUE(im.file);
-  EXPECT_EQ(im.ids(), "ignored-setting");
-  EXPECT_NE(im.diag().message.find("sandbox.ignoreViolations"), std::string::npos);
+  EXPECT_EQ(im.ids(), "") << "it only tunes Claude Code's reports";
 }
 
 TEST(ClaudeImporter, SandboxNetworkListsAreOptional) {
@@ -129,13 +171,12 @@ TEST(ClaudeImporter, SandboxNetworkListsAreOptional) {
 }
 
 TEST(ClaudeImporter, SrtOnlyKeysAreUnknownUnderSandbox) {
-  for (const char *body : {"\"network\": {\"deniedResolvedAddresses\": []}",
-                           "\"network\": {\"parentProxy\": {}}", "\"network\": {\"mitmProxy\": {}}",
+  for (const char *body : {"\"network\": {\"parentProxy\": {}}", "\"network\": {\"mitmProxy\": {}}",
                            "\"filesystem\": {\"allowGitConfig\": true}", "\"seccomp\": {}",
                            "\"allowPty\": true"}) {
     Import im(std::string("{\"sandbox\": {") + body + "}}");
-    EXPECT_FALSE(im.file) << body;
-    EXPECT_EQ(im.ids(), "unknown-key") << body << ": " << im.messages();
+    EXPECT_TRUE(im.file) << body << ": Claude Code drops them, the file still counts";
+    EXPECT_EQ(im.ids(), "unknown-setting") << body << ": " << im.messages();
   }
 }
 
@@ -160,15 +201,16 @@ TEST(ClaudeImporter, SandboxFilesystemMapsLikeSrt) {
 
 TEST(ClaudeImporter, SandboxErrorsAreLocated) {
   Import type("{\"sandbox\": {\"network\": {\"allowedDomains\": \"github.com\"}}}");
-  EXPECT_EQ(type.ids(), "wrong-type");
+  EXPECT_EQ(type.ids(), "invalid-entry");
   Import value("{\"sandbox\": {\"network\": {\"allowedDomains\": [\"*.com\"]}}}");
-  EXPECT_EQ(value.ids(), "invalid-value");
+  EXPECT_EQ(value.ids(), "invalid-entry");
   EXPECT_TRUE(at(value.diag().loc, 1, 45));
   Import unknown("{\"sandbox\": {\"network\": {\"allowed\": []}}}");
-  EXPECT_EQ(unknown.ids(), "unknown-key");
-  EXPECT_NE(unknown.messages().find("in sandbox.network"), std::string::npos);
+  EXPECT_EQ(unknown.ids(), "unknown-setting");
+  EXPECT_NE(unknown.messages().find("in 'sandbox.network'"), std::string::npos);
   Import notObject("{\"sandbox\": true}");
-  EXPECT_EQ(notObject.ids(), "wrong-type");
+  EXPECT_EQ(notObject.ids(), "invalid-entry");
+  EXPECT_TRUE(notObject.file) << "findings never stop the import";
 }
 
 // ---- permissions ---------------------------------------------------------------------
@@ -247,8 +289,8 @@ TEST(ClaudeImporter, SettingsDirectoryIsALiteralPath) {
 
 TEST(ClaudeImporter, SettingsRelativePathNeedsTheDirectory) {
   Import im(permissions("\"allow\": [\"Edit(/docs)\"]"), "");
-  EXPECT_FALSE(im.file);
-  EXPECT_EQ(im.ids(), "invalid-value");
+  EXPECT_TRUE(im.file);
+  EXPECT_EQ(im.ids(), "invalid-entry");
   EXPECT_NE(im.messages().find("'//'"), std::string::npos);
 }
 
@@ -266,8 +308,9 @@ TEST(ClaudeImporter, WebFetchDomainsBecomeNetRules) {
 TEST(ClaudeImporter, WebFetchNeedsADomainSrtAccepts) {
   for (const char *rule : {"WebFetch(https://a.com)", "WebFetch(domain:*.com)", "WebFetch(domain:)"}) {
     Import im(permissions(std::string("\"allow\": [\"") + rule + "\"]"));
-    EXPECT_FALSE(im.file) << rule;
-    EXPECT_EQ(im.ids(), "invalid-value") << rule;
+    EXPECT_TRUE(im.file) << rule;
+    EXPECT_EQ(im.ids(), "invalid-entry") << rule;
+    EXPECT_TRUE(im.all<ast::NetRule>().empty()) << rule << ": Claude Code skips it";
   }
 }
 
@@ -277,15 +320,16 @@ TEST(ClaudeImporter, OtherToolsAndAskRulesHaveNoSandboxEffect) {
                         " \"WebFetch\", \"Bash(echo $(date))\", \"mcp__srv__*\"],"
                         " \"ask\": [\"Edit(src/**)\", \"Read(.env)\"], \"deny\": [\"Bash(curl:*)\"]"));
   ASSERT_TRUE(im.file) << im.messages();
-  ASSERT_EQ(im.file->stmts.size(), 1u) << "only the implied grant";
+  EXPECT_TRUE(im.all<ast::FsRule>().size() == 1u && im.fs(kImplied)) << "only the implied grant";
+  EXPECT_TRUE(im.all<ast::NetRule>().empty());
 }
 
 TEST(ClaudeImporter, MalformedRulesAreInvalidAtTheElement) {
   for (const char *rule : {"Edit(src", "Edit(a))", "Edit(a)b", "Edit()", "(x)", "Edit x", "",
                            "Bash(echo (x)"}) {
     Import im(permissions(std::string("\"allow\": [\"Bash\", \"") + rule + "\"]"));
-    EXPECT_FALSE(im.file) << rule;
-    EXPECT_EQ(im.ids(), "invalid-value") << rule;
+    EXPECT_TRUE(im.file) << rule;
+    EXPECT_EQ(im.ids(), "invalid-entry") << rule;
     if (!im.diags.diagnostics().empty()) {
       EXPECT_TRUE(at(im.diag().loc, 1, 36)) << rule;
     }
@@ -316,49 +360,94 @@ TEST(ClaudeImporter, AdditionalDirectoriesAreWritable) {
   EXPECT_EQ(r->pattern.value, "/srv/shared") << "a plain path, not a rule pattern";
   EXPECT_EQ(im.fs("permissions.additionalDirectories[2]")->pattern.value, "lib");
   Import empty(permissions("\"additionalDirectories\": [\"\"]"));
-  EXPECT_EQ(empty.ids(), "invalid-value");
+  EXPECT_EQ(empty.ids(), "invalid-entry");
+  Import home(permissions("\"additionalDirectories\": [\"$HOME/a\", \"${HOME}\", \"/x/$HOME\"]"));
+  ASSERT_TRUE(home.file) << home.messages();
+  EXPECT_EQ(home.fs("permissions.additionalDirectories[0]")->pattern.value, "~/a");
+  EXPECT_EQ(home.fs("permissions.additionalDirectories[1]")->pattern.value, "~");
+  EXPECT_EQ(home.fs("permissions.additionalDirectories[2]")->pattern.value, "/x/\\$HOME");
 }
 
-TEST(ClaudeImporter, ModesAreTypeChecked) {
-  Import ok(permissions("\"defaultMode\": \"acceptEdits\", \"disableBypassPermissionsMode\": \"disable\""));
+TEST(ClaudeImporter, ModesAreOptions) {
+  Import ok(permissions("\"defaultMode\": \"bypassPermissions\", \"disableBypassPermissionsMode\": \"disable\","
+                        " \"disableAutoMode\": \"disable\""));
   ASSERT_TRUE(ok.file) << ok.messages();
-  EXPECT_EQ(ok.file->stmts.size(), 1u);
-  Import bad(permissions("\"defaultMode\": 1"));
-  EXPECT_EQ(bad.ids(), "wrong-type");
+  EXPECT_EQ(std::get<std::string>(ok.set("default-mode")->value.value), "bypassPermissions");
+  EXPECT_TRUE(ok.set("disable-bypass-permissions-mode"));
+  EXPECT_TRUE(ok.set("disable-auto-mode"));
+  Import manual(permissions("\"defaultMode\": \"manual\""));
+  EXPECT_EQ(std::get<std::string>(manual.set("default-mode")->value.value), "default");
+  for (const char *bad : {"\"defaultMode\": 1", "\"defaultMode\": \"yolo\"",
+                          "\"disableBypassPermissionsMode\": true"}) {
+    Import b(permissions(bad));
+    EXPECT_TRUE(b.file) << bad;
+    EXPECT_EQ(b.ids(), "invalid-entry") << bad;
+  }
+}
+
+TEST(ClaudeImporter, CommandsOutsideTheSandboxAreOptions) {
+  Import im("{\"apiKeyHelper\": \"k.sh\", \"statusLine\": {\"type\": \"command\", \"command\": \"s.sh\"},"
+            " \"hooks\": {\"Stop\": [{\"hooks\": [{\"type\": \"command\", \"command\": \"say hi\"}]}]},"
+            " \"awsAuthRefresh\": \"aws sso login\", \"enabledPlugins\": {\"a@m\": true, \"b@m\": false},"
+            " \"extraKnownMarketplaces\": {\"m\": {\"source\": {\"source\": \"github\", \"repo\": \"o/r\"}}},"
+            " \"allowManagedHooksOnly\": true, \"allowManagedPermissionRulesOnly\": false}");
+  ASSERT_TRUE(im.file) << im.messages();
+  EXPECT_EQ(im.ids(), "");
+  EXPECT_EQ(std::get<std::string>(im.set("api-key-helper")->value.value), "k.sh");
+  EXPECT_EQ(std::get<std::string>(im.set("status-line-command")->value.value), "s.sh");
+  EXPECT_EQ(std::get<std::vector<std::string>>(im.set("hook-commands")->value.value),
+            std::vector<std::string>{"Stop: say hi"});
+  EXPECT_EQ(std::get<std::vector<std::string>>(im.set("helper-commands")->value.value),
+            std::vector<std::string>{"awsAuthRefresh: aws sso login"});
+  EXPECT_EQ(std::get<std::vector<std::string>>(im.set("enabled-plugins")->value.value),
+            std::vector<std::string>{"a@m"});
+  EXPECT_EQ(std::get<std::vector<std::string>>(im.set("extra-known-marketplaces")->value.value),
+            std::vector<std::string>{"m: o/r"});
+  EXPECT_TRUE(im.set("allow-managed-hooks-only"));
+  EXPECT_TRUE(im.set("allow-managed-permission-rules-only"));
+  Import off("{\"disableAllHooks\": true, \"statusLine\": {\"type\": \"command\", \"command\": \"s\"},"
+             " \"hooks\": {\"Stop\": [{\"hooks\": [{\"type\": \"command\", \"command\": \"x\"}]}]}}");
+  ASSERT_TRUE(off.file) << off.messages();
+  EXPECT_FALSE(off.set("hook-commands"));
+  EXPECT_FALSE(off.set("status-line-command"));
 }
 
 TEST(ClaudeImporter, PermissionErrorsAreLocated) {
   Import list(permissions("\"allow\": \"Edit(x)\""));
-  EXPECT_EQ(list.ids(), "wrong-type");
+  EXPECT_EQ(list.ids(), "invalid-entry");
   Import item(permissions("\"deny\": [\"Edit(x)\", 3]"));
-  EXPECT_EQ(item.ids(), "wrong-type");
+  EXPECT_EQ(item.ids(), "invalid-entry");
+  EXPECT_TRUE(item.fs("permissions.deny[0]")) << "the other entries still count";
   Import unknown(permissions("\"allowed\": []"));
-  EXPECT_EQ(unknown.ids(), "unknown-key");
-  EXPECT_NE(unknown.messages().find("in permissions"), std::string::npos);
+  EXPECT_EQ(unknown.ids(), "unknown-setting");
+  EXPECT_NE(unknown.messages().find("in 'permissions'"), std::string::npos);
 }
 
 // ---- top level -------------------------------------------------------------------------
 
-TEST(ClaudeImporter, UnrelatedSettingsAreAcceptedSilently) {
-  std::string text = "{\"permissions\": {}";
-  for (std::string_view key : claudeUnrelatedKeys())
-    text += ", \"" + std::string(key) + "\": null";
+TEST(ClaudeImporter, EverySchemaKeyIsAcceptedSilently) {
+  std::string text = "{\"sandbox\": {\"enabled\": true}";
+  for (std::string_view key : claudeTopLevelKeys())
+    if (key != "sandbox" && key != "permissions")
+      text += ", \"" + std::string(key) + "\": null";
   text += "}";
   Import im(text);
   ASSERT_TRUE(im.file) << im.messages();
-  EXPECT_TRUE(im.diags.diagnostics().empty());
-  EXPECT_EQ(claudeUnrelatedKeys().size(), 24u);
-  EXPECT_TRUE(isClaudeUnrelatedKey("hooks"));
-  EXPECT_FALSE(isClaudeUnrelatedKey("sandbox"));
+  // Only the keys moat models check their values (null is not a command).
+  for (const Diagnostic &d : im.diags.diagnostics())
+    EXPECT_EQ(d.id, "invalid-entry") << d.message;
+  EXPECT_GT(claudeTopLevelKeys().size(), 180u);
 }
 
-TEST(ClaudeImporter, OtherTopLevelKeysAreUnknown) {
-  Import im("{\"permissions\": {},\n \"network\": {}}");
-  EXPECT_FALSE(im.file);
-  EXPECT_EQ(im.ids(), "unknown-key");
+TEST(ClaudeImporter, OtherTopLevelKeysAreFindings) {
+  Import im("{\"permissions\": {},\n \"network\": {}, \"zzz\": 1, \"_c\": 2}");
+  ASSERT_TRUE(im.file) << im.messages();
+  EXPECT_EQ(im.ids(), "misplaced-setting unknown-setting");
   EXPECT_TRUE(at(im.diag().loc, 2, 2));
+  EXPECT_NE(im.messages().find("`sandbox.network`"), std::string::npos);
   Import arr("[]");
   EXPECT_EQ(arr.ids(), "wrong-type");
+  EXPECT_FALSE(arr.file);
 }
 
 // ---- through sema -----------------------------------------------------------------------
