@@ -12,7 +12,8 @@ namespace moat::import {
 
 std::optional<ast::File> importSrt(uint32_t buffer, DiagnosticEngine &diags) {
   unsigned errorsBefore = diags.inputErrorCount();
-  auto doc = readJson(buffer, diags);
+  // JSON.parse keeps the last of two equal keys: a duplicate-setting finding.
+  auto doc = readJson(buffer, diags, JsonDuplicates::LastWins);
   if (!doc)
     return std::nullopt;
   const std::string where = "the srt settings";

@@ -414,7 +414,10 @@ void readNetworkSection(const DocNode &network, const SectionContext &ctx) {
   domainRules(r, network, "allowedDomains", ctx, ast::Effect::Allow);
   domainRules(r, network, "deniedDomains", ctx, ast::Effect::Deny);
 
-  auto ranges = stringList(r, network, "deniedResolvedAddresses", where, false, false, ctx);
+  // srt only: Claude Code's schema drops it (left to the reader's unknown-setting).
+  std::vector<const DocNode *> ranges;
+  if (srt)
+    ranges = stringList(r, network, "deniedResolvedAddresses", where, false, false, ctx);
   for (const DocNode *item : ranges) {
     size_t i = static_cast<size_t>(item - &r.get("deniedResolvedAddresses")->items[0]);
     std::string origin = fmt::format("{}[{}]", dotted("deniedResolvedAddresses"), i);
