@@ -4,7 +4,9 @@
 // unconfined, and plugins and extra marketplaces bring hooks and MCP
 // servers of their own; srt's and Claude's executable-path keys (`bwrapPath`,
 // `socatPath`, `ripgrep.command`) name programs the runtime itself starts
-// outside the sandbox. Each is a warning; it is an error when a path the
+// outside the sandbox (reported only when the sandbox can rewrite them: the
+// runtime starts such a program in any case). Each other entry is a
+// warning; it is an error when a path the
 // command names (its script, its program) is writable inside the sandbox: the
 // confined process rewrites what runs unconfined next time. Entries of one
 // key fold into one finding per severity. A disabled sandbox confines
@@ -98,6 +100,7 @@ struct KeyInfo {
   const char *noun;    // "hook", "plugin", ...
   const char *what;    // completes "'X' <what>"
   bool commands;       // entries are command lines whose paths are probed
+  bool onlyWritable;   // reported only when the sandbox can write what it names
 };
 
 } // namespace
@@ -116,15 +119,15 @@ void checkRunsOutsideSandbox(const LintContext &ctx, const RuleInfo &self) {
   const ir::Options &options = ctx.policy().options;
   bool disabled = options.flag(ir::OptionId::SandboxDisabled);
   static const KeyInfo keys[] = {
-      {ir::OptionId::HookCommands, "hooks", "hook", "runs as a shell command outside the sandbox, with the user's full rights", true},
-      {ir::OptionId::StatusLineCommand, "statusLine", "statusLine command", "runs outside the sandbox on every prompt, with the user's full rights", true},
-      {ir::OptionId::ApiKeyHelper, "apiKeyHelper", "apiKeyHelper", "runs outside the sandbox whenever Claude Code needs an API key, and its output is the key", true},
-      {ir::OptionId::HelperCommands, "helpers", "helper", "runs outside the sandbox, with the user's full rights", true},
+      {ir::OptionId::HookCommands, "hooks", "hook", "runs as a shell command outside the sandbox, with the user's full rights", true, false},
+      {ir::OptionId::StatusLineCommand, "statusLine", "statusLine command", "runs outside the sandbox on every prompt, with the user's full rights", true, false},
+      {ir::OptionId::ApiKeyHelper, "apiKeyHelper", "apiKeyHelper", "runs outside the sandbox whenever Claude Code needs an API key, and its output is the key", true, false},
+      {ir::OptionId::HelperCommands, "helpers", "helper", "runs outside the sandbox, with the user's full rights", true, false},
       {ir::OptionId::EnabledPlugins, "enabledPlugins", "plugin", "is enabled: its hooks and MCP servers run outside the sandbox, with the user's full rights", false},
       {ir::OptionId::ExtraKnownMarketplaces, "extraKnownMarketplaces", "marketplace", "is trusted: the plugins installed from it bring hooks and MCP servers that run outside the sandbox", false},
-      {ir::OptionId::BwrapPath, "bwrapPath", "bwrapPath", "is the bubblewrap program the runtime starts, unconfined, to build the sandbox", true},
-      {ir::OptionId::SocatPath, "socatPath", "socatPath", "is the socat program the runtime starts to bridge the proxy", true},
-      {ir::OptionId::RipgrepCommand, "ripgrep.command", "ripgrep command", "is the program the runtime runs outside the sandbox to find the files it protects", true},
+      {ir::OptionId::BwrapPath, "bwrapPath", "bwrapPath", "is the bubblewrap program the runtime starts, unconfined, to build the sandbox", true, true},
+      {ir::OptionId::SocatPath, "socatPath", "socatPath", "is the socat program the runtime starts to bridge the proxy", true, true},
+      {ir::OptionId::RipgrepCommand, "ripgrep.command", "ripgrep command", "is the program the runtime runs outside the sandbox to find the files it protects", true, true},
   };
   for (const KeyInfo &k : keys) {
     const auto &setting = options.get(k.id);
@@ -174,8 +177,8 @@ void checkRunsOutsideSandbox(const LintContext &ctx, const RuleInfo &self) {
       if (!writable)
         plain.push_back(e.label);
     }
-    if (plain.empty())
-      continue;
+    if (plain.empty() || k.onlyWritable)
+      continue; // a runtime binary the sandbox cannot rewrite is what the runtime runs anyway
     std::string message = fmt::format("{} '{}' {}", k.noun, plain.front(), k.what);
     if (plain.size() > 1) {
       constexpr size_t kNamed = 5; // spelled out before "and N others"

@@ -10,6 +10,8 @@
 //   network.allowUnixSockets      the unix-socket-* rules, for the sockets
 //                                 they know; the entries they do not report
 //                                 are reported here
+// `credentials` is reported only where its masks can be injected
+// (tlsTerminate or allowPlaintextInject): deny entries only hide.
 // Two settings void the write denies outright (an error): a process that may
 // create a user namespace can unmount the read-only binds that carry them.
 // allowNestedUserNamespaces allows it; allowAllUnixSockets together with
@@ -115,7 +117,11 @@ void checkWeakeningSetting(const LintContext &ctx, const RuleInfo &self) {
                "tlsTerminate has the proxy decrypt HTTPS with a CA the sandboxed tools are made to trust "
                "(experimental): every connection is re-signed by that CA, so its key can impersonate any host to "
                "them; keep the key where the sandbox cannot read it (read-secrets reports it when it can)");
-  if (auto vars = options.list(ir::OptionId::CredentialEnvVars); !vars.empty())
+  // srt puts a masked credential back only through a proxy that terminates
+  // TLS (or, with allowPlaintextInject, into plain HTTP); without either it
+  // refuses masks, and every entry only hides: nothing weakens.
+  bool injects = options.flag(ir::OptionId::TlsTerminate) || options.flag(ir::OptionId::CredentialPlaintextInject);
+  if (auto vars = options.list(ir::OptionId::CredentialEnvVars); !vars.empty() && injects)
     ctx.report(self, ctx.optionLoc(ir::OptionId::CredentialEnvVars),
                fmt::format("credentials keeps {} from the process ({}); those it masks rather than unsets, the "
                            "proxy puts back into requests to their hosts, so the process can still use them there, "
