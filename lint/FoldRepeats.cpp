@@ -108,6 +108,8 @@ std::vector<Diagnostic> foldRepeats(const std::vector<Diagnostic> &diags) {
         break;
       }
       d.notes.push_back(Diagnostic{m.kind, Severity::Note, m.id, m.loc, m.message, {}});
+      // Its own notes ("the earlier rule is here") follow it.
+      d.notes.insert(d.notes.end(), m.notes.begin(), m.notes.end());
     }
     out.push_back(std::move(d));
   }
