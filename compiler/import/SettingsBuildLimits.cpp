@@ -1,5 +1,7 @@
 #include "compiler/import/SettingsBuildLimits.h"
 
+#include "compiler/import/SettingsFindings.h"
+
 namespace moat::import {
 
 namespace {
@@ -12,6 +14,12 @@ struct Limit {
 
 // Each with the reason read from srt 0.0.83 (dist/sandbox/*.js).
 const Limit kLimits[] = {
+    // Claude Code (compiler/import/ClaudeImporter.cpp).
+    {ir::OptionId::BlockReadsOutsideWorkingDirectories,
+     "permissions.blockReadsOutsideWorkingDirectories",
+     "Claude Code's sandbox then denies reads outside the working directories, which depend "
+     "on the session (--add-dir, additionalDirectories); moat's output would let them through "
+     "(moat check reads the file)"},
     {ir::OptionId::CustomSeccomp, "seccomp",
      "another program installs srt's syscall filter there; moat cannot know what it "
      "filters, so its own filter could be weaker or stronger (moat check reads the file)"},
@@ -38,6 +46,19 @@ bool isOn(const ir::OptionSetting &s) {
 
 bool refuseUnbuildableSettings(const ir::Policy &policy, DiagnosticEngine &diags) {
   bool ok = true;
+  // srt rejects a file with an invalid entry and runs its built-in deny-all
+  // defaults instead; the rest of the file, built, would allow more.
+  if (policy.fileRuntime == ir::Runtime::Srt) {
+    for (const Diagnostic &d : std::vector<Diagnostic>(diags.diagnostics()))
+      if (d.kind == DiagKind::Finding && d.id == kInvalidEntry) {
+        diags.report(DiagKind::UnsupportedSetting, d.loc, "this srt file",
+                     "srt rejects a file with an invalid entry and runs with its built-in "
+                     "deny-all defaults, so building the rest of it would allow more than srt "
+                     "does; fix the invalid entries first");
+        ok = false;
+        break;
+      }
+  }
   for (const Limit &l : kLimits) {
     const auto &s = policy.options.get(l.id);
     if (!s || !isOn(*s))

@@ -11,8 +11,9 @@
 
 namespace moat::import {
 
-// Reports unsupported-setting for each such option the policy sets; returns
-// false when it reported any.
+// Reports unsupported-setting for each such option the policy sets, and once
+// for an srt file with an invalid-entry finding (srt would run its deny-all
+// defaults instead of the file); returns false when it reported any.
 bool refuseUnbuildableSettings(const ir::Policy &policy, DiagnosticEngine &diags);
 
 } // namespace moat::import
