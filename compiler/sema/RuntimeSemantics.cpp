@@ -258,10 +258,12 @@ ir::Platform writtenForPlatform(const ir::Policy &policy) {
       return ir::Platform::Linux;
   }
   auto macPath = [](const fs::PathPattern &p) {
-    if (!p.root.empty() || p.components.empty())
+    if (p.components.empty())
       return false;
     const std::string &first = p.components.front();
-    return first == "Users" || first == "private" || first == "Library";
+    if (p.root == "HOME") // ~/Library is macOS's per-user library
+      return first == "Library";
+    return p.root.empty() && (first == "Users" || first == "private" || first == "Library");
   };
   for (const ir::FsRule &r : policy.fsRules)
     if (isSource(r) && macPath(r.pattern))

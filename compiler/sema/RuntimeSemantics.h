@@ -23,8 +23,8 @@
 namespace moat::sema {
 
 // The platform a file is judged on when nothing says otherwise: macOS for
-// a file written for it (a rule under /Users, /private or /Library, or
-// enabled-platforms naming macOS and not Linux), else Linux.
+// a file written for it (a rule under /Users, /private, /Library or
+// ~/Library, or enabled-platforms naming macOS and not Linux), else Linux.
 ir::Platform writtenForPlatform(const ir::Policy &policy);
 
 // Rewrites `policy` (loaded with moat's semantics) into `runtime`'s, judged

@@ -230,6 +230,7 @@ TEST(RuntimeSemantics, UnixSocketAllowsHoldOnMacosOnly) {
 TEST(RuntimeSemantics, FileWrittenForMacosIsJudgedThere) {
   EXPECT_EQ(sema::writtenForPlatform(policyOf({allowWrite("/Users/dev/proj")})), ir::Platform::MacOS);
   EXPECT_EQ(sema::writtenForPlatform(policyOf({denyRead("/private/etc/x")})), ir::Platform::MacOS);
+  EXPECT_EQ(sema::writtenForPlatform(policyOf({allowWrite("~/Library/Caches/x")})), ir::Platform::MacOS);
   EXPECT_EQ(sema::writtenForPlatform(policyOf({allowWrite("~/proj")})), ir::Platform::Linux);
   // moat's own protections are no hint.
   EXPECT_EQ(sema::writtenForPlatform(policyOf({})), ir::Platform::Linux);
