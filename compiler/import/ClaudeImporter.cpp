@@ -372,7 +372,11 @@ void readPermissions(const DocNode &perms, const std::string &settingsDir, Impor
   readDisableSwitch(r, "disableBypassPermissionsMode", ir::OptionId::DisableBypassPermissionsMode,
                     out, diags);
   readDisableSwitch(r, "disableAutoMode", ir::OptionId::DisableAutoMode, out, diags);
-  // The other keys (blockReadsOutsideWorkingDirectories, ...) bind Claude's
+  // The sandbox, where it is on, denies reads outside the working
+  // directories; `moat build` refuses it (SettingsBuildLimits.cpp).
+  setBool(r, "blockReadsOutsideWorkingDirectories", "permissions.blockReadsOutsideWorkingDirectories",
+          ir::OptionId::BlockReadsOutsideWorkingDirectories, out, diags);
+  // The other keys (blockWritesOutsideWorkingDirectories, ...) bind Claude's
   // own file tools, not the sandbox: read and ignored (ClaudeKeys.cpp).
   r.finish();
 }

@@ -84,6 +84,7 @@ Sense senseOf(ir::OptionId id) {
   case ir::OptionId::AllowManagedPermissionRulesOnly:
   case ir::OptionId::DisableBypassPermissionsMode:
   case ir::OptionId::DisableAutoMode:
+  case ir::OptionId::BlockReadsOutsideWorkingDirectories:
     return Sense::TrueTightens;
   case ir::OptionId::EnabledPlatforms: // each platform added is one more the sandbox covers
     return Sense::AddingTightens;
