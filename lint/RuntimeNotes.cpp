@@ -17,18 +17,25 @@ namespace {
 bool startsWith(const std::string &s, std::string_view prefix) { return s.compare(0, prefix.size(), prefix) == 0; }
 
 // Why the runtime differs here, from what decided on each side.
-std::string gapReason(const ir::Policy &policy, const eval::FsDecision &runtime, const eval::FsDecision &moat,
-                      ir::Platform platform) {
+// `macosDenies`: the runtime's own macOS rules (no scan depth) deny it.
+std::string gapReason(const ir::Policy &policy, std::string_view absPath, const eval::FsDecision &runtime,
+                      const eval::FsDecision &moat, ir::Platform platform, bool macosDenies) {
   if (runtime.by == eval::DecidedBy::Rule && runtime.rule &&
       startsWith(runtime.rule->prov.origin, "write bind re-exposes"))
     return "its write bind re-exposes what denyRead hides";
   if (moat.by == eval::DecidedBy::Rule && moat.rule && moat.rule->prov.layer == ir::Layer::Builtin) {
-    if (platform == ir::Platform::MacOS)
-      return "its mandatory denies hold only under the launch directory";
+    std::string_view cwd = kModelCwd;
+    bool underCwd = absPath.substr(0, cwd.size()) == cwd && absPath.size() > cwd.size() && absPath[cwd.size()] == '/';
     int64_t depth = policy.options.number(ir::OptionId::MandatoryDenySearchDepth);
     if (!policy.options.get(ir::OptionId::MandatoryDenySearchDepth) || depth < 1)
       depth = sema::kSrtDefaultSearchDepth;
-    return fmt::format("its mandatory denies hold only under the launch directory, to depth {}", depth);
+    if (!underCwd)
+      return platform == ir::Platform::MacOS
+                 ? std::string("its mandatory denies hold only under the launch directory")
+                 : fmt::format("its mandatory denies hold only under the launch directory, to depth {}", depth);
+    if (platform == ir::Platform::Linux && macosDenies)
+      return fmt::format("on Linux its mandatory denies reach only to depth {} below the launch directory", depth);
+    return "its mandatory denies do not name it";
   }
   if (moat.by == eval::DecidedBy::Rule && moat.rule && moat.rule->pattern.isGlob())
     return moat.rule->access == ir::Access::Write ? "it skips write globs on Linux"
@@ -54,7 +61,8 @@ std::optional<Diagnostic> LintContext::moatClosesNote(const RuleInfo &rule, Sour
   } else {
     by = std::string("the default: ") + ir::accessName(access) + " deny";
   }
-  std::string reason = gapReason(policy_, opening.decision, moat, opening.platform);
+  bool macosDenies = macos_->decide(absPath, access).effect == ir::Effect::Deny;
+  std::string reason = gapReason(policy_, absPath, opening.decision, moat, opening.platform, macosDenies);
   return note(rule, loc,
               fmt::format("{} leaves '{}' {}{}; moat run closes this: {}", ir::runtimeName(policy_.runtime),
                           display(absPath), access == ir::Access::Read ? "readable" : "writable",
