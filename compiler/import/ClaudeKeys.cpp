@@ -3,7 +3,9 @@
 // objects moat walks key by key). Taken from the settings interface of
 // @anthropic-ai/claude-agent-sdk (sdk.d.ts, `interface Settings`) plus the
 // sandbox keys ../shared/REFERENCE.md lists beyond it (enabledPlatforms,
-// windows). A key listed here is accepted; keys that bear on confinement are
+// windows) and the one the SDK bundle's zod schema has beyond both
+// (sandbox.allowManagedExcludedCommandsOnly: only managed excludedCommands
+// count; read and ignored, which can only overstate excluded commands). A key listed here is accepted; keys that bear on confinement are
 // also modelled by ClaudeImporter.cpp, the rest are read and ignored. An
 // array of objects lists its members under the array's path
 // (`sandbox.credentials.files.path`).
@@ -99,7 +101,8 @@ const std::vector<std::string_view> &claudeNestedKeys() {
     "sandbox.enableWeakerNestedSandbox", "sandbox.allowNestedUserNamespaces",
     "sandbox.enableWeakerNetworkIsolation", "sandbox.allowAppleEvents", "sandbox.excludedCommands",
     "sandbox.ripgrep", "sandbox.ripgrep.command", "sandbox.ripgrep.args", "sandbox.bwrapPath",
-    "sandbox.socatPath", "sandbox.enabledPlatforms", "sandbox.windows", "sandbox.windows.backend",
+    "sandbox.socatPath", "sandbox.enabledPlatforms",
+    "sandbox.allowManagedExcludedCommandsOnly", "sandbox.windows", "sandbox.windows.backend",
   };
   return keys;
 }
