@@ -37,8 +37,11 @@ std::optional<std::string_view> ruleDocs(std::string_view ruleId) {
       return std::string_view(text);
   for (const auto &[id, text] : kPages)
     for (std::string_view member : familyIds(text))
-      if (member == ruleId)
-        return std::string_view(text);
+      if (member == ruleId) {
+        // The ids line is for lookups, not for readers.
+        std::string_view page(text);
+        return page.substr(std::min(page.find('\n') + 1, page.size()));
+      }
   return std::nullopt;
 }
 

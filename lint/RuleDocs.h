@@ -2,7 +2,8 @@
 // for `moat explain`. A family page covers several ids that share one
 // explanation (input errors, syntax errors, ...): its first line is
 //   <!-- ids: file-unreadable unknown-input-kind invalid-encoding -->
-// and `moat explain` finds it by any of them. docs/rules/README.md says
+// and `moat explain` finds it by any of them (and prints it without that
+// line). docs/rules/README.md says
 // which ids get a page of their own.
 #pragma once
 #include <optional>
