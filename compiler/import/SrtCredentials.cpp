@@ -131,7 +131,7 @@ void checkInjection(const EntryFacts &facts, const std::string &where,
 } // namespace
 
 void readCredentialsSection(const DocNode &creds, const SectionContext &ctx,
-                            const DocNode *allowedDomains, bool tlsTerminate) {
+                            const DocNode *allowedDomains, bool tlsTerminate, bool fsEnforced) {
   std::string dotted = ctx.prefix + "credentials";
   if (!objectValue(creds, dotted, ctx))
     return;
@@ -170,6 +170,14 @@ void readCredentialsSection(const DocNode &creds, const SectionContext &ctx,
         if (facts.masked && p->back() == '/') {
           ctx.invalid(path->loc, where + ".path",
                       "mode \"mask\" masks one file, not a directory (use \"deny\" for a directory)");
+          continue;
+        }
+        // A deny-mode path joins denyRead in srt, and its check: a rooted glob
+        // ending in '/' matches nothing, so srt refuses it.
+        if (ctx.dialect == SettingsDialect::Srt && !facts.masked && fsEnforced && p->back() == '/' &&
+            p->find_first_of("*?[]") != std::string::npos && ((*p)[0] == '/' || (*p)[0] == '~')) {
+          ctx.invalid(path->loc, where + ".path",
+                      fmt::format("the deny glob '{}' ends in '/', so it can match no path", *p));
           continue;
         }
         ctx.out.fsRule(/*always=*/true, ast::Effect::Deny, ast::Access::Read, path->loc,

@@ -45,7 +45,12 @@ std::optional<ast::File> importSrt(uint32_t buffer, DiagnosticEngine &diags) {
           allowed = &value;
         tls = tls || key == "tlsTerminate";
       }
-    readCredentialsSection(*creds, ctx, allowed, tls);
+    bool fsEnforced = true;
+    if (filesystem && filesystem->kind == DocNode::Kind::Object)
+      for (const auto &[key, value] : filesystem->members)
+        if (key == "disabled" && value.kind == DocNode::Kind::Bool && value.boolean)
+          fsEnforced = false;
+    readCredentialsSection(*creds, ctx, allowed, tls, fsEnforced);
   }
   readSandboxSwitches(r, ctx);
   r.finish();

@@ -90,8 +90,11 @@ void readFilesystemSection(const DocNode &filesystem, const SectionContext &ctx)
 // section's list, may be null) is what srt checks `injectHosts` against;
 // `tlsTerminate` whether the network section has one (srt requires it for
 // masking unless allowPlaintextInject).
+// `fsEnforced`: filesystem.disabled is not true (srt then checks deny-mode
+// paths like denyRead entries).
 void readCredentialsSection(const DocNode &credentials, const SectionContext &ctx,
-                            const DocNode *allowedDomains, bool tlsTerminate);
+                            const DocNode *allowedDomains, bool tlsTerminate,
+                            bool fsEnforced = true);
 // The switches srt has at its top level and Claude under `sandbox`:
 // enableWeakerNestedSandbox, allowNestedUserNamespaces,
 // enableWeakerNetworkIsolation, allowAppleEvents, ignoreViolations,

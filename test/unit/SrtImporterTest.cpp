@@ -352,6 +352,9 @@ TEST(SrtImporter, InertSlashedDenyGlobsAreInvalid) {
   EXPECT_EQ(Import(srtFs(rest + "\"denyRead\": [\"x/*/\"], \"denyWrite\": []")).ids(), "");
   EXPECT_EQ(Import(srtFile("", "\"allowRead\": [\"/x/*/\"]")).ids(), "");
   EXPECT_EQ(Import(srtFs(rest + "\"denyRead\": [{\"path\": \"/x/*/\", \"literal\": true}], \"denyWrite\": []")).ids(), "");
+  // A deny-mode credential path joins denyRead, and its check.
+  EXPECT_EQ(Import(srtFile("", "", "\"credentials\": {\"files\": [{\"path\": \"~/k/*/\", \"mode\": \"deny\"}]}")).ids(),
+            "invalid-entry");
   // Not checked when the filesystem is off.
   EXPECT_EQ(Import(srtFs(rest + "\"disabled\": true, \"denyRead\": [\"/x/*/\"], \"denyWrite\": []")).ids(), "");
 }
