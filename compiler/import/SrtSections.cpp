@@ -236,6 +236,54 @@ std::optional<std::string> pathEntry(const DocNode &item, const std::string &dot
   return fs::escapeGlobLiteral(*p);
 }
 
+// srt 0.0.83 (sandbox/path-entries.js) reads a spelling with glob
+// characters also as NAMES wherever the components holding them exist on
+// disk: for j = 1..k (k such components), the first j taken literally and the
+// rest still a pattern; with all k literal, the entry also names that path. A
+// deny must cover every reading or moat would be looser than srt, and moat
+// cannot know what exists, so a deny gets all k extra readings (an allow does
+// not: leaving them out is stricter). A trailing `/**` is set aside first, as
+// srt does. Spellings with a backslash are left alone (no reading is certain).
+std::vector<std::string> literalReadings(const std::string &spelling) {
+  std::vector<std::string> out;
+  if (spelling.find('\\') != std::string::npos)
+    return out;
+  std::string stripped = spelling;
+  bool starStar = false;
+  while (stripped.size() > 3 && stripped.compare(stripped.size() - 3, 3, "/**") == 0) {
+    stripped.resize(stripped.size() - 3);
+    starStar = true;
+  }
+  std::vector<std::string> parts;
+  size_t start = 0;
+  for (;;) {
+    size_t slash = stripped.find('/', start);
+    parts.push_back(stripped.substr(start, slash == std::string::npos ? std::string::npos : slash - start));
+    if (slash == std::string::npos)
+      break;
+    start = slash + 1;
+  }
+  std::vector<size_t> globAt;
+  for (size_t i = 0; i < parts.size(); ++i)
+    if (hasGlobChar(parts[i]))
+      globAt.push_back(i);
+  for (size_t j = 1; j <= globAt.size(); ++j) {
+    std::string text;
+    for (size_t i = 0; i < parts.size(); ++i) {
+      if (i)
+        text += '/';
+      bool literal = false;
+      for (size_t g = 0; g < j; ++g)
+        literal = literal || globAt[g] == i;
+      text += literal ? fs::escapeGlobLiteral(parts[i]) : literalDollars(parts[i]);
+    }
+    if (starStar && j < globAt.size())
+      text += "/**";
+    out.push_back(std::move(text));
+  }
+  return out;
+}
+
 // Path lists: strings (srt's spellings) and, in srt files, literal path
 // objects; sema validates each pattern's syntax and resolves it.
 void pathRules(ObjectReader &r, const DocNode &section, const std::string &key,
@@ -255,8 +303,14 @@ void pathRules(ObjectReader &r, const DocNode &section, const std::string &key,
   }
   for (size_t i = 0; i < v->items.size(); ++i) {
     std::string origin = fmt::format("{}[{}]", dotted, i);
-    if (auto pattern = pathEntry(v->items[i], origin, effect == ast::Effect::Deny, fsEnforced, ctx))
-      ctx.out.fsRule(always, effect, access, v->items[i].loc, std::move(*pattern), origin);
+    auto pattern = pathEntry(v->items[i], origin, effect == ast::Effect::Deny, fsEnforced, ctx);
+    if (!pattern)
+      continue;
+    ctx.out.fsRule(always, effect, access, v->items[i].loc, std::move(*pattern), origin);
+    if (ctx.dialect == SettingsDialect::Srt && effect == ast::Effect::Deny &&
+        v->items[i].kind == DocNode::Kind::String)
+      for (std::string &reading : literalReadings(v->items[i].string))
+        ctx.out.fsRule(always, effect, access, v->items[i].loc, std::move(reading), origin);
   }
 }
 

@@ -344,6 +344,25 @@ TEST(SrtImporter, LiteralPathsAreNeverGlobs) {
   }
 }
 
+TEST(SrtImporter, DenyGlobsAlsoDenyTheNamesTheySpell) {
+  // srt reads "~/w/[WIP]/*.key" also as *.key beneath the directory "[WIP]"
+  // and as that one file, wherever they exist: a deny covers every reading.
+  Import im(srtFs("\"denyRead\": [\"~/w/[WIP]/*.key\"], \"allowWrite\": [\"/tmp/out[0-9]\"], "
+                  "\"denyWrite\": [\"/tmp/o*/**\"]"));
+  ASSERT_TRUE(im.file) << im.messages();
+  std::vector<std::string> reads, writes;
+  for (const ast::FsRule *r : im.all<ast::FsRule>()) {
+    if (r->origin == "filesystem.denyRead[0]")
+      reads.push_back(r->pattern.value);
+    if (r->origin == "filesystem.denyWrite[0]")
+      writes.push_back(r->pattern.value);
+  }
+  EXPECT_EQ(reads, (std::vector<std::string>{"~/w/[WIP]/*.key", "~/w/\\[WIP]/*.key", "~/w/\\[WIP]/\\*.key"}));
+  EXPECT_EQ(writes, (std::vector<std::string>{"/tmp/o*/**", "/tmp/o\\*"}));
+  // An allow keeps only its pattern reading (leaving the names out is stricter).
+  EXPECT_EQ(im.all<ast::FsRule>().size(), 6u);
+}
+
 TEST(SrtImporter, InertSlashedDenyGlobsAreInvalid) {
   const std::string rest = "\"allowWrite\": [], ";
   EXPECT_EQ(Import(srtFs(rest + "\"denyRead\": [\"/x/*/\"], \"denyWrite\": []")).ids(), "invalid-entry");
