@@ -77,12 +77,21 @@ FOLD_RE = re.compile(
     r"; so (?:is|are|do)(?: (\d+) more:)? ((?:'[^']*'(?:, )?)+)(?: and (\d+) others?)?")
 
 
-def finding_subjects(message):
+# Rules whose message starts with the runtime's name ("srt hides 'X' ...");
+# their subject is the first quoted name.
+FIRST_QUOTE_RULES = {"runtime-mechanics"}
+
+
+def finding_subjects(message, rule=""):
     """(names, unnamed) of one finding: the subjects its message names and
     how many more it folds in without naming (INFINITE for "every other")."""
     m = re.match(r"(?:unix socket )?'([^']*)'", message)
     if m:
         primary = m.group(1)
+    elif rule in FIRST_QUOTE_RULES and re.search(r"'([^']*)'", message):
+        # "srt hides '$CWD/.env' on Linux ...": the entry the runtime
+        # enforces differently is the first quoted one.
+        primary = re.search(r"'([^']*)'", message).group(1)
     elif message.startswith("only the network is confined"):
         primary = "filesystem"  # the half that is open
     elif message.startswith("only the filesystem is confined"):
@@ -177,14 +186,66 @@ def host_display(head):
     return norm_subject(host if port == "443" else f"{host}:{port}")
 
 
+MAC_PATH_RE = re.compile(r"^(?:/Users|/private|/Library|~/Library)(?:/|$)")
+
+
+def judged_by(path, runtime):
+    """(runtime, platform) `moat check` judges a settings file by
+    (docs/semantics.md, "Runtimes"): RUNTIME when given, else the file's own
+    kind (top-level `network` and `filesystem`: srt; another JSON settings
+    file: claude), on one platform: macOS for a file written for it (a path
+    under /Users, /private, /Library or ~/Library, or `enabledPlatforms`
+    naming macOS and not Linux), else Linux. moat's semantics ask both
+    platforms (platform None)."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            doc = json.load(f)
+    except (OSError, ValueError):
+        doc = None
+    if runtime is None:
+        srt = isinstance(doc, dict) and "network" in doc and "filesystem" in doc
+        runtime = "srt" if srt else "claude"
+    if runtime == "moat":
+        return runtime, None
+    enabled = None
+    if isinstance(doc, dict) and isinstance(doc.get("sandbox"), dict):
+        enabled = doc["sandbox"].get("enabledPlatforms")
+    if isinstance(enabled, list):
+        if "macos" in enabled and not ({"linux", "wsl"} & set(enabled)):
+            return runtime, "macos"
+        if {"linux", "wsl"} & set(enabled):
+            return runtime, "linux"
+
+    def strings(node):
+        if isinstance(node, str):
+            yield node
+        elif isinstance(node, list):
+            for n in node:
+                yield from strings(n)
+        elif isinstance(node, dict):
+            for k, v in node.items():
+                if k not in ("enabledPlatforms",):
+                    yield from strings(v)
+    for text in strings(doc):
+        inner = re.match(r"^\w+\((.*)\)$", text)  # a permission rule: Edit(~/Library/x)
+        if MAC_PATH_RE.match(inner.group(1) if inner else text):
+            return runtime, "macos"
+    return runtime, "linux"
+
+
 class Evaluator:
     """Asks `moat query --batch` about concrete paths and hosts in the
-    canonical model, per platform, with a cache."""
+    canonical model, per platform, with a cache, with the semantics `moat
+    check` judged the file by: a runtime's on its one platform, moat's on
+    both."""
 
-    def __init__(self, moat, policy):
+    def __init__(self, moat, policy, runtime=None, platform=None):
         self.moat, self.policy, self.cache = moat, policy, {}
+        self.runtime, self.platform = runtime, platform
 
     def allowed(self, queries, platforms):
+        if self.platform is not None:
+            platforms = [p for p in platforms if p == self.platform]
         todo = [(q, p) for q in queries for p in platforms if (q, p) not in self.cache]
         for platform in platforms:
             batch = [q for (q, p) in todo if p == platform]
@@ -195,6 +256,8 @@ class Evaluator:
                 name = f.name
             try:
                 cmd = [self.moat, "query", f"--platform={platform}", f"--batch={name}"]
+                if self.runtime is not None:
+                    cmd.append(f"--runtime={self.runtime}")
                 for d in MODEL_DEFINES:
                     cmd += ["--define", d]
                 cmd.append(self.policy)
@@ -260,14 +323,28 @@ def diag_kind_ids():
         return set(re.findall(r'^DIAG\(\w+,\s*\w+,\s*"([^"]+)"', f.read(), re.M))
 
 
-def read_expected(path, ids):
+def read_expected(path, ids, include_dir, seen=()):
+    """The expected lines of one sidecar; `include NAME` reads the lines of
+    INCLUDE_DIR/NAME.expected there (the findings a shape of policy draws in
+    every file that has it, justified once)."""
     expected, error_ids = [], []
     with open(path, encoding="utf-8") as f:
         for n, raw in enumerate(f, 1):
-            line = raw.strip()
+            line = raw.split(" #", 1)[0].strip()
             if not line or line.startswith("#"):
                 continue
             rule, _, subject = line.partition(" ")
+            if rule == "include":
+                name = subject.strip()
+                part = os.path.join(include_dir, name + ".expected")
+                if not re.fullmatch(r"[A-Za-z0-9._-]+", name) or not os.path.exists(part):
+                    raise CorpusError(f"{path}:{n}: no include file {name}.expected in {include_dir}")
+                if part in seen:
+                    raise CorpusError(f"{path}:{n}: {name}.expected includes itself")
+                more, more_errors = read_expected(part, ids, include_dir, seen + (part,))
+                expected += more
+                error_ids += more_errors
+                continue
             if rule == "expected-error":
                 if not subject:
                     raise CorpusError(f"{path}:{n}: expected-error needs a diagnostic id")
@@ -301,9 +378,10 @@ def read_known_gaps(path):
     return gaps
 
 
-def run_check(moat, path):
+def run_check(moat, path, runtime):
+    cmd = [moat, "check", "--format=json"] + ([f"--runtime={runtime}"] if runtime else []) + [path]
     try:
-        r = subprocess.run([moat, "check", "--format=json", path], capture_output=True, text=True)
+        r = subprocess.run(cmd, capture_output=True, text=True)
     except OSError as e:
         raise CorpusError(f"cannot run {moat}: {e}")
     try:
@@ -313,9 +391,9 @@ def run_check(moat, path):
     return r.returncode, doc.get("diagnostics", [])
 
 
-def score_file(moat, path, rel, rules, kinds, gaps, totals):
-    expected, error_ids = read_expected(path[:-len(".json")] + ".expected", rules | kinds)
-    status, diags = run_check(moat, path)
+def score_file(moat, path, rel, rules, kinds, gaps, totals, include_dir, runtime):
+    expected, error_ids = read_expected(path[:-len(".json")] + ".expected", rules | kinds, include_dir)
+    status, diags = run_check(moat, path, runtime)
     problems = []  # lines printed for this file when anything disagrees
 
     errors = [d for d in diags if d["severity"] == "error" and d["id"] not in rules]
@@ -338,11 +416,11 @@ def score_file(moat, path, rel, rules, kinds, gaps, totals):
     findings = []
     for d in diags:
         if d["id"] in rules or d["severity"] in ("warning", "error"):
-            names, unnamed = finding_subjects(d["message"])
+            names, unnamed = finding_subjects(d["message"], d["id"])
             findings.append({"rule": d["id"], "names": names, "matched": [False] * len(names),
                              "unnamed": unnamed, "used": 0, "loc": f"{d['line']}:{d['column']}",
                              "message": d["message"]})
-    evaluator = Evaluator(moat, path)
+    evaluator = Evaluator(moat, path, *judged_by(path, runtime))
 
     for rule, subject in expected:
         totals["expected"] += 1
@@ -407,6 +485,8 @@ def main():
     ap.add_argument("--moat", default="moat", help="the moat binary")
     ap.add_argument("--corpus", default=os.path.join(SRC_ROOT, "test", "corpus"))
     ap.add_argument("--known-gaps", default=None, help="default: CORPUS/known-gaps.txt")
+    ap.add_argument("--runtime", choices=["moat", "srt", "claude"], default=None,
+                    help="judge every file by this runtime (default: each file's own kind, as moat check does)")
     ap.add_argument("-v", "--verbose", action="store_true", help="list every file, also those that agree")
     ap.add_argument("--per-rule", action="store_true", help="print expected, TP, FN and FP per rule")
     args = ap.parse_args()
@@ -429,7 +509,8 @@ def main():
             if not os.path.exists(path[:-len(".json")] + ".expected"):
                 raise CorpusError(f"{rel}: no sidecar {os.path.basename(path)[:-5]}.expected")
             totals["files"] += 1
-            problems = score_file(args.moat, path, rel, rules, kinds, gaps, totals)
+            problems = score_file(args.moat, path, rel, rules, kinds, gaps, totals,
+                                  os.path.join(corpus, "include"), args.runtime)
             if problems or args.verbose:
                 print(f"{rel}:{' ok' if not problems else ''}")
                 for p in problems:
