@@ -71,6 +71,7 @@ const std::vector<RuleInfo> &settingsRules() {
       {"misplaced-setting", Severity::Error, "A known settings key in the wrong place; the setting is not in effect", nullptr},
       {"invalid-entry", Severity::Error, "An entry the runtime skips (Claude Code) or rejects the file for (srt)", nullptr},
       {"duplicate-setting", Severity::Warning, "A key written twice in one JSON object; only the last value counts", nullptr},
+      {"conflicting-rule", Severity::Warning, "The same path or host both allowed and denied; the deny wins", nullptr},
   };
   return rules;
 }

@@ -310,7 +310,8 @@ private:
     return ir::Provenance{loc, options_.layer, origin};
   }
 
-  // Reports a repeat (warning) or a contradiction (error) of an earlier rule.
+  // Reports a repeat (warning; the repeat is dropped) or a contradiction (a
+  // conflicting-rule finding; both are kept) of an earlier rule.
   template <typename Rule>
   bool checkRepeat(std::map<std::string, size_t> &seen, const std::string &key, const std::vector<Rule> &rules,
                    ir::Effect effect, SourceLoc loc, const char *what) {
@@ -323,9 +324,15 @@ private:
       diags_.note(DiagKind::DefinedHere, earlier.prov.loc, "the earlier rule is here");
       return false;
     }
-    diags_.report(DiagKind::ConflictingRule, loc, what);
+    // Not an input error: srt accepts the same host in allowedDomains and
+    // deniedDomains and the deny wins. Both rules are kept, and the deny
+    // wins here too (same pattern: deny wins ties; network: any deny wins).
+    // docs/rules/conflicting-rule.md.
+    diags_.add(Diagnostic{DiagKind::Finding, Severity::Warning, "conflicting-rule", loc,
+                          fmt::format("this rule contradicts an earlier rule for the same {}: the deny wins", what),
+                          {}});
     diags_.note(DiagKind::DefinedHere, earlier.prov.loc, "the earlier rule is here");
-    return false;
+    return true;
   }
 
   void fsRule(const ast::FsRule &r, const FlatStmt &f) {
