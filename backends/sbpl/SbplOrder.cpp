@@ -114,15 +114,47 @@ bool emitsBefore(const OrderItem &a, const OrderItem &b) {
 
 } // namespace
 
+// Can `a` match a path ITSELF that `b` covers only from an ancestor (b
+// matches a proper ancestor of it and not the path itself)? The match class
+// then lets `a` decide whatever the specificity keys say (fs/MatchClass.h).
+// Conservative (true when unsure): a wrong "yes" only makes a pair depend
+// on the path, which puts the deny last (stricter, reported).
+bool selfBelowAncestor(const OrderItem &a, const OrderItem &b) {
+  const PlacedPattern &x = *a.pattern, &y = *b.pattern;
+  // A literal `a` (or a subtree glob, `/a/**`) matches itself only at its
+  // path A; if b covers A from a proper ancestor, b's literal prefix is
+  // shorter than A, so `a` wins on specificity already.
+  if (!x.relative.isGlob() || x.isSubtreeGlob())
+    return false;
+  if (isExact(y))
+    return false; // an exact rule covers nothing beneath itself
+  if (y.relative.form == fs::PatternForm::Subtree || y.isSubtreeGlob()) {
+    // b's only self path is its prefix: a must match something strictly
+    // beneath it; with a literal `a` of the same anchor, only when b's
+    // prefix is a proper prefix of a's path.
+    if (x.param == y.param && !x.relative.isGlob())
+      return x.prefix.size() > y.prefix.size() && occursAt(x.prefix, 0, y.prefix);
+    return true;
+  }
+  // A glob b: its self paths may end anywhere beneath its prefix.
+  if (x.param == y.param && !x.relative.isGlob())
+    return x.prefix.size() > y.prefix.size() && occursAt(x.prefix, 0, y.prefix);
+  return true;
+}
+
 unsigned possibleWinners(const OrderItem &a, const OrderItem &b) {
   const std::string &pa = a.pattern->param, &pb = b.pattern->param;
-  if (pa == pb)
-    return sameAnchorWinners(a, b);
-  if (pa.empty())
-    return absoluteVsParam(a, b);
-  if (pb.empty())
-    return swapBits(absoluteVsParam(b, a));
-  return paramVsParam(a, b);
+  unsigned w = pa == pb      ? sameAnchorWinners(a, b)
+               : pa.empty() ? absoluteVsParam(a, b)
+               : pb.empty() ? swapBits(absoluteVsParam(b, a))
+                            : paramVsParam(a, b);
+  if (w == 0)
+    return 0; // they never match one path
+  if (selfBelowAncestor(a, b))
+    w |= kFirst;
+  if (selfBelowAncestor(b, a))
+    w |= kSecond;
+  return w;
 }
 
 std::optional<OrderResult> orderRules(const std::vector<OrderItem> &items, OrderPair &cycle) {

@@ -1,7 +1,11 @@
 // The order of a profile's filesystem rules. Seatbelt lets the LAST matching
 // rule decide; the IR lets the first rule in its decision order decide
-// (always tier, then more specific, then deny, then earlier:
-// eval::decidesBefore). So rules are emitted least decisive first.
+// (always tier, then the path itself before an ancestor of it, then more
+// specific, then deny, then earlier: eval::decidesBefore). So rules are
+// emitted least decisive first. The match class depends on the path, not
+// on the rules: when one rule can match a path itself that the other covers
+// only from an ancestor, that one can win as well as the more specific one
+// (possibleWinners adds it), so such a pair puts the deny last.
 //
 // Parameters make this subtle: specificity is computed on the bound pattern,
 // and `~/.ssh` (HOME=/Users/u) has three leading literal components while

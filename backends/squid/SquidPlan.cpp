@@ -1,5 +1,7 @@
 #include "backends/squid/SquidPlan.h"
 
+#include "compiler/net/NameAddresses.h"
+
 #include <fmt/format.h>
 
 namespace moat::backends::squid {
@@ -151,7 +153,21 @@ std::optional<SquidPlan> planSquid(const ir::Policy &policy, Clients clients,
     SquidRule out;
     if (!translate(rule, diags.files(), diags, out))
       continue;
+    // Squid matches a dstdomain by name: a deny on a loopback address must
+    // name `localhost` and `.localhost` too, which are that address
+    // (net/NameAddresses.h), with the same ports.
     (rule.effect == ir::Effect::Deny ? denies : allows).push_back(std::move(out));
+    if (rule.effect == ir::Effect::Deny) {
+      const SquidRule base = denies.back();
+      for (const net::HostPattern &n : net::namesDeniedWith(rule.host)) {
+        SquidRule name = base;
+        name.kind = n.kind;
+        name.domain = n.domain;
+        name.addresses.clear();
+        name.pattern = base.pattern + " (so " + n.text() + ", which is loopback)";
+        denies.push_back(std::move(name));
+      }
+    }
   }
   if (diags.errorCount() != errorsBefore)
     return std::nullopt;

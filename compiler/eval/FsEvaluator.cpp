@@ -8,6 +8,8 @@ namespace moat::eval {
 bool decidesBefore(const FsMatch &a, const FsMatch &b) {
   if (a.rule->tier != b.rule->tier)
     return a.rule->tier == ir::Tier::Always;
+  if (a.self != b.self)
+    return a.self; // the path itself before an ancestor of it
   if (int c = fs::compareSpecificity(a.specificity, b.specificity))
     return c > 0;
   if (a.rule->effect != b.rule->effect)
@@ -40,7 +42,7 @@ std::unique_ptr<FsEvaluator> FsEvaluator::create(const ir::Policy &policy, const
     if (fresh)
       ev->groups_.push_back(Group{std::move(*matcher), spec, {}});
     ev->groups_[it->second].rules.push_back(static_cast<uint32_t>(ev->rules_.size()));
-    ev->rules_.push_back(FsMatch{&rule, i, spec});
+    ev->rules_.push_back(FsMatch{&rule, i, spec, true});
   }
 
   for (const auto &[key, g] : groupOf) {
@@ -73,7 +75,7 @@ void FsEvaluator::visitMatches(const std::vector<std::string_view> &path, ir::Ac
   for (size_t depth = 0;; ++depth) {
     for (uint32_t g : node->groups)
       if (groups_[g].matcher.matchesAfterPrefix(path))
-        visit(groups_[g]);
+        visit(groups_[g], groups_[g].matcher.matchesSelf(path));
     if (!node->byLiteral.empty()) {
       for (size_t j = depth; j < path.size(); ++j) {
         // Each distinct name once, so no group is tested twice.
@@ -86,7 +88,7 @@ void FsEvaluator::visitMatches(const std::vector<std::string_view> &path, ir::Ac
           continue;
         for (uint32_t g : it->second)
           if (groups_[g].matcher.matchesAfterPrefix(path))
-            visit(groups_[g]);
+            visit(groups_[g], groups_[g].matcher.matchesSelf(path));
       }
     }
     if (depth == path.size())
@@ -101,8 +103,11 @@ void FsEvaluator::visitMatches(const std::vector<std::string_view> &path, ir::Ac
 std::optional<FsMatch> FsEvaluator::decide(const std::vector<std::string_view> &path,
                                            ir::Access access) const {
   std::optional<FsMatch> best;
-  visitMatches(path, access, [&](const Group &g) {
-    const FsMatch &winner = rules_[g.rules.front()];
+  visitMatches(path, access, [&](const Group &g, bool self) {
+    // Rules of one group share the pattern, hence the class: the group's
+    // first rule is still its winner.
+    FsMatch winner = rules_[g.rules.front()];
+    winner.self = self;
     if (!best || decidesBefore(winner, *best))
       best = winner;
   });
@@ -112,9 +117,11 @@ std::optional<FsMatch> FsEvaluator::decide(const std::vector<std::string_view> &
 std::vector<FsMatch> FsEvaluator::matching(const std::vector<std::string_view> &path,
                                            ir::Access access) const {
   std::vector<FsMatch> out;
-  visitMatches(path, access, [&](const Group &g) {
-    for (uint32_t r : g.rules)
+  visitMatches(path, access, [&](const Group &g, bool self) {
+    for (uint32_t r : g.rules) {
       out.push_back(rules_[r]);
+      out.back().self = self;
+    }
   });
   std::sort(out.begin(), out.end(), decidesBefore);
   return out;

@@ -24,11 +24,16 @@ struct FsMatch {
   const ir::FsRule *rule = nullptr;
   size_t index = 0; // position in policy.fsRules
   fs::Specificity specificity;
+  // The match class at the queried path (fs/MatchClass.h): the pattern
+  // matches the path itself, rather than only an ancestor directory of it.
+  bool self = true;
 };
 
-// The decision order over matching rules: the `always` tier first, then more
-// specific, then deny before allow, then the earlier rule. True when `a`
-// decides before `b`. Total: two distinct rules never compare equal.
+// The decision order over matching rules (docs/semantics.md, "Specificity"):
+// the `always` tier first, then a rule matching the path itself before one
+// covering it only from an ancestor, then more specific, then deny before
+// allow, then the earlier rule. True when `a` decides before `b`. Total: two
+// distinct rules never compare equal.
 bool decidesBefore(const FsMatch &a, const FsMatch &b);
 
 class FsEvaluator {

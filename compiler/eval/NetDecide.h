@@ -28,7 +28,9 @@ public:
   explicit NetDecider(std::vector<NetRuleView> rules);
 
   // The index of the deciding rule: the first matching deny, else the first
-  // matching allow; nullopt when no rule matches (the default decides).
+  // deny on an address the host is known to be (`localhost` is 127.0.0.1
+  // and ::1, net/NameAddresses.h), else the first matching allow; nullopt
+  // when no rule matches (the default decides).
   std::optional<size_t> decide(const net::CanonicalHost &host, uint16_t port) const;
 
 private:

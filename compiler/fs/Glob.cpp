@@ -340,6 +340,9 @@ std::optional<PatternMatcher> PatternMatcher::compile(const PathPattern &bound, 
   m.rest_ = PathGlob::compile(rest, error);
   if (!m.rest_)
     return std::nullopt;
+  while (!rest.empty() && rest.back() == "**")
+    rest.pop_back();
+  m.stem_ = PathGlob::compile(rest, error);
   // Every component but `**` consumes exactly one path component, and a
   // literal one only an equal name: so each literal must occur in the path.
   for (const ComponentGlob &c : m.rest_->components())
@@ -358,6 +361,12 @@ bool PatternMatcher::matchesAfterPrefix(const std::vector<std::string_view> &pat
     return rest_->matches(path, prefix_.size(), true);
   }
   return false;
+}
+
+bool PatternMatcher::matchesSelf(const std::vector<std::string_view> &path) const {
+  if (form_ != PatternForm::Glob)
+    return path.size() == prefix_.size();
+  return path.size() >= prefix_.size() && stem_->matches(path, prefix_.size(), false);
 }
 
 bool PatternMatcher::matches(const std::vector<std::string_view> &path) const {

@@ -102,6 +102,12 @@ public:
   // The same test when the caller already knows path starts with
   // literalPrefix() (the trie walk guarantees it).
   bool matchesAfterPrefix(const std::vector<std::string_view> &path) const;
+  // Does the pattern match the path ITSELF, not only an ancestor directory
+  // of it (docs/semantics.md, "Specificity": the match class)? Subtree and
+  // Exact: the path is the pattern's path. Glob: the glob's stem (trailing
+  // `**` components removed: `/a/**` covers what the subtree `/a` covers)
+  // matches the whole path. Only meaningful when matches(path) is true.
+  bool matchesSelf(const std::vector<std::string_view> &path) const;
   // A literal component after the prefix (the longest one; unescaped) that
   // any matching path must contain at or after literalPrefix().size():
   // indexes such as `/**/.bashrc` by ".bashrc". Empty when there is none.
@@ -112,6 +118,7 @@ private:
   std::vector<std::string> prefix_;
   std::string required_;
   std::optional<PathGlob> rest_; // Glob only: components after the prefix
+  std::optional<PathGlob> stem_; // Glob only: rest_ without trailing `**`
 };
 
 // Matches one component's glob (glob syntax) against a name; false when the

@@ -12,6 +12,9 @@
 //   5. `**` components: fewer is more specific
 // Patterns equal on all five keys are equally specific; the evaluator then
 // prefers deny, then the earlier rule, which makes the order over rules total.
+// Specificity is the third key of that order: the tier and the match class
+// (fs/MatchClass.h: the path itself before an ancestor of it) come first
+// (eval::decidesBefore).
 #pragma once
 #include "compiler/fs/PathPattern.h"
 

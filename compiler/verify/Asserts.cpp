@@ -1,8 +1,8 @@
 // Deciding asserts over all paths and endpoints (Asserts.h).
 //
-// Filesystem, for `assert E ACCESS "P"` on one platform: the bound rules in
-// decision order (boundFsRules) decide a path by the first rule covering
-// it. A path of P is a counterexample iff it is decided against E:
+// Filesystem, for `assert E ACCESS "P"` on one platform: the bound rules,
+// split by match class into parts in decision order (decisionParts), decide
+// a path by the first part covering it. A path of P is a counterexample iff it is decided against E:
 //  * by a rule R of the other effect: it lies in P and R and in no rule
 //    before R (the same as findPath({P, R}, {rules before R}));
 //  * by the default, when the default is not E: it lies in P and in no
@@ -21,6 +21,7 @@
 #include "compiler/verify/Asserts.h"
 
 #include "compiler/net/HostIndex.h"
+#include "compiler/net/NameAddresses.h"
 
 #include "compiler/fs/Glob.h"
 #include "compiler/ir/RuleText.h"
@@ -30,6 +31,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <deque>
 
 namespace moat::verify {
 
@@ -79,10 +81,17 @@ std::optional<std::string> fsCounterexample(const std::vector<BoundFsRule> &rule
   std::vector<size_t> comparable = index.comparable(literalPrefixOf(subject));
   if (coveredByAlwaysTier(rules, comparable, subject, expected))
     return std::nullopt;
-  std::vector<DecidingRule> near;
+  // The rules' parts (decisionParts: self and descendant, each with its
+  // rank), kept only for the rules on the subject's branch.
+  std::vector<char> near(rules.size(), 0);
   for (size_t k : comparable)
-    near.push_back(DecidingRule{&rules[k].bound, rules[k].rule->effect});
-  return findDecidedAgainst(subject, near, expected, defaultEffect, budget);
+    near[k] = 1;
+  std::vector<DecisionPart> parts = decisionParts(rules);
+  std::vector<DecidingRule> deciding;
+  for (const DecisionPart &p : parts)
+    if (near[p.rule])
+      deciding.push_back(DecidingRule{&p.pattern, rules[p.rule].rule->effect, p.selfOnly});
+  return findDecidedAgainst(subject, deciding, expected, defaultEffect, budget);
 }
 
 // An endpoint of `subject` the network rules and default decide against
@@ -92,9 +101,12 @@ std::optional<std::string> fsCounterexample(const std::vector<BoundFsRule> &rule
 // few lookups per assert.
 // The network rules that apply on one platform, indexed by host; built once
 // and shared by every connect assert.
+// A deny on a loopback address also stands for the loopback names
+// (net/NameAddresses.h): they are added as denies of the same rule.
 struct NetRulesOn {
   std::vector<const ir::NetRule *> rules;
   std::vector<const net::HostPattern *> hosts;
+  std::deque<net::HostPattern> names; // the loopback names of address denies
   net::HostIndex index;
 
   NetRulesOn(const ir::Policy &policy, ir::Platform platform) {
@@ -103,6 +115,11 @@ struct NetRulesOn {
         continue;
       rules.push_back(&r);
       hosts.push_back(&r.host);
+      if (r.effect == ir::Effect::Deny)
+        for (net::HostPattern &n : net::namesDeniedWith(r.host)) {
+          rules.push_back(&r);
+          hosts.push_back(&names.emplace_back(std::move(n)));
+        }
     }
     index = net::HostIndex(hosts);
   }

@@ -112,6 +112,24 @@ std::string keyOf(const State &s) {
   return key;
 }
 
+constexpr size_t kMaxFrontier = 256;
+
+// Is `wide` a superset of `narrow` (both sorted)?
+bool includes(const Positions &wide, const Positions &narrow) {
+  return std::includes(wide.begin(), wide.end(), narrow.begin(), narrow.end());
+}
+
+// Does byte-level state `a` dominate `b` under `polarity` (header)?
+bool dominates(const State &a, const State &b, const std::vector<int8_t> &polarity) {
+  for (size_t i = 0; i < polarity.size(); ++i) {
+    const Positions &x = a.globs[i], &y = b.globs[i];
+    bool ok = polarity[i] > 0 ? includes(x, y) : polarity[i] < 0 ? includes(y, x) : x == y;
+    if (!ok)
+      return false;
+  }
+  return true;
+}
+
 } // namespace
 
 bool tokensMatch(const std::vector<fs::GlobToken> &tokens, std::string_view name) {
@@ -127,6 +145,15 @@ bool tokensMatch(const std::vector<fs::GlobToken> &tokens, std::string_view name
 
 std::optional<std::vector<GlobAtom>> globAtoms(const std::vector<const std::vector<fs::GlobToken> *> &globs,
                                                const NameTrie &trie, size_t &budget) {
+  return globAtoms(globs, std::vector<int8_t>(globs.size(), 0), trie, budget);
+}
+
+std::optional<std::vector<GlobAtom>> globAtoms(const std::vector<const std::vector<fs::GlobToken> *> &globs,
+                                               const std::vector<int8_t> &polarity, const NameTrie &trie,
+                                               size_t &budget) {
+  const bool prune = std::any_of(polarity.begin(), polarity.end(), [](int8_t p) { return p != 0; });
+  std::vector<const State *> frontier; // kept off-trie states (pruning only)
+  std::deque<State> kept;              // their storage
   // Bytes that no token tells apart behave alike: one class each, named by
   // its most readable byte. Signature = which byte-consuming tokens accept it.
   std::map<std::vector<bool>, std::vector<unsigned char>> bySignature;
@@ -195,12 +222,30 @@ std::optional<std::vector<GlobAtom>> globAtoms(const std::vector<const std::vect
     std::string key = keyOf(next);
     if (seen.count(key))
       return;
+    if (prune) {
+      // Every atom a name from here reaches, a fresh name from k reaches
+      // or beats (a name on the trie is no better: a literal that matters
+      // is a candidate of its own, PathWitness.cpp).
+      for (const State *k : frontier)
+        if (dominates(*k, next, polarity))
+          return;
+    }
     if (budget == 0) {
       dropped = true; // not explored: completeness is lost
       return;
     }
     --budget; // every state kept costs one unit
     seen.insert(std::move(key));
+    if (prune && node < 0) {
+      // The dominating states form an antichain (what the new state
+      // dominates, it also prunes), capped so a check costs at most
+      // kMaxFrontier comparisons: pruning less is never wrong.
+      frontier.erase(std::remove_if(frontier.begin(), frontier.end(),
+                                    [&](const State *f) { return dominates(next, *f, polarity); }),
+                     frontier.end());
+      if (frontier.size() < kMaxFrontier)
+        frontier.push_back(&kept.emplace_back(next));
+    }
     queue.push_back(std::move(next));
   };
   bool allFound = false;

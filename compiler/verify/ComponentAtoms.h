@@ -72,6 +72,24 @@ struct GlobAtom {
 std::optional<std::vector<GlobAtom>> globAtoms(const std::vector<const std::vector<fs::GlobToken> *> &globs,
                                                const NameTrie &trie, size_t &budget);
 
+// The same with a polarity per glob, for a caller that only needs the best
+// atoms: +1 when matching the glob is never worse for it (every automaton
+// testing it wants more matches), -1 when it is never better, 0 when both
+// matter. Atom A dominates atom B when A matches every +1 glob B matches,
+// no -1 glob B does not match, and the same 0 globs. The walk keeps, among
+// names off the trie, only byte-level states no earlier state dominates
+// (positions: superset for +1, subset for -1, equal for 0; a glob's match
+// is monotone in its position set), so it returns at least one atom
+// dominating each atom (every atom when all polarities are 0). A state on
+// the trie is pruned too when a fresh one dominates it: a literal name is
+// no better than a fresh one, except for the literals the caller's automata
+// test at that point, which the caller tries as names of their own. This is what
+// keeps the walk polynomial on N unrelated globs (`*.a*`, `*.b*`, ...):
+// their 2^N combinations collapse to the one that matches none of them.
+std::optional<std::vector<GlobAtom>> globAtoms(const std::vector<const std::vector<fs::GlobToken> *> &globs,
+                                               const std::vector<int8_t> &polarity, const NameTrie &trie,
+                                               size_t &budget);
+
 // Does a token list match `name` (the matcher's semantics, for callers that
 // hold tokens rather than a compiled ComponentGlob)?
 bool tokensMatch(const std::vector<fs::GlobToken> &tokens, std::string_view name);

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <iterator>
 #include <map>
+#include <set>
 #include <memory>
 #include <tuple>
 
@@ -154,19 +155,34 @@ public:
           }
           DiffAccess what = access == ir::Access::Read ? DiffAccess::Read : DiffAccess::Write;
           PathSpace paths;
-          for (auto &found : enumerateRegions(paths, sides[0]->entries, sides[1]->entries))
-            perPlatform[p].push_back(region(what, platformOf(fsShared), sides[0]->entries[found.before].decider,
-                                            sides[1]->entries[found.after].decider, found.witness, {}));
+          // A rule is two entries (its self and descendant parts,
+          // decisionParts): regions that differ only in the part are one
+          // change of the same rules, reported once with the shorter witness.
+          std::map<std::pair<DeciderId, DeciderId>, size_t> seen;
+          for (auto &found : enumerateRegions(paths, sides[0]->entries, sides[1]->entries)) {
+            DiffRegion r = region(what, platformOf(fsShared), sides[0]->entries[found.before].decider,
+                                  sides[1]->entries[found.after].decider, found.witness, {});
+            auto [it, fresh] = seen.try_emplace(std::make_pair(idOf(r.before), idOf(r.after)), perPlatform[p].size());
+            if (fresh)
+              perPlatform[p].push_back(std::move(r));
+            else if (r.path.size() < perPlatform[p][it->second].path.size())
+              perPlatform[p][it->second] = std::move(r);
+          }
           if (paths.undecided())
             return tooComplex(what, error);
         }
       }
       if (p == 0 || !netShared) {
         HostSide net[2] = {netSide(*policies_[0], kPlatforms[p]), netSide(*policies_[1], kPlatforms[p])};
-        for (auto &found : enumerateRegions(HostSpace(), net[0].entries, net[1].entries))
-          perPlatform[p].push_back(region(DiffAccess::Connect, platformOf(netShared),
-                                          net[0].entries[found.before].decider,
-                                          net[1].entries[found.after].decider, "", found.witness));
+        // A deny on a loopback address is also an entry for the loopback
+        // names (netSide): one change of the same rules, reported once.
+        std::set<std::pair<DeciderId, DeciderId>> seenNet;
+        for (auto &found : enumerateRegions(HostSpace(), net[0].entries, net[1].entries)) {
+          DiffRegion r = region(DiffAccess::Connect, platformOf(netShared), net[0].entries[found.before].decider,
+                                net[1].entries[found.after].decider, "", found.witness);
+          if (seenNet.emplace(idOf(r.before), idOf(r.after)).second)
+            perPlatform[p].push_back(std::move(r));
+        }
       }
       if (p == 0 || !socketsShared) {
         PathSpace sockets;

@@ -4,6 +4,8 @@
 // (Witness.h findEndpoint).
 #include "compiler/verify/DiffSpaces.h"
 
+#include "compiler/net/NameAddresses.h"
+
 #include "compiler/verify/Witness.h"
 
 #include <fmt/format.h>
@@ -109,6 +111,13 @@ HostSide netSide(const ir::Policy &policy, ir::Platform platform) {
       std::string key = fmt::format("{}|{}", ir::effectName(effect), rule.host.text());
       side.items.push_back(HostItem{&rule.host});
       side.entries.push_back({&side.items.back(), d, std::move(key)});
+      // A deny on a loopback address denies `localhost` too (net/NameAddresses.h).
+      if (effect == ir::Effect::Deny)
+        for (net::HostPattern &n : net::namesDeniedWith(rule.host)) {
+          side.names.push_back(std::move(n));
+          side.items.push_back(HostItem{&side.names.back()});
+          side.entries.push_back({&side.items.back(), d, key + "|" + side.names.back().text()});
+        }
     }
   }
   Decider def;

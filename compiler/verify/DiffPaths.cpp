@@ -100,14 +100,15 @@ bool PathSpace::mayOverlap(const PathItem &a, const PathItem &b) const {
     return false; // every covered path starts with its item's literal prefix
   // An exact path is one member: test it.
   if (a.bound.form == fs::PatternForm::Exact)
-    return b.matcher.matches(viewsOf(a.bound));
+    return b.covers(viewsOf(a.bound));
   if (b.bound.form == fs::PatternForm::Exact)
-    return a.matcher.matches(viewsOf(b.bound));
+    return a.covers(viewsOf(b.bound));
   return true;
 }
 
 bool PathSpace::subsumes(const PathItem &outer, const PathItem &inner) const {
-  if (outer.bound.form == inner.bound.form && outer.bound.components == inner.bound.components)
+  if (outer.bound.form == inner.bound.form && outer.bound.components == inner.bound.components &&
+      (inner.selfOnly || !outer.selfOnly))
     return true;
   if (outer.bound.form != fs::PatternForm::Subtree)
     return false;
@@ -131,7 +132,7 @@ std::optional<std::string> PathSpace::find(const std::vector<const PathItem *> &
     if (candidate->bound.form == fs::PatternForm::Glob)
       continue;
     std::vector<std::string_view> path = viewsOf(candidate->bound);
-    auto covers = [&](const PathItem *i) { return i->matcher.matches(path); };
+    auto covers = [&](const PathItem *i) { return i->covers(path); };
     if (std::all_of(include.begin(), include.end(), covers) && std::none_of(exclude.begin(), exclude.end(), covers)) {
       std::string text;
       for (std::string_view c : path)
@@ -140,16 +141,16 @@ std::optional<std::string> PathSpace::find(const std::vector<const PathItem *> &
     }
   }
   static const fs::PathPattern everything; // root "", no components, subtree: "/" and beneath
-  std::vector<const fs::PathPattern *> in, out;
+  std::vector<PathSet> in, out;
   for (const PathItem *i : include)
-    in.push_back(&i->bound);
+    in.push_back(PathSet{&i->bound, i->selfOnly});
   if (in.empty())
-    in.push_back(&everything);
+    in.push_back(PathSet{&everything, false});
   out.reserve(exclude.size());
   for (const PathItem *e : exclude)
-    out.push_back(&e->bound);
+    out.push_back(PathSet{&e->bound, e->selfOnly});
   SearchBudget budget;
-  std::optional<std::string> w = findPath(in, out, budget);
+  std::optional<std::string> w = findPathSets(in, out, budget);
   if (budget.exhausted)
     undecided_ = true;
   return w;
@@ -186,11 +187,14 @@ std::optional<PathSide> fsSide(const ir::Policy &policy, const eval::Bindings &b
   auto rules = boundFsRules(policy, bindings, platform, access, error);
   if (!rules)
     return std::nullopt;
-  side.items.reserve(rules->size());
-  side.entries.reserve(rules->size() + 1);
-  for (BoundFsRule &r : *rules) {
+  // Each rule as its two parts (self and descendant), in decision order.
+  std::vector<DecisionPart> parts = decisionParts(*rules);
+  side.items.reserve(parts.size());
+  side.entries.reserve(parts.size() + 1);
+  for (DecisionPart &p : parts) {
+    const BoundFsRule &r = (*rules)[p.rule];
     std::string why;
-    auto matcher = fs::PatternMatcher::compile(r.bound, why);
+    auto matcher = fs::PatternMatcher::compile(p.pattern, why);
     if (!matcher) {
       error = "cannot bind '" + r.rule->pattern.text() + "': " + why;
       return std::nullopt;
@@ -202,9 +206,10 @@ std::optional<PathSide> fsSide(const ir::Policy &policy, const eval::Bindings &b
     // Everything the decision order and the outcome depend on, and nothing
     // else (not the rule's position: it only breaks ties between rules of
     // the same effect).
-    std::string key = fmt::format("{}|{}|{}|{}", r.rule->tier == ir::Tier::Always ? "always" : "ordinary",
-                                  ir::effectName(r.rule->effect), formName(r.bound.form), r.bound.text());
-    side.items.push_back(std::make_unique<PathItem>(PathItem{std::move(r.bound), std::move(*matcher)}));
+    std::string key = fmt::format("{}|{}|{}|{}|{}", r.rule->tier == ir::Tier::Always ? "always" : "ordinary",
+                                  ir::effectName(r.rule->effect), p.self ? "self" : "below",
+                                  formName(p.pattern.form), p.pattern.text());
+    side.items.push_back(std::make_unique<PathItem>(PathItem{std::move(p.pattern), std::move(*matcher), p.selfOnly}));
     side.entries.push_back({side.items.back().get(), d, std::move(key)});
   }
   Decider def;
@@ -257,7 +262,7 @@ std::optional<PathSide> socketSide(const ir::Policy &policy, const eval::Binding
 const Decider &decidePath(const PathSide &side, const std::string &path) {
   std::vector<std::string_view> parts = fs::splitPath(path);
   for (const DecisionEntry<PathItem> &e : side.entries)
-    if (!e.item || e.item->matcher.matches(parts))
+    if (!e.item || e.item->covers(parts))
       return e.decider;
   return side.entries.back().decider; // unreachable: the last entry covers everything
 }

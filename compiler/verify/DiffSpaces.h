@@ -22,6 +22,11 @@ namespace moat::verify::detail {
 struct PathItem {
   fs::PathPattern bound;
   fs::PatternMatcher matcher;
+  bool selfOnly = false; // Witness.h PathSet::selfOnly (a rule's glob self part)
+
+  bool covers(const std::vector<std::string_view> &path) const {
+    return matcher.matches(path) && (!selfOnly || matcher.matchesSelf(path));
+  }
 };
 
 class PathSpace {
@@ -120,6 +125,7 @@ public:
 
 struct HostSide {
   std::deque<HostItem> items; // stable addresses without an allocation per rule
+  std::deque<net::HostPattern> names; // loopback names a deny on an address also denies
   std::vector<DecisionEntry<HostItem>> entries;
 };
 

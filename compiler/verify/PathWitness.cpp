@@ -17,7 +17,12 @@
 //    predicates in play (ComponentAtoms.h): each literal is one candidate
 //    name, and the byte-level product of the globs gives one name for every
 //    combination of globs some other name realises. Nothing is sampled, so
-//    "no witness" is a proof.
+//    "no witness" is a proof. Only the best combinations are needed: an
+//    automaton that the witness wants to match (an include, a rule of the
+//    other effect) never loses by matching more, one it wants to avoid
+//    never gains, so a combination another one beats on every glob is left
+//    out (ComponentAtoms.h, polarity). N unrelated globs (`/**/*.a*`,
+//    `/**/*.b*`, ...) then give one fresh name, not 2^N.
 //
 // Breadth first means the shortest witness; literal names are tried before
 // invented ones, and invented names avoid every literal of every pattern.
@@ -131,9 +136,11 @@ class Search {
 public:
   // False when a pattern is not bound or not valid (it then matches
   // nothing, as fs::patternMatchesPath says).
-  bool add(const fs::PathPattern &p, Role role, ir::Effect effect = ir::Effect::Deny) {
+  // With `selfOnly`, a glob matches only the paths it matches itself (its
+  // end accepts no extension: the automaton behaves as an exact pattern).
+  bool add(const fs::PathPattern &p, Role role, ir::Effect effect = ir::Effect::Deny, bool selfOnly = false) {
     Nfa nfa;
-    nfa.form = p.form;
+    nfa.form = selfOnly ? fs::PatternForm::Exact : p.form;
     nfa.role = role;
     nfa.effect = effect;
     if (!p.root.empty())
@@ -468,9 +475,15 @@ private:
   std::vector<std::string> candidates(const std::vector<Entry> &entries) {
     std::vector<std::string> out;
     std::set<std::string> local;
-    std::set<uint32_t> globSet;
+    std::map<uint32_t, int8_t> globSet; // glob -> polarity (ComponentAtoms.h)
     for (const Entry &e : entries) {
       const Nfa &nfa = nfas_[e.nfa];
+      // More positions never hurt an include, nor a rule whose effect the
+      // witness wants; they never help an exclude or a rule that agrees
+      // with the expectation.
+      int8_t sign = nfa.role == Role::Include                             ? 1
+                    : nfa.role == Role::Rule && nfa.effect != expected_ ? 1
+                                                                        : -1;
       for (uint32_t p : posSets_[e.pos]) {
         if (p >= nfa.steps.size())
           continue;
@@ -479,7 +492,9 @@ private:
           if (detail::validComponentName(s.literal) && local.insert(s.literal).second)
             out.push_back(s.literal);
         } else if (s.kind == Step::Kind::Glob) {
-          globSet.insert(s.glob);
+          auto [it, fresh] = globSet.emplace(s.glob, sign);
+          if (!fresh && it->second != sign)
+            it->second = 0;
         }
       }
     }
@@ -491,7 +506,10 @@ private:
       out.push_back(freshName_);
       return out;
     }
-    std::vector<uint32_t> key(globSet.begin(), globSet.end());
+    // Key: each glob with its polarity (3 * id + polarity + 1).
+    std::vector<uint32_t> key;
+    for (const auto &[g, sign] : globSet)
+      key.push_back(3 * g + static_cast<uint32_t>(sign + 1));
     const std::vector<std::string> &reps = atomNames(key);
     if (exhausted_)
       return {};
@@ -516,9 +534,12 @@ private:
     if (it != atomNames_.end())
       return it->second;
     std::vector<const std::vector<fs::GlobToken> *> tokens;
-    for (uint32_t g : key)
-      tokens.push_back(&globs_[g].tokens);
-    auto found = detail::globAtoms(tokens, trie_, budget_);
+    std::vector<int8_t> polarity;
+    for (uint32_t k : key) {
+      tokens.push_back(&globs_[k / 3].tokens);
+      polarity.push_back(static_cast<int8_t>(static_cast<int>(k % 3) - 1));
+    }
+    auto found = detail::globAtoms(tokens, polarity, trie_, budget_);
     if (!found) {
       exhausted_ = true;
       static const std::vector<std::string> none;
@@ -527,9 +548,12 @@ private:
     std::vector<GlobAtom> &atoms = *found;
     // Readable instances of the globs ("x.pem" rather than ".pem") stand
     // for their atom when they realise it.
+    // (Quadratic in the globs: only for a handful of them.)
     std::vector<std::pair<std::vector<bool>, std::string>> pretty;
     for (char filler : {'x', 'y', 'z'})
       for (const auto *t : tokens) {
+        if (tokens.size() > 16)
+          break;
         std::string name = instantiate(*t, filler);
         if (!detail::validComponentName(name) || trie_.contains(name))
           continue;
@@ -624,8 +648,8 @@ bool comparable(const std::vector<std::string> &a, const std::vector<std::string
 
 } // namespace
 
-std::optional<std::string> findPath(llvm::ArrayRef<const fs::PathPattern *> include,
-                                    llvm::ArrayRef<const fs::PathPattern *> exclude, SearchBudget &budget) {
+std::optional<std::string> findPathSets(llvm::ArrayRef<PathSet> include, llvm::ArrayRef<PathSet> exclude,
+                                        SearchBudget &budget) {
   // Every member of a pattern starts with its literal prefix, so includes
   // whose prefixes disagree have nothing in common, and an exclude whose
   // prefix disagrees with the longest include prefix cannot remove anything.
@@ -633,7 +657,11 @@ std::optional<std::string> findPath(llvm::ArrayRef<const fs::PathPattern *> incl
   std::vector<fs::PatternMatcher> incMatchers;
   std::vector<std::string> longest;
   const fs::PathPattern *exact = nullptr;
-  for (const fs::PathPattern *p : include) {
+  auto in = [](const fs::PatternMatcher &m, const PathSet &set, const std::vector<std::string_view> &path) {
+    return m.matches(path) && (!set.selfOnly || m.matchesSelf(path));
+  };
+  for (const PathSet &set : include) {
+    const fs::PathPattern *p = set.pattern;
     auto m = fs::PatternMatcher::compile(*p, error);
     if (!m)
       return std::nullopt; // an invalid or unbound pattern matches nothing
@@ -645,13 +673,13 @@ std::optional<std::string> findPath(llvm::ArrayRef<const fs::PathPattern *> incl
       exact = p;
     incMatchers.push_back(std::move(*m));
   }
-  std::vector<const fs::PathPattern *> relevant;
+  std::vector<PathSet> relevant;
   std::vector<fs::PatternMatcher> excMatchers;
-  for (const fs::PathPattern *p : exclude) {
-    auto m = fs::PatternMatcher::compile(*p, error);
+  for (const PathSet &set : exclude) {
+    auto m = fs::PatternMatcher::compile(*set.pattern, error);
     if (!m || !comparable(m->literalPrefix(), longest))
       continue;
-    relevant.push_back(p);
+    relevant.push_back(set);
     excMatchers.push_back(std::move(*m));
   }
 
@@ -661,11 +689,11 @@ std::optional<std::string> findPath(llvm::ArrayRef<const fs::PathPattern *> incl
     for (std::string_view c : path)
       if (!detail::validComponentName(c))
         return std::nullopt;
-    for (const fs::PatternMatcher &m : incMatchers)
-      if (!m.matches(path))
+    for (size_t i = 0; i < incMatchers.size(); ++i)
+      if (!in(incMatchers[i], include[i], path))
         return std::nullopt;
-    for (const fs::PatternMatcher &m : excMatchers)
-      if (m.matches(path))
+    for (size_t i = 0; i < excMatchers.size(); ++i)
+      if (in(excMatchers[i], relevant[i], path))
         return std::nullopt;
     std::string out;
     for (std::string_view c : path)
@@ -674,12 +702,22 @@ std::optional<std::string> findPath(llvm::ArrayRef<const fs::PathPattern *> incl
   }
 
   Search search;
-  for (const fs::PathPattern *p : include)
-    if (!search.add(*p, Role::Include))
+  for (const PathSet &set : include)
+    if (!search.add(*set.pattern, Role::Include, ir::Effect::Deny, set.selfOnly))
       return std::nullopt;
-  for (const fs::PathPattern *p : relevant)
-    search.add(*p, Role::Exclude); // an invalid exclude excludes nothing
+  for (const PathSet &set : relevant)
+    search.add(*set.pattern, Role::Exclude, ir::Effect::Deny, set.selfOnly); // an invalid exclude excludes nothing
   return runWithin(search, budget);
+}
+
+std::optional<std::string> findPath(llvm::ArrayRef<const fs::PathPattern *> include,
+                                    llvm::ArrayRef<const fs::PathPattern *> exclude, SearchBudget &budget) {
+  std::vector<PathSet> in, out;
+  for (const fs::PathPattern *p : include)
+    in.push_back(PathSet{p, false});
+  for (const fs::PathPattern *p : exclude)
+    out.push_back(PathSet{p, false});
+  return findPathSets(in, out, budget);
 }
 
 std::optional<std::string> findPath(llvm::ArrayRef<const fs::PathPattern *> include,
@@ -702,7 +740,7 @@ std::optional<std::string> findDecidedAgainst(const fs::PathPattern &subject, ll
   for (const DecidingRule &r : rules) {
     auto rm = fs::PatternMatcher::compile(*r.pattern, error);
     if (rm && comparable(rm->literalPrefix(), m->literalPrefix()))
-      search.add(*r.pattern, Role::Rule, r.effect);
+      search.add(*r.pattern, Role::Rule, r.effect, r.selfOnly);
   }
   search.decide(expected, defaultEffect);
   return runWithin(search, budget);

@@ -1,11 +1,13 @@
 // boundFsRules: the filesystem rules of one platform and access, bound and
-// in the evaluator's decision order. The order itself is eval::decidesBefore
+// in the evaluator's decision order; decisionParts: the same split by match
+// class (Witness.h). The order itself is eval::decidesBefore
 // (FsEvaluator.h), reused rather than restated, so the verifier and the
 // evaluator cannot drift apart. findPath lives in PathWitness.cpp,
 // findEndpoint in EndpointWitness.cpp.
 #include "compiler/verify/Witness.h"
 
 #include "compiler/eval/FsEvaluator.h"
+#include "compiler/fs/MatchClass.h"
 
 #include <algorithm>
 
@@ -44,6 +46,31 @@ std::optional<std::vector<BoundFsRule>> boundFsRules(const ir::Policy &policy,
   std::sort(out.begin(), out.end(), [](const BoundFsRule &a, const BoundFsRule &b) {
     return eval::decidesBefore(eval::FsMatch{a.rule, a.index, a.specificity},
                                eval::FsMatch{b.rule, b.index, b.specificity});
+  });
+  return out;
+}
+
+std::vector<DecisionPart> decisionParts(const std::vector<BoundFsRule> &rules) {
+  std::vector<DecisionPart> out;
+  for (size_t k = 0; k < rules.size(); ++k) {
+    DecisionPart self;
+    self.rule = k;
+    self.pattern = fs::selfStem(rules[k].bound);
+    self.selfOnly = self.pattern.form == fs::PatternForm::Glob;
+    self.self = true;
+    out.push_back(std::move(self));
+    if (auto below = fs::descendantsOf(rules[k].bound)) {
+      DecisionPart d;
+      d.rule = k;
+      d.pattern = std::move(*below);
+      d.self = false;
+      out.push_back(std::move(d));
+    }
+  }
+  std::stable_sort(out.begin(), out.end(), [&](const DecisionPart &a, const DecisionPart &b) {
+    const BoundFsRule &x = rules[a.rule], &y = rules[b.rule];
+    return eval::decidesBefore(eval::FsMatch{x.rule, x.index, x.specificity, a.self},
+                               eval::FsMatch{y.rule, y.index, y.specificity, b.self});
   });
   return out;
 }

@@ -47,6 +47,16 @@ struct SearchBudget {
 std::optional<std::string> findPath(llvm::ArrayRef<const fs::PathPattern *> include,
                                     llvm::ArrayRef<const fs::PathPattern *> exclude, SearchBudget &budget);
 
+// A path set for the searches: a bound pattern read as above or, with
+// `selfOnly`, only the paths a glob matches itself (no descendants covered;
+// fs/MatchClass.h: the self set of a glob stem).
+struct PathSet {
+  const fs::PathPattern *pattern = nullptr;
+  bool selfOnly = false;
+};
+std::optional<std::string> findPathSets(llvm::ArrayRef<PathSet> include, llvm::ArrayRef<PathSet> exclude,
+                                        SearchBudget &budget);
+
 // The same question over endpoints (canonical host + port), with the
 // evaluator's matching (net::HostPattern::matches). An empty `include` means
 // every endpoint. Witness hosts prefer names from the patterns, then a fresh
@@ -59,6 +69,7 @@ std::optional<net::Endpoint> findEndpoint(llvm::ArrayRef<const net::HostPattern 
 struct DecidingRule {
   const fs::PathPattern *pattern = nullptr;
   ir::Effect effect = ir::Effect::Deny;
+  bool selfOnly = false; // as PathSet::selfOnly
 };
 
 // A path of `subject` that `rules` decide against `expected`: the first
@@ -91,5 +102,24 @@ std::optional<std::vector<BoundFsRule>> boundFsRules(const ir::Policy &policy,
                                                      const eval::Bindings &bindings,
                                                      ir::Platform platform, ir::Access access,
                                                      std::string &error);
+
+// The evaluator's order is over (rule, match class) pairs: a rule that
+// matches a path itself outranks one that covers it only from an ancestor
+// (fs/MatchClass.h). So the verifier splits every rule into two virtual
+// rules with a static rank: its SELF part (the paths its stem matches
+// itself) and its DESCENDANT part (everything strictly beneath those; none
+// for an exact pattern). Sorted by eval::decidesBefore with the class
+// filled in, the first part that covers a path decides it, exactly as the
+// evaluator decides (a path that both parts of a rule cover, such as
+// `/x.key/y.key` for `/**/*.key`, is decided by the self part first).
+struct DecisionPart {
+  size_t rule = 0;         // index into the BoundFsRule list
+  fs::PathPattern pattern; // bound: the self stem or the descendant glob
+  bool selfOnly = false;   // as PathSet::selfOnly (a glob self stem)
+  bool self = true;        // the match class of this part
+
+  PathSet set() const { return PathSet{&pattern, selfOnly}; }
+};
+std::vector<DecisionPart> decisionParts(const std::vector<BoundFsRule> &rules);
 
 } // namespace moat::verify

@@ -1,14 +1,15 @@
 // shadowed-rule: a rule that decides nothing, because the rules that decide
 // before it cover everything it matches. Docs: docs/rules/shadowed-rule.md.
 //
-// Filesystem, per platform and access, over the rules in decision order
-// (verify::boundFsRules): rule R is shadowed iff no path lies in R and in no
-// rule before it, i.e. verify::findPath({R}, {rules before R}) is empty.
+// Filesystem, per platform and access, over the rules split into their
+// self and descendant parts in decision order (verify::decisionParts): rule
+// R is shadowed iff no path lies in one of R's parts and in no part before
+// it, i.e. findPathSets({part}, {parts before it}) is empty for each part.
 // That question is exact but not free, so a cheap witness comes first: R's
-// own literal path (a glob instantiated) and a child of it, asked of the
-// evaluator; when R decides one of them, R is not shadowed. Only rules
-// that fail that test go to the exact procedure, with only the earlier rules
-// whose literal prefix agrees with R's (the others share no path with it).
+// own literal path (a glob instantiated, with a few fillers for its
+// wildcards) and a child of it, asked of the evaluator; when R decides one of them, R is not shadowed. Only rules
+// that fail that test go to the exact procedure, with only the rules whose
+// literal prefix agrees with R's (the others share no path with it).
 //
 // Network: any matching deny wins, so an allow is shadowed iff every
 // endpoint it matches is denied; a deny is shadowed iff the other denies
@@ -40,6 +41,9 @@ namespace moat::lint {
 namespace {
 
 constexpr size_t kMaxNotes = 5;
+// Product states all exact searches of one access may keep together (a
+// single search may keep 500k, SearchBudget).
+constexpr size_t kStatesPerCheck = 1'000'000;
 
 // Where the findings go: collected, then reported by the caller (this rule
 // may run on another thread, lint/Background.h).
@@ -81,9 +85,25 @@ std::vector<size_t> minimalCover(const std::vector<size_t> &candidates, Meets me
   return cover;
 }
 
+// `name` (an instance of a glob, wildcards as 'x') with every filler 'x'
+// that the glob did not write replaced by `filler`, when the result still
+// matches the glob; else `name`. Another filler often dodges a deny that
+// the first instance happens to match (`x*?` against `xax`).
+std::string refill(const std::string &glob, const std::string &name, char filler) {
+  std::string error;
+  auto tokens = fs::parseGlobComponent(glob, error);
+  if (!tokens || tokens->size() != name.size())
+    return name; // `*` instances are one byte per token: otherwise keep it
+  std::string out = name;
+  for (size_t i = 0; i < tokens->size(); ++i)
+    if ((*tokens)[i].kind == fs::GlobToken::Kind::AnyRun || (*tokens)[i].kind == fs::GlobToken::Kind::AnyByte)
+      out[i] = filler;
+  return fs::matchComponent(glob, out) ? out : name;
+}
+
 // A path R itself matches: its literal components, one name per glob
 // component, nothing for `**`. nullopt when a glob has no simple instance.
-std::optional<std::vector<std::string>> instanceOf(const fs::PathPattern &bound) {
+std::optional<std::vector<std::string>> instanceOf(const fs::PathPattern &bound, char filler = 'x') {
   std::vector<std::string> out;
   for (const std::string &c : bound.components) {
     if (!bound.isGlob()) {
@@ -103,7 +123,7 @@ std::optional<std::vector<std::string>> instanceOf(const fs::PathPattern &bound)
     auto name = instantiate(c);
     if (!name)
       return std::nullopt;
-    out.push_back(*name);
+    out.push_back(filler == 'x' ? *name : refill(c, *name, filler));
   }
   return out;
 }
@@ -111,18 +131,20 @@ std::optional<std::vector<std::string>> instanceOf(const fs::PathPattern &bound)
 // Does R decide one of a few paths it obviously matches?
 bool decidesSomething(const eval::FsEvaluator &ev, const verify::BoundFsRule &r, const fs::PatternMatcher &m,
                       ir::Access access) {
-  auto instance = instanceOf(r.bound);
-  if (!instance)
-    return false;
-  std::vector<std::string> child = *instance;
-  child.push_back("moat-probe");
-  for (const auto *path : {&*instance, &child}) {
-    std::vector<std::string_view> parts(path->begin(), path->end());
-    if (!m.matches(parts))
-      continue;
-    auto d = ev.decide(parts, access);
-    if (d && d->index == r.index)
-      return true;
+  for (char filler : {'x', '0', '_'}) {
+    auto instance = instanceOf(r.bound, filler);
+    if (!instance)
+      return false;
+    std::vector<std::string> child = *instance;
+    child.push_back("moat-probe");
+    for (const auto *path : {&*instance, &child}) {
+      std::vector<std::string_view> parts(path->begin(), path->end());
+      if (!m.matches(parts))
+        continue;
+      auto d = ev.decide(parts, access);
+      if (d && d->index == r.index)
+        return true;
+    }
   }
   return false;
 }
@@ -183,6 +205,18 @@ void checkFs(Findings &out, const eval::Bindings &bindings) {
       if (!rules)
         return;
       verify::PrefixIndex index(*rules);
+      // One allowance of search states for the whole access, shared by the
+      // rules: a policy full of hard globs costs a bounded time, and the
+      // rules left without budget are "cannot decide" (never reported).
+      size_t allowance = kStatesPerCheck;
+      // Every rule as its self and descendant parts, in decision order.
+      std::vector<verify::DecisionPart> parts = verify::decisionParts(*rules);
+      std::vector<std::vector<size_t>> partsOf(rules->size());
+      std::map<size_t, size_t> positionOf; // policy.fsRules index -> position in *rules
+      for (size_t j = 0; j < rules->size(); ++j)
+        positionOf[(*rules)[j].index] = j;
+      for (size_t q = 0; q < parts.size(); ++q)
+        partsOf[parts[q].rule].push_back(q);
       std::vector<fs::PatternMatcher> matchers;
       for (const verify::BoundFsRule &r : *rules)
         matchers.push_back(*fs::PatternMatcher::compile(r.bound, error)); // boundFsRules checked it
@@ -198,30 +232,73 @@ void checkFs(Findings &out, const eval::Bindings &bindings) {
           v.shadowed = false;
           continue;
         }
-        // Only the earlier rules on R's branch of the tree can cover it.
-        std::vector<size_t> near = index.comparable(index.prefix(k), k);
-        std::vector<const fs::PathPattern *> before;
+        // Only the rules on R's branch of the tree can cover it; in the
+        // order of parts (self before descendant), a later rule's self part
+        // may decide before R's descendant part.
+        std::vector<size_t> near = index.comparable(index.prefix(k));
+        std::vector<char> isNear(rules->size(), 0);
         for (size_t j : near)
-          before.push_back(&(*rules)[j].bound);
+          isNear[j] = 1;
+        // R is shadowed iff each of its parts is covered by the parts before
+        // it (of the rules in `within`): a path of R that is not, or nullopt.
         // Too complex to decide within the budget: say nothing rather than
         // report a rule that might decide something.
-        verify::SearchBudget budget;
-        if (verify::findPath({&r.bound}, before, budget) || budget.exhausted) {
+        bool undecided = false;
+        auto uncovered = [&](const std::vector<char> &within) -> std::optional<std::string> {
+          for (size_t q : partsOf[k]) {
+            std::vector<verify::PathSet> before;
+            for (size_t j = 0; j < q; ++j)
+              if (parts[j].rule != k && within[parts[j].rule])
+                before.push_back(parts[j].set());
+            verify::SearchBudget budget{std::min(verify::SearchBudget{}.states, allowance), false};
+            size_t given = budget.states;
+            auto w = verify::findPathSets({parts[q].set()}, before, budget);
+            allowance -= given - budget.states;
+            undecided |= budget.exhausted;
+            if (w || budget.exhausted)
+              return w;
+          }
+          return std::nullopt;
+        };
+        if (uncovered(isNear) || undecided) {
           v.shadowed = false;
           continue;
         }
+        // The covering rules, grown from counterexamples: a path of R that
+        // the cover so far leaves to R is decided, in the whole policy, by a
+        // rule the cover lacks, and the evaluator names it. One search per
+        // rule named, rather than one per rule on R's branch.
+        std::vector<size_t> cover;
+        std::vector<char> within(rules->size(), 0);
+        for (;;) {
+          auto w = uncovered(within);
+          if (!w || undecided)
+            break;
+          std::vector<std::string_view> path = fs::splitPath(*w);
+          auto d = ev->decide(path, access);
+          auto at = d ? positionOf.find(d->index) : positionOf.end();
+          if (at == positionOf.end() || at->second == k || within[at->second]) {
+            cover.clear(); // cannot happen when R is shadowed; name every candidate
+            for (size_t j : near)
+              if (j != k)
+                cover.push_back(j);
+            break;
+          }
+          within[at->second] = 1;
+          cover.push_back(at->second);
+        }
+        std::sort(cover.begin(), cover.end());
         for (size_t j : minimalCover(
-                 near,
-                 [&](size_t j) {
-                   verify::SearchBudget b;
-                   return verify::findPath({&r.bound, &(*rules)[j].bound}, {}, b).has_value() || b.exhausted;
-                 },
-                 [&](const std::vector<size_t> &cover) {
-                   std::vector<const fs::PathPattern *> ex;
-                   for (size_t c : cover)
-                     ex.push_back(&(*rules)[c].bound);
-                   verify::SearchBudget b;
-                   return !verify::findPath({&r.bound}, ex, b) && !b.exhausted;
+                 cover, [](size_t) { return true; },
+                 [&](const std::vector<size_t> &sub) {
+                   std::vector<char> in(rules->size(), 0);
+                   for (size_t c : sub)
+                     in[c] = 1;
+                   bool was = undecided;
+                   undecided = false;
+                   bool covers = !uncovered(in) && !undecided;
+                   undecided = was;
+                   return covers;
                  }))
           if (std::find(v.by.begin(), v.by.end(), (*rules)[j].rule) == v.by.end())
             v.by.push_back((*rules)[j].rule);

@@ -148,8 +148,47 @@ TEST(Evaluator, GlobAgainstSubtree) {
   EXPECT_EQ(fsOutcome(*ev, "/home/u/proj/a/key.pem", W), "deny rule 1");
   EXPECT_EQ(fsOutcome(*ev, "/home/u/proj/key.pem", W), "deny rule 1");
   EXPECT_EQ(fsOutcome(*ev, "/home/u/proj/a/key.txt", W), "allow rule 0");
-  // A longer literal prefix beats the glob: $CWD/certs has 4.
-  EXPECT_EQ(fsOutcome(*ev, "/home/u/proj/certs/key.pem", W), "allow rule 2");
+  // The glob matches the file itself; $CWD/certs only an ancestor of it:
+  // the deny keeps it, however deep the directory rule is.
+  EXPECT_EQ(fsOutcome(*ev, "/home/u/proj/certs/key.pem", W), "deny rule 1");
+  EXPECT_EQ(fsOutcome(*ev, "/home/u/proj/certs/a/b/key.pem", W), "deny rule 1");
+  EXPECT_EQ(fsOutcome(*ev, "/home/u/proj/certs", W), "allow rule 2");
+  EXPECT_EQ(fsOutcome(*ev, "/home/u/proj/certs/key.txt", W), "allow rule 2");
+}
+
+// The match class (docs/semantics.md, "Specificity"): a rule matching the
+// path itself outranks one covering it only from an ancestor directory.
+TEST(Evaluator, PathItselfBeatsAnAncestorMatch) {
+  // srt's shape: a deny glob inside an allowed directory stays denied.
+  ir::Policy p = policyOf({{Deny, R, "/**/*.key"}, {Allow, R, "$CWD/src/lib"}, {Deny, R, "$CWD"}});
+  auto ev = make(p);
+  EXPECT_EQ(fsOutcome(*ev, "/home/u/proj/src/lib/deep/deeper/x.key", R), "deny rule 0");
+  EXPECT_EQ(fsOutcome(*ev, "/home/u/proj/src/lib/deep/x.c", R), "allow rule 1");
+  EXPECT_EQ(fsOutcome(*ev, "/home/u/proj/src/lib", R), "allow rule 1");
+  // Beneath a matched file (a directory named x.key): the glob covers it
+  // only from an ancestor, so the more specific ancestor match decides.
+  EXPECT_EQ(fsOutcome(*ev, "/home/u/proj/src/lib/x.key/y.c", R), "allow rule 1");
+  // ... unless the glob also matches the path itself.
+  EXPECT_EQ(fsOutcome(*ev, "/home/u/proj/src/lib/x.key/y.key", R), "deny rule 0");
+  // Claude's shape: `/**/*.env*` against the launch directory.
+  ir::Policy c = policyOf({{Deny, R, "/**/*.env*"}, {Allow, R, "$CWD"}, {Deny, R, "~"}});
+  auto ec = make(c);
+  EXPECT_EQ(fsOutcome(*ec, "/home/u/proj/.env", R), "deny rule 0");
+  EXPECT_EQ(fsOutcome(*ec, "/home/u/proj/a/.env.local", R), "deny rule 0");
+  EXPECT_EQ(fsOutcome(*ec, "/home/u/proj/README", R), "allow rule 1");
+  // Trailing `**` is the subtree of its stem: it matches itself only there.
+  ir::Policy t = policyOf({{Deny, R, "~/**"}, {Allow, R, "~/proj"}, {Allow, R, "~/a/**/b"}});
+  auto et = make(t);
+  EXPECT_EQ(fsOutcome(*et, "/home/u/proj/x", R), "allow rule 1"); // both ancestor; prefix 3 > 2
+  EXPECT_EQ(fsOutcome(*et, "/home/u", R), "deny rule 0");
+  EXPECT_EQ(fsOutcome(*et, "/home/u/a/x/b", R), "allow rule 2"); // itself vs ancestor
+  EXPECT_EQ(fsOutcome(*et, "/home/u/a/x/b/c", R), "allow rule 2"); // both ancestor; prefix 3 > 2
+  // Exact rules match only themselves; the tier still comes first.
+  ir::Policy e = policyOf({{Allow, W, "/**/.bashrc", Always}, {Deny, W, "~/.bashrc", ir::Tier::Ordinary, true},
+                           {Deny, W, "~", Always}});
+  auto ee = make(e);
+  EXPECT_EQ(fsOutcome(*ee, "/home/u/.bashrc", W), "allow rule 0"); // always, itself
+  EXPECT_EQ(fsOutcome(*ee, "/home/u/x", W), "deny rule 2");
 }
 
 TEST(Evaluator, ExactBeatsSubtreeAndGlobOnTheSamePrefix) {
@@ -528,6 +567,19 @@ TEST(Evaluator, NetworkPlatformsAndDisabled) {
 
 namespace {
 
+// The match class, plainly: does the pattern (trailing `**` removed) match
+// the whole path, rather than only an ancestor of it?
+bool matchesItself(const fs::PathPattern &bound, const std::vector<std::string_view> &path) {
+  if (bound.form != fs::PatternForm::Glob)
+    return path.size() == bound.components.size();
+  std::vector<std::string> stem = bound.components;
+  while (!stem.empty() && stem.back() == "**")
+    stem.pop_back();
+  std::string error;
+  auto g = fs::PathGlob::compile(stem, error);
+  return g && g->matches(path, 0, false);
+}
+
 // The semantics written as plainly as possible, with no index: every rule
 // bound once and then tested on its own against each query. The trie
 // evaluator must agree with it.
@@ -552,11 +604,13 @@ public:
       const ir::FsRule &r = policy_.fsRules[i];
       if (r.access != access || !matchers_[i].matches(parts))
         continue;
-      eval::FsMatch m{&r, i, fs::specificityOf(bound_[i])};
+      eval::FsMatch m{&r, i, fs::specificityOf(bound_[i]), matchesItself(bound_[i], parts)};
       bool better = !best;
       if (best) {
         if (r.tier != best->rule->tier)
           better = r.tier == Always;
+        else if (m.self != best->self)
+          better = m.self;
         else if (int c = fs::compareSpecificity(m.specificity, best->specificity))
           better = c > 0;
         else if (r.effect != best->rule->effect)
@@ -662,9 +716,8 @@ TEST(Evaluator, TenThousandLiteralRules) {
     EXPECT_EQ(fsOutcome(*ev, base + "/x", W),
               std::string(i % 2 ? "allow" : "deny") + " rule " + std::to_string(i));
     EXPECT_EQ(fsOutcome(*ev, base + "x/y", W), "deny default");
-    // Five literal components beat the glob's one.
-    EXPECT_EQ(fsOutcome(*ev, base + "/y.lock", W),
-              std::string(i % 2 ? "allow" : "deny") + " rule " + std::to_string(i));
+    // The glob matches the file itself; the literal rule only its directory.
+    EXPECT_EQ(fsOutcome(*ev, base + "/y.lock", W), "deny rule 10000");
   }
   EXPECT_EQ(fsOutcome(*ev, "/data/d1/y.lock", W), "deny rule 10000");
   EXPECT_EQ(fsOutcome(*ev, "/data/d1", W), "deny default");

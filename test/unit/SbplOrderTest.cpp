@@ -219,7 +219,8 @@ TEST(SbplOrder, PossibleWinnersCoverEveryBinding) {
         auto parts = fs::splitPath(*norm);
         if (!ma->matches(parts) || !mb->matches(parts))
           continue;
-        eval::FsMatch xa{&a, 0, fs::specificityOf(*ba)}, xb{&b, 1, fs::specificityOf(*bb)};
+        eval::FsMatch xa{&a, 0, fs::specificityOf(*ba), ma->matchesSelf(parts)},
+            xb{&b, 1, fs::specificityOf(*bb), mb->matchesSelf(parts)};
         unsigned winner = eval::decidesBefore(xa, xb) ? kFirst : kSecond;
         ++checked;
         ASSERT_TRUE(w & winner) << ir::ruleText(a) << " / " << ir::ruleText(b) << " at " << *norm

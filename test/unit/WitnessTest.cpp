@@ -251,12 +251,18 @@ TEST(BoundFsRules, DecisionOrderIsTheEvaluators) {
     ASSERT_TRUE(ev) << error;
     for (const char *path : {"/home/u/.ssh/id", "/home/u/.ssh/known_hosts", "/home/u/proj/a/k.pem",
                              "/home/u/proj/certs/k.pem", "/home/u/.bashrc", "/home/u/x", "/etc"}) {
+      // The first part (self or descendant, decisionParts) covering the
+      // path decides it, as the evaluator does.
       const ir::FsRule *first = nullptr;
-      for (const verify::BoundFsRule &r : *rules)
-        if (fs::patternMatchesPath(r.bound, path)) {
-          first = r.rule;
+      std::vector<std::string_view> parts = fs::splitPath(path);
+      for (const verify::DecisionPart &part : verify::decisionParts(*rules)) {
+        auto m = fs::PatternMatcher::compile(part.pattern, error);
+        ASSERT_TRUE(m) << error;
+        if (m->matches(parts) && (!part.selfOnly || m->matchesSelf(parts))) {
+          first = (*rules)[part.rule].rule;
           break;
         }
+      }
       eval::FsDecision d = ev->decide(path, ir::Access::Read);
       EXPECT_EQ(first, d.rule) << path;
     }
