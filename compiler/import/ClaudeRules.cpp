@@ -57,39 +57,4 @@ std::optional<PermissionRule> parsePermissionRule(std::string_view text, std::st
   return rule;
 }
 
-const std::vector<std::string_view> &claudeUnrelatedKeys() {
-  static const std::vector<std::string_view> keys = {
-      "$schema",
-      "model",
-      "env",
-      "hooks",
-      "apiKeyHelper",
-      "cleanupPeriodDays",
-      "includeCoAuthoredBy",
-      "statusLine",
-      "outputStyle",
-      "forceLoginMethod",
-      "forceLoginOrgUUID",
-      "enableAllProjectMcpServers",
-      "enabledMcpjsonServers",
-      "disabledMcpjsonServers",
-      "awsAuthRefresh",
-      "awsCredentialExport",
-      "companyAnnouncements",
-      "spinnerTipsEnabled",
-      "alwaysThinkingEnabled",
-      "theme",
-      "disableAllHooks",
-      "otelHeadersHelper",
-      "preferredNotifChannel",
-      "autoUpdates",
-  };
-  return keys;
-}
-
-bool isClaudeUnrelatedKey(std::string_view key) {
-  const auto &keys = claudeUnrelatedKeys();
-  return std::find(keys.begin(), keys.end(), key) != keys.end();
-}
-
 } // namespace moat::import

@@ -1,6 +1,6 @@
-// Pieces of the Claude Code settings format that are not srt's: permission
-// rule strings (`Tool` or `Tool(specifier)`) and the settings keys that have
-// nothing to do with sandboxing.
+// The piece of the Claude Code settings format that is not srt's: permission
+// rule strings (`Tool` or `Tool(specifier)`). The schema's keys are data in
+// ClaudeKeys.cpp (MisplacedKeys.h).
 #pragma once
 #include <optional>
 #include <string>
@@ -18,12 +18,5 @@ struct PermissionRule {
 // `-` and `*`; the specifier is non-empty with balanced parentheses and the
 // rule ends at its closing parenthesis. On failure `error` says why.
 std::optional<PermissionRule> parsePermissionRule(std::string_view text, std::string &error);
-
-// Top-level keys of Claude Code settings files that do not affect the
-// sandbox (model choice, hooks, UI, login, telemetry, MCP server choice...).
-// The importer accepts exactly these besides `sandbox` and `permissions`;
-// docs/importing.md lists the same keys.
-const std::vector<std::string_view> &claudeUnrelatedKeys();
-bool isClaudeUnrelatedKey(std::string_view key);
 
 } // namespace moat::import
