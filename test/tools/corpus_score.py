@@ -226,7 +226,14 @@ def judged_by(path, runtime):
             for k, v in node.items():
                 if k not in ("enabledPlatforms",):
                     yield from strings(v)
-    for text in strings(doc):
+    # Where moat reads filesystem and socket rules from (compiler/sema/
+    # RuntimeSemantics.cpp, writtenForPlatform, asks those rules).
+    places = []
+    if isinstance(doc, dict):
+        sandbox = doc.get("sandbox") if isinstance(doc.get("sandbox"), dict) else doc
+        network = sandbox.get("network") if isinstance(sandbox.get("network"), dict) else {}
+        places = [sandbox.get("filesystem"), network.get("allowUnixSockets"), doc.get("permissions")]
+    for text in strings(places):
         inner = re.match(r"^\w+\((.*)\)$", text)  # a permission rule: Edit(~/Library/x)
         if MAC_PATH_RE.match(inner.group(1) if inner else text):
             return runtime, "macos"
