@@ -12,7 +12,7 @@ bool isLiteralComponent(const std::string &c) { return c != "**" && !fs::hasGlob
 class Walker {
 public:
   Walker(const Disk &disk, const std::vector<GlobRule> &globs, const WalkRequest &request, WalkFindings &out)
-      : disk_(disk), globs_(globs), request_(request), out_(out), matchedAbove_(request.globs.size(), false) {}
+      : disk_(disk), globs_(globs), request_(request), out_(out) {}
 
   void run() {
     Disk::Info info = disk_.lstat(request_.root);
@@ -42,17 +42,14 @@ private:
     ++out_.entries;
     std::vector<std::string_view> parts(components_.begin(), components_.end());
     std::string_view name = parts.empty() ? std::string_view() : parts.back();
-    // Globs that matched here cover everything beneath: remember them so
-    // that only the topmost match of each glob is reported.
-    std::vector<size_t> newlyMatched;
+    // Every match is reported, also beneath another match of the same
+    // glob: a glob matching a path itself outranks a more specific rule that
+    // covers it from an ancestor (docs/semantics.md, "Specificity"), so
+    // `/r/h/hooks/hooks` under `allow "/r/h/hooks"` needs a mount of its own.
     for (size_t i = 0; i < request_.globs.size(); ++i) {
       const GlobRule &g = globs_[request_.globs[i]];
-      if (!matchedAbove_[i] && (g.lastLiteral.empty() || g.lastLiteral == name) &&
-          g.full.matches(parts, 0, false)) {
+      if ((g.lastLiteral.empty() || g.lastLiteral == name) && g.full.matches(parts, 0, false))
         out_.matches.emplace_back(request_.globs[i], path);
-        matchedAbove_[i] = true;
-        newlyMatched.push_back(i);
-      }
       if (g.parent && info.type == Disk::Type::Dir &&
           (g.parentLastLiteral.empty() || g.parentLastLiteral == name) && g.parent->matches(parts, 0, false))
         out_.anchors.emplace_back(request_.globs[i], path);
@@ -73,8 +70,6 @@ private:
     default:
       break;
     }
-    for (size_t i : newlyMatched)
-      matchedAbove_[i] = false;
   }
 
   void visitChildren(const std::string &path, int depth) {
@@ -111,7 +106,6 @@ private:
   const WalkRequest &request_;
   WalkFindings &out_;
   std::vector<std::string> components_;
-  std::vector<bool> matchedAbove_;
 };
 
 } // namespace

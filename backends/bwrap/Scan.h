@@ -48,7 +48,7 @@ struct WalkRequest {
 };
 
 struct WalkFindings {
-  std::vector<std::pair<size_t, std::string>> matches; // (glob, topmost matching path)
+  std::vector<std::pair<size_t, std::string>> matches; // (glob, matching path), nested matches too
   std::vector<std::pair<size_t, std::string>> anchors; // (glob, directory its parent glob matches)
   std::vector<std::string> sockets;
   struct HardLink {

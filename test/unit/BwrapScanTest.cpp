@@ -56,10 +56,10 @@ TEST(BwrapScan, CompilesTheShapesThePlaceholdersNeed) {
   EXPECT_EQ(g.compiled[3].lastLiteral, "");
 }
 
-TEST(BwrapScan, ReportsTopmostMatchesAnchorsAndWhatAWritableTreeHolds) {
+TEST(BwrapScan, ReportsEveryMatchAnchorsAndWhatAWritableTreeHolds) {
   FakeDisk d;
   d.file("/w/a/.git/hooks/pre-commit");
-  d.file("/w/a/.git/hooks/.git/hooks/x"); // beneath a match: not reported again
+  d.file("/w/a/.git/hooks/.git/hooks/x"); // beneath a match: reported too (the match class)
   d.dir("/w/b/.git");
   d.file("/w/k.pem", 5, 2);
   d.socket("/w/run/agent.sock");
@@ -75,7 +75,7 @@ TEST(BwrapScan, ReportsTopmostMatchesAnchorsAndWhatAWritableTreeHolds) {
   req.sockets = true;
   WalkFindings f;
   walk(d, g.compiled, req, f);
-  EXPECT_EQ(matchesOf(f, 0), (std::vector<std::string>{"/w/a/.git/hooks"}));
+  EXPECT_EQ(matchesOf(f, 0), (std::vector<std::string>{"/w/a/.git/hooks", "/w/a/.git/hooks/.git/hooks"}));
   EXPECT_EQ(matchesOf(f, 1), (std::vector<std::string>{"/w/k.pem"}));
   std::vector<std::string> anchors;
   for (const auto &[glob, p] : f.anchors)
