@@ -112,6 +112,16 @@ void checkWeakeningSetting(const LintContext &ctx, const RuleInfo &self) {
     ctx.report(self, ctx.optionLoc(ir::OptionId::MitmProxy),
                "mitmProxy hands the connections to its domains to an external proxy on a unix socket: that "
                "proxy sees them decrypted and decides what they carry, outside this file's rules");
+  // srt runs another program to install its syscall filter: moat cannot
+  // read what that program allows, so the filter that refuses new user
+  // namespaces, AF_UNIX sockets and ptrace may be gone (moat build refuses).
+  if (isSet(ir::OptionId::CustomSeccomp))
+    ctx.report(self, ctx.optionLoc(ir::OptionId::CustomSeccomp),
+               fmt::format("seccomp has srt install its syscall filter with another program ('{}'): nothing in "
+                           "this file says what that filter refuses, so the refusals that keep the write denies "
+                           "(new user namespaces, mount) and the socket rules in force may be gone; moat build "
+                           "refuses this file",
+                           std::get<std::string>(options.get(ir::OptionId::CustomSeccomp)->value)));
   if (options.flag(ir::OptionId::TlsTerminate))
     ctx.report(self, ctx.optionLoc(ir::OptionId::TlsTerminate),
                "tlsTerminate has the proxy decrypt HTTPS with a CA the sandboxed tools are made to trust "
