@@ -18,7 +18,19 @@ struct Placed {
   const ir::FsRule *rule = nullptr;
   size_t index = 0;
   PlacedPattern pattern;
-  RuleFilters filters;
+  RuleFilters filters; // the descendant part: everything the rule covers
+  RuleFilters self;    // the self part: the paths it matches itself
+  // `pattern` for ordering the self part: a subtree's self part is its one
+  // path, so it never overlaps what lies beneath another rule's exact path
+  // (the specificity keys stay the rule's own).
+  PlacedPattern selfPattern;
+};
+
+// One emitted part of a rule.
+struct Part {
+  const Placed *placed = nullptr;
+  bool self = false;
+  const RuleFilters &filters() const { return self ? placed->self : placed->filters; }
 };
 
 std::string joinParams(const std::set<std::string> &params, const char *sep) {
@@ -40,10 +52,12 @@ bool placeRules(Profile &profile, std::vector<Placed> &out) {
       continue;
     std::string why;
     auto pattern = placePattern(policy, profile.options, rule.pattern, why);
-    std::optional<RuleFilters> filters;
+    std::optional<RuleFilters> filters, self;
     if (pattern)
       filters = pathFilters(*pattern, rule.effect, why);
-    if (!filters) {
+    if (filters)
+      self = selfFilters(*pattern, rule.effect, why);
+    if (!filters || !self) {
       profile.diags.report(DiagKind::BackendRefused, rule.prov.loc,
                            fmt::format("cannot write '{}' in a Seatbelt profile: {}",
                                        ir::ruleText(rule), why));
@@ -68,7 +82,11 @@ bool placeRules(Profile &profile, std::vector<Placed> &out) {
                       ir::ruleText(rule), param, rootSpelling(param), param));
     if (filters->fit != Fit::Omitted && !param.empty())
       profile.params.insert(param);
-    out.push_back(Placed{&rule, i, std::move(*pattern), std::move(*filters)});
+    PlacedPattern selfPattern = *pattern;
+    if (selfPattern.relative.form == fs::PatternForm::Subtree)
+      selfPattern.relative.form = fs::PatternForm::Exact;
+    out.push_back(Placed{&rule, i, std::move(*pattern), std::move(*filters), std::move(*self),
+                         std::move(selfPattern)});
   }
   return ok;
 }
@@ -124,41 +142,57 @@ void reportCycle(Profile &profile, const Placed &a, const Placed &b) {
                   params.size() > 1 ? "them" : "it"));
 }
 
-// The rules of one access, least decisive first: ordinary tier, then always.
-std::optional<std::vector<const Placed *>> ladder(Profile &profile, const std::vector<Placed> &all,
-                                                  ir::Access access) {
-  std::vector<const Placed *> out;
+// The parts of the rules of one access, least decisive first: per tier
+// (ordinary, then always) the descendant parts, then the self parts
+// (SbplOrder.h). A descendant part is written as everything the rule
+// covers: where that also matches the rule's own paths, its self part
+// matches there too and comes later. An exact rule has no descendant part.
+std::optional<std::vector<Part>> ladder(Profile &profile, const std::vector<Placed> &all,
+                                        ir::Access access) {
+  std::vector<Part> out;
+  std::set<const Placed *> reported; // one warning per allow rule says what it loses
   for (ir::Tier tier : {ir::Tier::Ordinary, ir::Tier::Always}) {
-    std::vector<const Placed *> members;
-    std::vector<OrderItem> items;
-    for (const Placed &p : all) {
-      if (p.rule->access != access || p.rule->tier != tier || p.filters.fit == Fit::Omitted)
-        continue;
-      members.push_back(&p);
-      items.push_back(OrderItem{&p.pattern, p.rule->effect, p.index});
+    for (bool self : {false, true}) {
+      std::vector<Part> members;
+      std::vector<OrderItem> items;
+      for (const Placed &p : all) {
+        if (p.rule->access != access || p.rule->tier != tier)
+          continue;
+        Part part{&p, self};
+        if (part.filters().fit == Fit::Omitted)
+          continue;
+        if (!self && p.pattern.relative.form == fs::PatternForm::Exact)
+          continue;
+        members.push_back(part);
+        items.push_back(
+            OrderItem{self ? &p.selfPattern : &p.pattern, p.rule->effect, p.index, true});
+      }
+      OrderPair cycle;
+      auto result = orderRules(items, cycle);
+      if (!result) {
+        reportCycle(profile, *members[cycle.first].placed, *members[cycle.second].placed);
+        return std::nullopt;
+      }
+      for (const OrderPair &pair : result->deniedBoth)
+        if (reported.insert(members[pair.first].placed).second)
+          reportDeniedBoth(profile, *members[pair.first].placed, *members[pair.second].placed);
+      for (size_t i : result->order)
+        out.push_back(members[i]);
     }
-    OrderPair cycle;
-    auto result = orderRules(items, cycle);
-    if (!result) {
-      reportCycle(profile, *members[cycle.first], *members[cycle.second]);
-      return std::nullopt;
-    }
-    // One warning per allow rule is enough to say what it loses.
-    std::set<size_t> reported;
-    for (const OrderPair &pair : result->deniedBoth)
-      if (reported.insert(pair.first).second)
-        reportDeniedBoth(profile, *members[pair.first], *members[pair.second]);
-    for (size_t i : result->order)
-      out.push_back(members[i]);
   }
   return out;
 }
 
 void emitLadder(Profile &profile, const char *operation, ir::Effect byDefault,
-                const std::vector<const Placed *> &rules) {
+                const std::vector<Part> &parts) {
   profile.rule(byDefault, operation, {}, "default");
-  for (const Placed *p : rules)
-    profile.rule(p->rule->effect, operation, p->filters.filters, profile.provenance(*p->rule));
+  for (const Part &p : parts) {
+    const ir::FsRule &rule = *p.placed->rule;
+    std::string comment = profile.provenance(rule);
+    if (rule.pattern.form != fs::PatternForm::Exact)
+      comment += p.self ? " (itself)" : " (beneath)";
+    profile.rule(rule.effect, operation, p.filters().filters, comment);
+  }
 }
 
 bool emitFilesystem(Profile &profile) {

@@ -147,6 +147,47 @@ std::optional<RuleFilters> pathFilters(const PlacedPattern &p, ir::Effect effect
   return out;
 }
 
+std::optional<RuleFilters> selfFilters(const PlacedPattern &p, ir::Effect effect, std::string &why) {
+  RuleFilters out;
+  const bool glob = p.relative.form == fs::PatternForm::Glob && !p.isSubtreeGlob();
+  // The stem: the glob without its trailing `**` components.
+  std::vector<std::string> stem = p.relative.components;
+  while (glob && !stem.empty() && stem.back() == "**")
+    stem.pop_back();
+
+  if (!p.param.empty()) {
+    if (!glob) {
+      auto f = wrap("literal", pathExpr(p.param, p.prefix, why));
+      if (!f)
+        return std::nullopt;
+      out.filters.push_back(*f);
+      return out;
+    }
+    if (effect == ir::Effect::Allow) {
+      out.fit = Fit::Omitted;
+      return out;
+    }
+    auto f = widened(p, slice(stem, p.prefix.size(), stem.size()), false, why);
+    if (!f)
+      return std::nullopt;
+    out.filters.push_back(*f);
+    out.fit = Fit::Widened;
+    return out;
+  }
+
+  for (const auto &variant : aliasVariants(glob ? stem : p.prefix, glob)) {
+    std::optional<std::string> f;
+    if (glob)
+      f = regexFilter(anchoredRegex(variant, false, why), why);
+    else
+      f = wrap("literal", pathExpr("", variant, why));
+    if (!f)
+      return std::nullopt;
+    out.filters.push_back(*f);
+  }
+  return out;
+}
+
 std::optional<std::vector<std::string>> ancestorFilters(const PlacedPattern &p, std::string &why) {
   std::vector<std::string> out;
   const bool glob = p.relative.form == fs::PatternForm::Glob;

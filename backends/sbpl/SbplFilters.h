@@ -43,6 +43,14 @@ struct RuleFilters {
 // cannot be written in a profile.
 std::optional<RuleFilters> pathFilters(const PlacedPattern &p, ir::Effect effect, std::string &why);
 
+// The filters of the rule's SELF part (fs/MatchClass.h): only the paths the
+// pattern matches itself. An exact or subtree pattern (or a glob whose rest
+// is only `**`): (literal P); a glob: the regex of its stem without the
+// descendant closure. Below a parameter a glob stem cannot be written: a
+// deny is widened to (require-all (subpath PREFIX) (regex #"FLOATING$")),
+// an allow omitted, as for pathFilters.
+std::optional<RuleFilters> selfFilters(const PlacedPattern &p, ir::Effect effect, std::string &why);
+
 // Filters matching the strict ancestors of the paths `p` matches, the
 // directories whose rename or removal would carry a protected path away:
 //  * every directory of the literal prefix (below a parameter: the

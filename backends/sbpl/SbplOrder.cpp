@@ -150,6 +150,8 @@ unsigned possibleWinners(const OrderItem &a, const OrderItem &b) {
                             : paramVsParam(a, b);
   if (w == 0)
     return 0; // they never match one path
+  if (a.oneClass && b.oneClass)
+    return w; // one class: the specificity keys decide
   if (selfBelowAncestor(a, b))
     w |= kFirst;
   if (selfBelowAncestor(b, a))

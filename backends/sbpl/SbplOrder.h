@@ -3,9 +3,16 @@
 // (always tier, then the path itself before an ancestor of it, then more
 // specific, then deny, then earlier: eval::decidesBefore). So rules are
 // emitted least decisive first. The match class depends on the path, not
-// on the rules: when one rule can match a path itself that the other covers
-// only from an ancestor, that one can win as well as the more specific one
-// (possibleWinners adds it), so such a pair puts the deny last.
+// on the rules, so the backend emits each rule as two parts: its descendant
+// part (what it covers, which may include its own paths) and its self part
+// (only the paths it matches itself). Per tier, every descendant part comes
+// before every self part: wherever a rule matches a path itself, its self
+// part matches and outranks every descendant part, as in the IR. Inside one
+// group the class is the same for every matching part, so the order below
+// only has to follow specificity, deny and rule order (OrderItem::oneClass).
+// For whole rules (oneClass false), when one rule can match a path itself
+// that the other covers only from an ancestor, that one can win as well as
+// the more specific one (possibleWinners adds it).
 //
 // Parameters make this subtle: specificity is computed on the bound pattern,
 // and `~/.ssh` (HOME=/Users/u) has three leading literal components while
@@ -56,6 +63,12 @@ struct OrderItem {
   const PlacedPattern *pattern = nullptr;
   ir::Effect effect = ir::Effect::Deny;
   size_t index = 0; // position in policy.fsRules (the IR's last tie-break)
+  // One match class of a rule (the backend's emitted form, see below): the
+  // items of one call are all of the same class, so only the specificity
+  // keys, deny and rule order decide between them. false: the whole rule,
+  // whose class at a path is not known (possibleWinners adds the winner the
+  // match class can make).
+  bool oneClass = false;
 };
 
 // Which of two rules (different effects, same tier and access) can decide
