@@ -327,6 +327,30 @@ TEST(SbplBackend, AlwaysExceptionsOutrankProtections) {
   EXPECT_FALSE(b->allows("file-write-data", "/p/sub/.vscode/tasks.json", params));
 }
 
+// The match class (docs/semantics.md, "Specificity"): each rule is emitted
+// as a beneath part and an itself part, so a glob matching a path itself
+// beats a more specific directory covering it, and loses beneath its own
+// matches to that directory; exact, with nothing tightened.
+TEST(SbplBackend, ARuleMatchingAPathItselfOutranksOneCoveringItFromAnAncestor) {
+  auto b = build("policy \"p\" {\n  allow write \"/p\";\n  allow write \"/p/certs\";\n"
+                 "  deny write \"/p/**/*.pem\";\n"
+                 "  always allow write \"/p/.vscode\" because \"shared tasks\";\n}\n");
+  ASSERT_TRUE(b->profile) << b->readError << b->messages();
+  EXPECT_FALSE(b->has("unenforceable-rule")) << b->messages();
+  EXPECT_FALSE(b->allows("file-write-data", "/p/certs/k.pem"));  // the glob itself
+  EXPECT_TRUE(b->allows("file-write-data", "/p/certs"));         // the subtree itself
+  EXPECT_TRUE(b->allows("file-write-data", "/p/certs/k.pem/x")); // both beneath: prefix 2 > 1
+  EXPECT_FALSE(b->allows("file-write-data", "/p/k.pem/x"));      // both beneath: glob > subtree
+  EXPECT_TRUE(b->allows("file-write-data", "/p/a.c"));
+  // `always`: the exception covers its subtree, the protection matches
+  // `.vscode` directories inside it itself.
+  EXPECT_TRUE(b->allows("file-write-data", "/p/.vscode/a/x"));
+  EXPECT_TRUE(b->allows("file-write-data", "/p/.vscode"));
+  EXPECT_FALSE(b->allows("file-write-data", "/p/.vscode/a/.vscode"));
+  EXPECT_TRUE(b->allows("file-write-data", "/p/.vscode/a/.vscode/x")); // both beneath: 2 > 0
+  EXPECT_FALSE(b->allows("file-write-data", "/q/.vscode/x"));
+}
+
 TEST(SbplBackend, NetworkFollowsThePolicy) {
   auto none = build("policy \"p\" {\n  default connect deny;\n}\n");
   ASSERT_TRUE(none->profile);
