@@ -113,10 +113,21 @@ TEST(Sema, RelativePathsAreErrorsInMoatButCwdRelativeInSrt) {
   EXPECT_EQ(p->fsRules.back().pattern.text(), "$CWD/build");
 }
 
-TEST(Sema, ConflictsAreErrorsAndRepeatsAreWarnings) {
+// srt accepts a file that allows and denies the same thing and the deny
+// wins: a warning finding that keeps both rules (docs/rules/conflicting-rule.md).
+TEST(Sema, ConflictsAreFindingsAndRepeatsAreWarnings) {
   Harness conflict;
-  EXPECT_FALSE(conflict.run({fsRule(ast::Effect::Allow, ast::Access::Read, "/a"),
-                             fsRule(ast::Effect::Deny, ast::Access::Read, "/a")}));
+  auto c = conflict.run({fsRule(ast::Effect::Allow, ast::Access::Read, "/a"),
+                         fsRule(ast::Effect::Deny, ast::Access::Read, "/a")});
+  ASSERT_TRUE(c);
+  EXPECT_EQ(conflict.diags.inputErrorCount(), 0u);
+  ASSERT_EQ(conflict.diags.diagnostics().size(), 1u);
+  EXPECT_EQ(conflict.diags.diagnostics()[0].id, "conflicting-rule");
+  EXPECT_EQ(conflict.diags.diagnostics()[0].severity, Severity::Warning);
+  size_t kept = 0;
+  for (const ir::FsRule &r : c->fsRules)
+    kept += r.prov.layer != ir::Layer::Builtin && r.pattern.text() == "/a";
+  EXPECT_EQ(kept, 2u);
   Harness repeat;
   auto p = repeat.run({fsRule(ast::Effect::Allow, ast::Access::Read, "/a"),
                        fsRule(ast::Effect::Allow, ast::Access::Read, "/a/")});
