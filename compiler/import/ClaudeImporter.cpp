@@ -193,19 +193,11 @@ SandboxFacts readSandbox(const DocNode &sandbox, SourceLoc sandboxKey, ImportBui
   const DocNode *network = r.get("network");
   if (network)
     readNetworkSection(*network, ctx);
-  if (const DocNode *filesystem = r.get("filesystem"))
+  const DocNode *filesystem = r.get("filesystem");
+  if (filesystem)
     readFilesystemSection(*filesystem, ctx);
-  if (const DocNode *creds = r.get("credentials")) {
-    const DocNode *allowed = nullptr;
-    bool tls = false;
-    if (network && network->kind == DocNode::Kind::Object)
-      for (const auto &[key, value] : network->members) {
-        if (key == "allowedDomains")
-          allowed = &value;
-        tls = tls || key == "tlsTerminate";
-      }
-    readCredentialsSection(*creds, ctx, allowed, tls);
-  }
+  if (const DocNode *creds = r.get("credentials")) // srt checks them as it does its own
+    readCredentialsSection(*creds, ctx, network, filesystem);
   // enableWeakerNestedSandbox, allowNestedUserNamespaces,
   // enableWeakerNetworkIsolation, allowAppleEvents, ignoreViolations,
   // ripgrep, bwrapPath, socatPath, windows: as srt reads them.

@@ -130,8 +130,21 @@ void checkInjection(const EntryFacts &facts, const std::string &where,
 
 } // namespace
 
-void readCredentialsSection(const DocNode &creds, const SectionContext &ctx,
-                            const DocNode *allowedDomains, bool tlsTerminate, bool fsEnforced) {
+void readCredentialsSection(const DocNode &creds, const SectionContext &ctx, const DocNode *network,
+                            const DocNode *filesystem) {
+  // What srt checks the declarations against, from the sibling sections.
+  const DocNode *allowedDomains = nullptr;
+  bool tlsTerminate = false, fsEnforced = true;
+  if (network && network->kind == DocNode::Kind::Object)
+    for (const auto &[key, value] : network->members) {
+      if (key == "allowedDomains")
+        allowedDomains = &value;
+      tlsTerminate = tlsTerminate || key == "tlsTerminate";
+    }
+  if (filesystem && filesystem->kind == DocNode::Kind::Object)
+    for (const auto &[key, value] : filesystem->members)
+      if (key == "disabled" && value.kind == DocNode::Kind::Bool && value.boolean)
+        fsEnforced = false;
   std::string dotted = ctx.prefix + "credentials";
   if (!objectValue(creds, dotted, ctx))
     return;

@@ -36,22 +36,8 @@ std::optional<ast::File> importSrt(uint32_t buffer, DiagnosticEngine &diags) {
   else
     ctx.invalid(doc->loc, "filesystem", "srt requires the 'filesystem' section");
 
-  if (const DocNode *creds = r.get("credentials")) {
-    const DocNode *allowed = nullptr;
-    bool tls = false;
-    if (network && network->kind == DocNode::Kind::Object)
-      for (const auto &[key, value] : network->members) {
-        if (key == "allowedDomains")
-          allowed = &value;
-        tls = tls || key == "tlsTerminate";
-      }
-    bool fsEnforced = true;
-    if (filesystem && filesystem->kind == DocNode::Kind::Object)
-      for (const auto &[key, value] : filesystem->members)
-        if (key == "disabled" && value.kind == DocNode::Kind::Bool && value.boolean)
-          fsEnforced = false;
-    readCredentialsSection(*creds, ctx, allowed, tls, fsEnforced);
-  }
+  if (const DocNode *creds = r.get("credentials"))
+    readCredentialsSection(*creds, ctx, network, filesystem);
   readSandboxSwitches(r, ctx);
   r.finish();
 

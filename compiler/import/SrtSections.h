@@ -86,15 +86,13 @@ void readFilesystemSection(const DocNode &filesystem, const SectionContext &ctx)
 // `credentials` (srt top level, Claude `sandbox.credentials`): declared
 // files become `always deny read` rules (moat hides a masked file outright),
 // declared variables the `credential-env-vars` option, `allowPlaintextInject`
-// the `credential-plaintext-inject` option. `allowedDomains` (the network
-// section's list, may be null) is what srt checks `injectHosts` against;
-// `tlsTerminate` whether the network section has one (srt requires it for
-// masking unless allowPlaintextInject).
-// `fsEnforced`: filesystem.disabled is not true (srt then checks deny-mode
-// paths like denyRead entries).
+// the `credential-plaintext-inject` option. `network` and `filesystem` are
+// the sibling sections (either may be null): srt checks `injectHosts`
+// against the network's allowedDomains, requires its tlsTerminate for masking
+// (unless allowPlaintextInject), and checks deny-mode paths like denyRead
+// entries unless filesystem.disabled is true.
 void readCredentialsSection(const DocNode &credentials, const SectionContext &ctx,
-                            const DocNode *allowedDomains, bool tlsTerminate,
-                            bool fsEnforced = true);
+                            const DocNode *network, const DocNode *filesystem);
 // The switches srt has at its top level and Claude under `sandbox`:
 // enableWeakerNestedSandbox, allowNestedUserNamespaces,
 // enableWeakerNetworkIsolation, allowAppleEvents, ignoreViolations,

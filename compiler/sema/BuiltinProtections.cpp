@@ -23,20 +23,25 @@ std::vector<ir::FsRule> builtinProtections(const ir::Options &options) {
       if (options.flag(*option))
         continue;
     }
-    std::string error;
-    auto parsed = fs::parsePathPattern(pattern, false, "", error);
-    if (!parsed) // a malformed built-in entry is a build defect, never ignored
-      std::abort();
-    ir::FsRule rule;
-    rule.effect = ir::Effect::Deny;
-    rule.access = ir::Access::Write;
-    rule.tier = ir::Tier::Always;
-    rule.pattern = std::move(*parsed);
-    rule.prov.layer = ir::Layer::Builtin;
-    rule.prov.origin = "builtin";
-    rules.push_back(std::move(rule));
+    rules.push_back(builtinDenyWrite(std::string(pattern), ir::Platform::Any, "builtin"));
   }
   return rules;
+}
+
+ir::FsRule builtinDenyWrite(const std::string &pattern, ir::Platform platform, const char *origin) {
+  std::string error;
+  auto parsed = fs::parsePathPattern(pattern, false, "", error);
+  if (!parsed) // a malformed built-in entry is a build defect, never ignored
+    std::abort();
+  ir::FsRule rule;
+  rule.effect = ir::Effect::Deny;
+  rule.access = ir::Access::Write;
+  rule.tier = ir::Tier::Always;
+  rule.pattern = std::move(*parsed);
+  rule.platform = platform;
+  rule.prov.layer = ir::Layer::Builtin;
+  rule.prov.origin = origin;
+  return rule;
 }
 
 } // namespace moat::sema

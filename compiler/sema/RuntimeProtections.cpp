@@ -20,22 +20,6 @@ const char *const kClaudeEntries[] = {
 #include "generated/claude-protections.inc"
 };
 
-ir::FsRule protection(const std::string &text, ir::Platform platform, const char *origin) {
-  std::string error;
-  auto parsed = fs::parsePathPattern(text, false, "", error);
-  if (!parsed) // a malformed data entry is a build defect, never ignored
-    std::abort();
-  ir::FsRule rule;
-  rule.effect = ir::Effect::Deny;
-  rule.access = ir::Access::Write;
-  rule.tier = ir::Tier::Always;
-  rule.pattern = std::move(*parsed);
-  rule.platform = platform;
-  rule.prov.layer = ir::Layer::Builtin;
-  rule.prov.origin = origin;
-  return rule;
-}
-
 // Splits "NAME KIND [TAG]" into its words.
 std::vector<std::string_view> words(std::string_view entry) {
   std::vector<std::string_view> out;
@@ -70,15 +54,15 @@ void addSrtMandatoryDenies(const ir::Options &options, std::vector<ir::FsRule> &
     // file name whose path has at most `depth` components, a directory
     // name starting at most `depth - 1` components deep.
     // The launch directory's own name holds on both platforms.
-    rules.push_back(protection("$CWD/" + name, ir::Platform::Any, "srt mandatory deny"));
+    rules.push_back(builtinDenyWrite("$CWD/" + name, ir::Platform::Any, "srt mandatory deny"));
     int64_t deepest = w[1] == "file" ? depth - 1 : depth - 2;
     std::string prefix = "$CWD/*/";
     for (int64_t level = 1; level <= deepest; ++level) {
-      rules.push_back(protection(prefix + name, ir::Platform::Linux, "srt mandatory deny"));
+      rules.push_back(builtinDenyWrite(prefix + name, ir::Platform::Linux, "srt mandatory deny"));
       prefix += "*/";
     }
     // macOS: the same name at any depth below it.
-    rules.push_back(protection("$CWD/**/" + name, ir::Platform::MacOS, "srt mandatory deny"));
+    rules.push_back(builtinDenyWrite("$CWD/**/" + name, ir::Platform::MacOS, "srt mandatory deny"));
   }
 }
 } // namespace
@@ -90,7 +74,7 @@ std::vector<ir::FsRule> runtimeProtections(ir::Runtime runtime, const ir::Option
   addSrtMandatoryDenies(options, rules);
   if (runtime == ir::Runtime::Claude)
     for (std::string_view entry : kClaudeEntries)
-      rules.push_back(protection(std::string(entry), ir::Platform::Any, "claude protection"));
+      rules.push_back(builtinDenyWrite(std::string(entry), ir::Platform::Any, "claude protection"));
   return rules;
 }
 
