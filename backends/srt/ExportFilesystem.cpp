@@ -8,6 +8,7 @@
 #include "backends/srt/SettingsPaths.h"
 #include "compiler/eval/Evaluator.h"
 #include "compiler/fs/Glob.h"
+#include "compiler/fs/MatchClass.h"
 #include "compiler/fs/Specificity.h"
 #include "compiler/verify/Witness.h"
 
@@ -206,29 +207,96 @@ private:
     return ok;
   }
 
-  // Re-imported read rules are all ordinary. An ordinary allow that is at
-  // least as specific as an `always` deny it overlaps would win there, while
-  // the IR lets the deny win. When the deny is "L/**/S" and the allow a
-  // directory A inside L, the deny is restated inside A (restate), which then
-  // wins; otherwise the allow is left out (tighter).
+  // Re-imported read rules are all ordinary, and are ordered as the
+  // evaluator orders them (docs/semantics.md "Specificity": match class,
+  // then the five keys). An ordinary allow that would then decide a path an
+  // `always` deny covers would win there, while the IR lets the deny win.
+  // The deny is restated so that it wins again: inside the allow's
+  // directory when the deny is "L/**/S" (restate), else as "STEM/**/*",
+  // which matches everything beneath what the deny matches itself
+  // (restateBeneath). When neither wins everywhere, the allow is left out
+  // (tighter; a warning unless the IR left it nothing to grant).
   void flattenReadTiers() {
     std::vector<Entry> restated;
     for (Entry &a : reads_) {
       if (a.effect != ir::Effect::Allow || a.alwaysTier)
         continue;
       for (const Entry &d : reads_) {
-        if (d.effect != ir::Effect::Deny || !d.alwaysTier)
+        if (d.effect != ir::Effect::Deny || !d.alwaysTier || !allowWinsSomewhere(a, d))
           continue;
-        if (fs::compareSpecificity(a.spec, d.spec) < 0 || !overlaps(a.bound, d.bound))
+        if (restate(a, d, restated) || restateBeneath(a, d, restated))
           continue;
-        if (!restate(a, d, restated)) {
-          a.dropped = true;
-          break;
-        }
+        a.dropped = true;
+        const fs::PathPattern *include[] = {&a.bound};
+        const fs::PathPattern *exclude[] = {&d.bound};
+        if (a.rule && verify::findPath(include, exclude))
+          ctx_.tightened(a.rule, a.rule->prov.loc,
+                         fmt::format("the settings have no `always` tier for reads: allowRead '{}' "
+                                     "would win over denyRead '{}' where the policy denies (srt "
+                                     "orders them by match and specificity only), so it is left out",
+                                     settingsText(a.pattern), settingsText(d.pattern)));
+        break;
       }
     }
     for (Entry &e : restated)
       add(reads_, std::move(e)); // binds as everything else; the patterns are valid
+  }
+
+  // Whether the allow `a` would decide some path the deny `d` covers once
+  // both are ordinary: where `a` matches the path itself and `d` only an
+  // ancestor of it, or both in the same class and `a` is at least as
+  // specific (equal counts: the importers let allowRead beat denyRead at
+  // the same path). With `denySelfOnly`, only the paths `d` matches itself.
+  // An exhausted search counts as a win (the caller then tightens).
+  bool allowWinsSomewhere(const Entry &a, const Entry &d, bool denySelfOnly = false) {
+    fs::PathPattern aSelf = fs::selfStem(a.bound), dSelf = fs::selfStem(d.bound);
+    std::optional<fs::PathPattern> aBelow = fs::descendantsOf(a.bound), dBelow = fs::descendantsOf(d.bound);
+    verify::PathSet aS{&aSelf, aSelf.form == fs::PatternForm::Glob};
+    verify::PathSet dS{&dSelf, dSelf.form == fs::PatternForm::Glob};
+    verify::SearchBudget budget;
+    auto some = [&](std::initializer_list<verify::PathSet> in, std::initializer_list<verify::PathSet> out) {
+      bool found = verify::findPathSets(in, out, budget).has_value();
+      return found || budget.exhausted;
+    };
+    bool atLeast = fs::compareSpecificity(a.spec, d.spec) >= 0;
+    if (atLeast && some({aS, dS}, {}))
+      return true;
+    if (denySelfOnly || !dBelow)
+      return false;
+    verify::PathSet dD{&*dBelow, false};
+    if (some({aS, dD}, {dS}))
+      return true;
+    if (atLeast && aBelow && some({verify::PathSet{&*aBelow, false}, dD}, {aS, dS}))
+      return true;
+    return false;
+  }
+
+  // The deny `d` restated as "STEM/**/*" (STEM: d without trailing `**`),
+  // which matches every path beneath what d matches itself, so it meets
+  // the allow in the self class there. Kept only when the allow then wins
+  // nowhere that d covers: not beneath (against the restatement) and not
+  // at what d matches itself.
+  bool restateBeneath(const Entry &a, const Entry &d, std::vector<Entry> &out) {
+    fs::PathPattern stem = fs::selfStem(d.pattern);
+    fs::PathPattern p;
+    p.root = stem.root;
+    p.form = fs::PatternForm::Glob;
+    for (const std::string &c : stem.components)
+      p.components.push_back(stem.form == fs::PatternForm::Exact ? fs::escapeGlobLiteral(c) : c);
+    p.components.push_back("**");
+    p.components.push_back("*");
+    Entry r = entry(ir::Effect::Deny, std::move(p), d.rule, Origin::Rule);
+    r.alwaysTier = true; // it stands for the `always` deny
+    std::vector<Entry> bound;
+    if (!add(bound, std::move(r)))
+      return false;
+    if (allowWinsSomewhere(a, bound.front()) || allowWinsSomewhere(a, d, /*denySelfOnly=*/true))
+      return false;
+    for (const Entry &e : out)
+      if (e.pattern == bound.front().pattern)
+        return true;
+    out.push_back(std::move(bound.front()));
+    return true;
   }
 
   // The part of the deny "L/**/S" inside the literal directory A = L/M, as

@@ -166,6 +166,47 @@ TEST(SrtExport, AlwaysGlobReadDenyIsRestatedInsideMoreSpecificAllows) {
   EXPECT_EQ(b.warnings("stricter"), 0u) << b.messages();
 }
 
+TEST(SrtExport, AlwaysReadDenyIsRestatedBeneathWhatItMatches) {
+  // The glob matches $CWD/.env/build itself, the always deny only an
+  // ancestor of it: once both are ordinary the glob would win there (match
+  // class comes first), so the deny is restated as "./.env/**/*", which
+  // matches every path beneath .env itself and is more specific.
+  Build b(R"(policy "a" {
+    default read deny;
+    always deny read "$CWD/.env";
+    allow read "$CWD/*/build";
+  })");
+  ASSERT_FALSE(b.diags.hasErrors()) << b.messages();
+  EXPECT_EQ(b.list("filesystem", "allowRead"), (std::vector<std::string>{"./*/build"}));
+  EXPECT_TRUE(b.has("filesystem", "denyRead", "./.env"));
+  EXPECT_TRUE(b.has("filesystem", "denyRead", "./.env/**/*"));
+  EXPECT_EQ(b.warnings("stricter"), 0u) << b.messages();
+  EXPECT_EQ(b.warnings("no `always` tier"), 0u) << b.messages();
+
+  // A grant more specific than the restatement inside .env is dead in the
+  // policy: left out without a warning.
+  Build dead(R"(policy "a" {
+    default read deny;
+    always deny read "$CWD/.env";
+    allow read "$CWD/.env/x/*/y";
+  })");
+  ASSERT_FALSE(dead.diags.hasErrors()) << dead.messages();
+  EXPECT_TRUE(dead.list("filesystem", "allowRead").empty());
+  EXPECT_EQ(dead.warnings("no `always` tier"), 0u) << dead.messages();
+
+  // The glob deny's restatement "/**/.env/**/*" is less specific than the
+  // grant, which would still win at $CWD/.env/build: the grant is left out,
+  // with a warning, since it also grants $CWD/a/build.
+  Build lost(R"(policy "a" {
+    default read deny;
+    always deny read "/**/.env";
+    allow read "$CWD/*/build";
+  })");
+  ASSERT_FALSE(lost.diags.hasErrors()) << lost.messages();
+  EXPECT_TRUE(lost.list("filesystem", "allowRead").empty()) << lost.messages();
+  EXPECT_EQ(lost.warnings("no `always` tier", 4), 1u) << lost.messages();
+}
+
 TEST(SrtExport, WriteGlobsOnLinux) {
   const char *text = R"(policy "a" {
     allow write "$CWD", "/tmp";
