@@ -5,17 +5,27 @@ closed.
 Usage: check_corpus.py MOAT CORPUS_DIR [--timeout SECONDS] [-j JOBS] [-v]
 
 CORPUS_DIR holds one directory per input kind (moat/, srt/, claude/, yaml/)
-and expected.txt, one line per input: `KIND/FILE EXPECTED-ID [KIND/OTHER]`.
+and expected.txt, one line per input:
+`KIND/FILE EXPECTED-ID [KIND/OTHER] [exit=N] [build=N]`.
 OTHER names the corpus file the error is located in when it is not the input
-itself (an include cycle is reported at the include that closes it). For
-every input, moat must
-  - exit with status 2 exactly (not 0/1, not a signal, not a timeout),
-  - print at least one `FILE:LINE:COL: error: ... [ID]` line for that file,
-    with LINE:COL inside the file, and one of them with the expected ID,
+itself (an include cycle is reported at the include that closes it).
+exit=N (default 2) is the status `moat check` must end with. Inputs that moat
+cannot read end with 2; a settings file the runtime itself reads (it drops an
+unknown key, skips an invalid entry, keeps the last duplicate) or a .moat file
+with a conflict (the deny wins) is a FINDING since issue 9: exit=1 and the
+located diagnostic may be a warning. exit=0 with ID `-` is an input that is
+now valid (e.g. `{}`, an empty Claude Code settings file): it must still be
+read without a crash. build=N also runs `moat build --target=bwrap` and wants
+that status (2: the build refuses what the runtime would reject, so a finding
+never becomes a looser sandbox). For every input, moat must
+  - exit with that status exactly (not another, not a signal, not a timeout),
+  - print at least one `FILE:LINE:COL: error: ... [ID]` line for that file
+    (`warning:` too when exit=1), with LINE:COL inside the file, and one of
+    them with the expected ID (unless ID is `-`),
   - print nothing a sanitizer or a C++ runtime prints on a bug,
   - print no raw control or bidi character (see UNSAFE_OUTPUT),
-  - with --format=json, exit 2 too and print valid JSON holding the same
-    located error.
+  - with --format=json, exit with the same status and print valid JSON holding
+    the same located diagnostic.
 Every file must be listed in expected.txt and every listed file must exist.
 Prints one line per problem and a summary line `N inputs, F failures`
 (F counts failing inputs); exits 1 if anything failed.
@@ -27,6 +37,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 
 SANITIZER_MARKERS = (
     "AddressSanitizer",
@@ -48,14 +59,20 @@ def read_manifest(corpus):
             line = line.strip()
             if not line or line.startswith("#"):
                 continue
-            parts = line.split()
-            if len(parts) not in (2, 3):
-                problems.append("expected.txt:%d: want 'KIND/FILE ID [KIND/OTHER]', got %r"
-                                % (n, line))
+            words = line.split()
+            parts = [w for w in words if "=" not in w]
+            opts = dict(w.split("=", 1) for w in words if "=" in w)
+            if len(parts) not in (2, 3) or set(opts) - {"exit", "build"} or \
+                    not all(v in ("0", "1", "2") for v in opts.values()) or \
+                    (parts[1] == "-") != (opts.get("exit") == "0"):
+                problems.append("expected.txt:%d: want 'KIND/FILE ID [KIND/OTHER] [exit=N] "
+                                "[build=N]' (ID '-' exactly when exit=0), got %r" % (n, line))
                 continue
             if parts[0] in expected:
                 problems.append("expected.txt:%d: %s listed twice" % (n, parts[0]))
-            expected[parts[0]] = (parts[1], parts[2] if len(parts) == 3 else parts[0])
+            build = int(opts["build"]) if "build" in opts else None
+            expected[parts[0]] = (parts[1], parts[2] if len(parts) == 3 else parts[0],
+                                  int(opts.get("exit", "2")), build)
     return expected, problems
 
 
@@ -97,7 +114,9 @@ def spellings(path):
 
 
 def check_one(moat, corpus, rel, expected, timeout):
-    expected_id, at_rel = expected
+    expected_id, at_rel, want_exit, want_build = expected
+    # A finding (exit 1) may be a warning; an input error is always an error.
+    severities = "error|warning" if want_exit == 1 else "error"
     path = os.path.join(corpus, rel)
     at_path = os.path.join(corpus, at_rel)
     try:
@@ -107,8 +126,8 @@ def check_one(moat, corpus, rel, expected, timeout):
         return ["did not finish within %ss" % timeout]
     out = proc.stdout.decode("utf-8", "replace") + proc.stderr.decode("utf-8", "replace")
     problems = []
-    if proc.returncode != 2:
-        problems.append("exit status %d, expected 2" % proc.returncode)
+    if proc.returncode != want_exit:
+        problems.append("exit status %d, expected %d" % (proc.returncode, want_exit))
     bad = unsafe_output(out)
     if bad:
         problems.append("output contains the raw character %s (a diagnostic must escape it)" % bad)
@@ -118,7 +137,8 @@ def check_one(moat, corpus, rel, expected, timeout):
     with open(at_path, "rb") as f:
         data = f.read()
     names = "|".join(re.escape(n) for n in sorted(spellings(at_path)))
-    pattern = re.compile(r"^(?:" + names + r"):(\d+):(\d+): error: .*\[([a-z0-9-]+)\]$",
+    pattern = re.compile(r"^(?:" + names + r"):(\d+):(\d+): (?:" + severities +
+                         r"): .*\[([a-z0-9-]+)\]$",
                          re.MULTILINE)
     ids = []
     for m in pattern.finditer(out):
@@ -126,31 +146,58 @@ def check_one(moat, corpus, rel, expected, timeout):
         if not location_inside(data, line, col):
             problems.append("error at %d:%d is outside the file [%s]" % (line, col, ident))
         ids.append(ident)
-    split = re.compile(r"^(?:" + names + r"):\d+:\d+: error: (?!.*\]$)", re.MULTILINE)
+    split = re.compile(r"^(?:" + names + r"):\d+:\d+: (?:error|warning|note): (?!.*\]$)",
+                       re.MULTILINE)
     if split.search(out):
         problems.append("a diagnostic is split across lines (a raw newline in its message?)")
-    if not ids:
-        problems.append("no located error naming the file")
+    if expected_id == "-":
+        pass  # a valid input: reading it without a crash is the test
+    elif not ids:
+        problems.append("no located %s naming the file" % severities.replace("|", "/"))
     elif expected_id not in ids:
         problems.append("expected [%s], got %s" % (expected_id, ", ".join("[%s]" % i for i in ids)))
     if problems:
         first = out.strip().splitlines()[:3]
         problems.append("output began: " + " | ".join(first))
-    problems += check_json(moat, path, at_path, data, expected_id, timeout)
+    problems += check_json(moat, path, at_path, data, expected_id, want_exit, timeout)
+    if want_build is not None:
+        problems += check_build(moat, path, want_build, timeout)
     return problems
 
 
-def check_json(moat, path, at_path, data, expected_id, timeout):
-    """The same input with --format=json: exit 2, valid JSON, the same
-    located error."""
+def check_build(moat, path, want, timeout):
+    """`moat build` on the input: a settings file the runtime would reject
+    must be refused (exit 2), not built from the entries that were read."""
+    # moat writes only regular files (not /dev/null): a scratch directory.
+    with tempfile.TemporaryDirectory() as scratch:
+        try:
+            proc = subprocess.run([moat, "build", "--target=bwrap", "-o",
+                                   os.path.join(scratch, "out"), path],
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return ["build did not finish within %ss" % timeout]
+    out = proc.stdout.decode("utf-8", "replace") + proc.stderr.decode("utf-8", "replace")
+    problems = []
+    if proc.returncode != want:
+        problems.append("build: exit status %d, expected %d" % (proc.returncode, want))
+    for marker in SANITIZER_MARKERS:
+        if marker in out:
+            problems.append("build: output contains %r" % marker)
+    return problems
+
+
+def check_json(moat, path, at_path, data, expected_id, want_exit, timeout):
+    """The same input with --format=json: the same exit status, valid JSON,
+    the same located diagnostic."""
     try:
         proc = subprocess.run([moat, "check", "--no-lint", "--format=json", path], stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, timeout=timeout)
     except subprocess.TimeoutExpired:
         return ["--format=json did not finish within %ss" % timeout]
     problems = []
-    if proc.returncode != 2:
-        problems.append("--format=json: exit status %d, expected 2" % proc.returncode)
+    if proc.returncode != want_exit:
+        problems.append("--format=json: exit status %d, expected %d"
+                        % (proc.returncode, want_exit))
     try:
         doc = json.loads(proc.stdout.decode("utf-8"))
         diags = doc["diagnostics"]
@@ -158,15 +205,17 @@ def check_json(moat, path, at_path, data, expected_id, timeout):
         return problems + ["--format=json: output is not the documented JSON (%s)" % e]
     found = False
     for d in diags:
-        if d.get("severity") != "error" or d.get("file") not in spellings(at_path):
+        wanted = ("error", "warning") if want_exit == 1 else ("error",)
+        if d.get("severity") not in wanted or d.get("file") not in spellings(at_path):
             continue
         line, col = d.get("line"), d.get("column")
         if not isinstance(line, int) or not isinstance(col, int) or \
                 not location_inside(data, line, col):
             problems.append("--format=json: error at %r:%r is outside the file" % (line, col))
         found |= d.get("id") == expected_id
-    if not found:
-        problems.append("--format=json: no located [%s] error naming the file" % expected_id)
+    if not found and expected_id != "-":
+        problems.append("--format=json: no located [%s] diagnostic naming the file"
+                        % expected_id)
     return problems
 
 
@@ -187,7 +236,7 @@ def main():
             failures.append("%s: not listed in expected.txt" % rel)
     for rel in sorted(listed - set(files)):
         failures.append("%s: listed in expected.txt but missing" % rel)
-    for rel, (_, at_rel) in sorted(expected.items()):
+    for rel, (_, at_rel, _, _) in sorted(expected.items()):
         if at_rel != rel and at_rel not in files:
             failures.append("%s: the file its error is in, %s, is missing" % (rel, at_rel))
 
@@ -200,7 +249,7 @@ def main():
         for p in problems:
             failures.append("%s: %s" % (rel, p))
         if args.verbose and not problems:
-            print("ok   %s [%s]" % (rel, expected[rel][0]))
+            print("ok   %s [%s] exit %d" % (rel, expected[rel][0], expected[rel][2]))
 
     for f in failures:
         print("FAIL " + f)
