@@ -132,18 +132,6 @@ void readIntSetting(ObjectReader &r, const std::string &key, const std::string &
   out.set(id, ast::OptionValue{*n, v->loc}, r.keyLoc(key));
 }
 
-void ignoreSetting(ObjectReader &r, const std::string &key, const std::string &dotted,
-                   const char *why, DiagnosticEngine &diags) {
-  if (r.get(key))
-    diags.report(DiagKind::IgnoredSetting, r.keyLoc(key), dotted, why);
-}
-
-void refuseSetting(ObjectReader &r, const std::string &key, const std::string &dotted,
-                   const char *why, DiagnosticEngine &diags) {
-  if (r.get(key))
-    diags.report(DiagKind::UnsupportedSetting, r.keyLoc(key), dotted, why);
-}
-
 namespace {
 
 // A required key srt's schema cannot do without: srt rejects the file.

@@ -136,11 +136,5 @@ void readBoolSetting(ObjectReader &r, const std::string &key, const std::string 
 void readIntSetting(ObjectReader &r, const std::string &key, const std::string &dotted,
                     ir::OptionId id, int64_t lo, int64_t hi, ImportBuilder &out,
                     DiagnosticEngine &diags);
-// Reports `ignored-setting` (a warning) for a key that is present.
-void ignoreSetting(ObjectReader &r, const std::string &key, const std::string &dotted,
-                   const char *why, DiagnosticEngine &diags);
-// Reports `unsupported-setting` (an error) for a key that is present.
-void refuseSetting(ObjectReader &r, const std::string &key, const std::string &dotted,
-                   const char *why, DiagnosticEngine &diags);
 
 } // namespace moat::import

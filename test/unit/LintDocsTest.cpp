@@ -30,8 +30,9 @@ TEST(LintDocs, EveryPrintableIdHasAPage) {
   for (const auto &[id, own] : ids) {
     auto page = moat::lint::ruleDocs(id);
     ASSERT_TRUE(page) << id << " has no docs page (docs/rules/" << id << ".md or a family page listing it)";
-    if (own)
+    if (own) {
       EXPECT_EQ(page->rfind("# " + id, 0), 0u) << id << " needs a page of its own that starts with '# " << id << "'";
+    }
   }
 }
 
