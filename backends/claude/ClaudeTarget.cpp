@@ -56,10 +56,14 @@ std::string render(const ir::Policy &policy, const SettingsLists &lists, bool ma
   }
 
   // Claude Code asks about hosts outside the allow list unless
-  // strictAllowlist is set (compiler/import/ClaudeImporter.cpp); a policy
-  // whose connect default is deny means it.
-  if (policy.defaults.connect != ir::NetDefault::Ask)
-    network["strictAllowlist"] = true;
+  // strictAllowlist is set (compiler/import/ClaudeImporter.cpp). The lists
+  // are exported for a file that denies every unlisted host, whatever the
+  // policy's connect default (exportNetwork makes 'default connect ask'
+  // deny and warns): deny rules the lists cannot spell ("*:1-1024", an
+  // address range) are left to that default. Without strictAllowlist those
+  // hosts would be asked about, looser than the policy, so it is always
+  // written, also for a policy that asks.
+  network["strictAllowlist"] = true;
 
   llvm::json::Object sandbox{{"enabled", !o.flag(ir::OptionId::SandboxDisabled)},
                              {"network", std::move(network)},
