@@ -59,6 +59,11 @@ struct DefaultStmt {
   Subject subject = Subject::Read;
   DefaultValue value = DefaultValue::Deny;
   SourceLoc loc;
+  // The runtime's default for a key the file left out (Claude Code asks about
+  // unlisted hosts unless told otherwise), not something the file wrote: in
+  // a stack of layers it holds only where no layer sets the default
+  // (compiler/layers/Merge.cpp).
+  bool implied = false;
 };
 
 // `let NAME = "VALUE"` (referenced as $NAME)
@@ -83,6 +88,7 @@ struct SetStmt {
   Str name;
   OptionValue value;
   SourceLoc loc;
+  bool implied = false; // as DefaultStmt::implied: an absent key's runtime default
 };
 
 // `assert allow|deny read|write|connect "SUBJECT"`

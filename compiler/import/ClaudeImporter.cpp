@@ -147,8 +147,8 @@ SandboxFacts readSandbox(const DocNode &sandbox, SourceLoc sandboxKey, ImportBui
   SandboxFacts facts;
   if (sandbox.kind != DocNode::Kind::Object) {
     reportWrongSetting(sandbox, "sandbox", "an object", diags);
-    out.set(ir::OptionId::SandboxDisabled, ast::OptionValue{true, sandbox.loc}, sandboxKey);
-    out.set(ir::OptionId::AllowUnsandboxedCommands, ast::OptionValue{true, sandbox.loc},
+    out.setImplied(ir::OptionId::SandboxDisabled, ast::OptionValue{true, sandbox.loc}, sandboxKey);
+    out.setImplied(ir::OptionId::AllowUnsandboxedCommands, ast::OptionValue{true, sandbox.loc},
             sandboxKey);
     return facts;
   }
@@ -157,15 +157,24 @@ SandboxFacts readSandbox(const DocNode &sandbox, SourceLoc sandboxKey, ImportBui
 
   // Off unless `enabled` is literally true.
   SourceLoc enabledAt = sandboxKey, enabledValue = sandbox.loc;
+  bool enabledWritten = false;
   if (const DocNode *enabled = r.get("enabled")) {
+    enabledWritten = true;
     enabledAt = r.keyLoc("enabled");
     enabledValue = enabled->loc;
     if (auto on = boolSetting(*enabled, "sandbox.enabled", diags))
       facts.enabled = *on;
   }
   bool platformsOn = readEnabledPlatforms(r, out, diags);
-  if (!facts.enabled || !platformsOn)
+  // An absent `enabled` is Claude Code's default (off), which another scope
+  // may override; `enabled: false` or a platform list without this one is
+  // this file's own word.
+  if (!platformsOn || (enabledWritten && !facts.enabled))
     out.set(ir::OptionId::SandboxDisabled, ast::OptionValue{true, enabledValue}, enabledAt);
+  else if (!facts.enabled)
+    out.setImplied(ir::OptionId::SandboxDisabled, ast::OptionValue{true, enabledValue}, enabledAt);
+  else // written `true`: said outright, so it outranks another scope's implied default
+    out.set(ir::OptionId::SandboxDisabled, ast::OptionValue{false, enabledValue}, enabledAt);
   facts.enabled = facts.enabled && platformsOn;
 
   setBool(r, "failIfUnavailable", "sandbox.failIfUnavailable", ir::OptionId::FailIfUnavailable,
@@ -178,8 +187,8 @@ SandboxFacts readSandbox(const DocNode &sandbox, SourceLoc sandboxKey, ImportBui
       out.set(ir::OptionId::AllowUnsandboxedCommands, ast::OptionValue{*b, v->loc},
               r.keyLoc("allowUnsandboxedCommands"));
   } else {
-    out.set(ir::OptionId::AllowUnsandboxedCommands, ast::OptionValue{true, sandbox.loc},
-            sandboxKey);
+    out.setImplied(ir::OptionId::AllowUnsandboxedCommands, ast::OptionValue{true, sandbox.loc},
+                   sandboxKey);
   }
   if (const DocNode *excluded = r.get("excludedCommands")) {
     if (auto items = stringList(*excluded, "sandbox.excludedCommands", diags)) {
@@ -550,8 +559,8 @@ std::optional<ast::File> importClaude(uint32_t buffer, const std::string &settin
     facts = readSandbox(*sandbox, sandboxKey, out, diags);
   } else {
     // No sandbox section: the sandbox is off, as with "enabled": false.
-    out.set(ir::OptionId::SandboxDisabled, ast::OptionValue{true, doc->loc}, doc->loc);
-    out.set(ir::OptionId::AllowUnsandboxedCommands, ast::OptionValue{true, doc->loc}, doc->loc);
+    out.setImplied(ir::OptionId::SandboxDisabled, ast::OptionValue{true, doc->loc}, doc->loc);
+    out.setImplied(ir::OptionId::AllowUnsandboxedCommands, ast::OptionValue{true, doc->loc}, doc->loc);
   }
   if (const DocNode *perms = r.get("permissions"))
     readPermissions(*perms, settingsDir, out, diags);
@@ -565,6 +574,7 @@ std::optional<ast::File> importClaude(uint32_t buffer, const std::string &settin
     ask.subject = ast::Subject::Connect;
     ask.value = ast::DefaultValue::Ask;
     ask.loc = sandboxKey;
+    ask.implied = true;
     file->stmts.insert(file->stmts.begin(), ast::Stmt{std::move(ask)});
   }
   return file;

@@ -61,6 +61,11 @@ void ImportBuilder::set(ir::OptionId id, ast::OptionValue value, SourceLoc nameL
   stmts_.push_back(ast::Stmt{std::move(s)});
 }
 
+void ImportBuilder::setImplied(ir::OptionId id, ast::OptionValue value, SourceLoc nameLoc) {
+  set(id, std::move(value), nameLoc);
+  std::get<ast::SetStmt>(stmts_.back().node).implied = true;
+}
+
 void ImportBuilder::impliedWrite(SourceLoc loc, std::string pattern, std::string origin) {
   ast::FsRule r;
   r.effect = ast::Effect::Allow;

@@ -39,6 +39,8 @@ public:
   void macosUnixSockets(SourceLoc blockLoc, const std::vector<const DocNode *> &paths,
                         const std::string &originPrefix);
   void set(ir::OptionId id, ast::OptionValue value, SourceLoc nameLoc);
+  // The runtime's default for a key the file left out (ast::SetStmt::implied).
+  void setImplied(ir::OptionId id, ast::OptionValue value, SourceLoc nameLoc);
   // A write grant the source format implies without a key saying so. Emitted
   // first, unless an ordinary allow-write of the same path is in the file
   // (then it would only repeat that rule).

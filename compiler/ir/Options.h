@@ -33,6 +33,9 @@ using OptionValue = std::variant<bool, int64_t, std::string, std::vector<std::st
 struct OptionSetting {
   OptionValue value;
   SourceLoc loc;
+  // The runtime's default for a key the file left out (ast::SetStmt::implied):
+  // merged layers apply it only where no layer sets the option.
+  bool implied = false;
 };
 
 // The options a policy set; unset options have their documented default

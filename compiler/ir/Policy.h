@@ -74,6 +74,7 @@ struct Defaults {
   Effect write = Effect::Deny;
   NetDefault connect = NetDefault::Deny;
   SourceLoc readLoc, writeLoc, connectLoc; // where set; invalid = built-in default
+  bool connectImplied = false; // the connect default is the runtime's default for an absent key
 };
 
 enum class AssertSubject { Read, Write, Connect };

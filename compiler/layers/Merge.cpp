@@ -79,11 +79,14 @@ public:
     append(out_.policy.unixSockets, p.unixSockets);
     defaults(p, layer);
     options(p, layer);
+    onlyClaude_ = onlyClaude_ && p.fileRuntime == ir::Runtime::Claude;
     return ok;
   }
 
-  // Adds the built-in protections once, for the merged options.
+  // Applies the runtimes' defaults for absent keys where no layer set the
+  // value, then adds the built-in protections once, for the merged options.
   detail::Merged finish() {
+    applyImplied();
     std::vector<ir::FsRule> rules = sema::builtinProtections(out_.policy.options);
     append(rules, out_.policy.fsRules);
     out_.policy.fsRules = std::move(rules);
@@ -170,8 +173,55 @@ private:
     oneDefault(d.write, d.writeLoc, from.write, in.write, in.writeLoc, layer, "write",
                managed_ ? managed_->lockFilesystemWrite : std::nullopt, "lock filesystem write",
                "filesystem write rules");
+    if (in.connectImplied && in.connect == ir::NetDefault::Ask) {
+      if (!impliedConnect_)
+        impliedConnect_ = std::make_pair(layer, in.connectLoc);
+      return; // applied at the end where no layer sets it (applyImplied)
+    }
     oneDefault(d.connect, d.connectLoc, from.connect, in.connect, in.connectLoc, layer, "connect",
                lockAt(ir::OptionId::LockNetwork), "lock network", "network rules");
+  }
+
+  // The default of a key a file left out (Claude Code: the sandbox is off
+  // unless `enabled: true`, a command may ask to run unsandboxed, unlisted
+  // hosts are asked about) is not that file's word: another scope may set
+  // it, as Claude Code's own merge of scopes does. So an implied value waits
+  // until every layer is in and holds only where no layer set the value; the
+  // highest layer's implied value wins among them. Under a managed policy an
+  // implied value of a lower layer never switches confinement off (the rule
+  // for written values, below).
+  struct Implied {
+    ir::OptionSetting setting;
+    ir::Layer layer;
+  };
+  std::optional<Implied> implied_[static_cast<size_t>(ir::OptionId::Count)];
+  std::optional<std::pair<ir::Layer, SourceLoc>> impliedConnect_;
+  // Claude Code's defaults are the defaults of a stack of Claude Code
+  // scopes; a layer written for moat or srt says the sandbox is on (their
+  // own semantics: confinement always, unlisted hosts denied).
+  bool onlyClaude_ = true;
+
+  void applyImplied() {
+    if (!onlyClaude_)
+      return; // a moat or srt policy in the stack means a sandbox that is on, hosts not asked
+    for (size_t k = 0; k < static_cast<size_t>(ir::OptionId::Count); ++k) {
+      auto id = static_cast<ir::OptionId>(k);
+      if (!implied_[k] || optionFrom_[k])
+        continue;
+      if (managed_ && isLower(implied_[k]->layer) && disablesConfinement(id))
+        continue;
+      out_.policy.options.set(id, implied_[k]->setting);
+      optionFrom_[k] = implied_[k]->layer;
+    }
+    ir::Defaults &d = out_.policy.defaults;
+    // A managed network lock (Claude Code: allowManagedDomainsOnly) is what
+    // turns asking off, so an implied ask does not survive it.
+    if (impliedConnect_ && !out_.defaultsFrom.connect && !lockAt(ir::OptionId::LockNetwork)) {
+      d.connect = ir::NetDefault::Ask;
+      d.connectLoc = impliedConnect_->second;
+      d.connectImplied = true;
+      out_.defaultsFrom.connect = impliedConnect_->first;
+    }
   }
 
   void options(const ir::Policy &p, ir::Layer layer) {
@@ -180,6 +230,11 @@ private:
       const auto &setting = p.options.get(id);
       if (!setting)
         continue;
+      if (setting->implied) {
+        if (!implied_[k])
+          implied_[k] = Implied{*setting, layer};
+        continue;
+      }
       const char *name = ir::optionInfo(id).name;
       std::optional<ir::Layer> &from = optionFrom_[k];
       const auto &current = out_.policy.options.get(id);

@@ -237,7 +237,7 @@ private:
     }
     ir::OptionValue value;
     std::visit([&](const auto &x) { value = x; }, v);
-    policy_.options.set(*id, ir::OptionSetting{std::move(value), set.value.loc});
+    policy_.options.set(*id, ir::OptionSetting{std::move(value), set.value.loc, set.implied});
   }
 
   static std::optional<std::pair<int64_t, int64_t>> intRange(ir::OptionId id) {
@@ -425,6 +425,7 @@ private:
                      : d.value == ast::DefaultValue::Allow ? ir::NetDefault::Allow
                                                            : ir::NetDefault::Deny;
       defs.connectLoc = d.loc;
+      defs.connectImplied = d.implied;
       break;
     }
   }
