@@ -159,11 +159,12 @@ SandboxFacts readSandbox(const DocNode &sandbox, SourceLoc sandboxKey, ImportBui
   SourceLoc enabledAt = sandboxKey, enabledValue = sandbox.loc;
   bool enabledWritten = false;
   if (const DocNode *enabled = r.get("enabled")) {
-    enabledWritten = true;
     enabledAt = r.keyLoc("enabled");
     enabledValue = enabled->loc;
-    if (auto on = boolSetting(*enabled, "sandbox.enabled", diags))
+    if (auto on = boolSetting(*enabled, "sandbox.enabled", diags)) {
       facts.enabled = *on;
+      enabledWritten = true; // an invalid value is skipped: the default stands
+    }
   }
   bool platformsOn = readEnabledPlatforms(r, out, diags);
   // An absent `enabled` is Claude Code's default (off), which another scope

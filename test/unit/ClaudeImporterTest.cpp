@@ -35,11 +35,18 @@ std::string permissions(const std::string &body) { return "{\"permissions\": {" 
 
 // ---- the implied grant -------------------------------------------------------------
 
+// `enabled: true` is written down as sandbox-disabled = false (so another
+// scope's implied default cannot override it); "off" is a true value.
+template <typename I> bool sandboxOff(const I &im) {
+  const auto *s = im.set("sandbox-disabled");
+  return s && std::get<bool>(s->value.value);
+}
+
 TEST(ClaudeImporter, LaunchDirectoryIsAlwaysWritableAtTheSandboxKey) {
   Import im("{\n  \"sandbox\": {\"enabled\": true}\n}");
   ASSERT_TRUE(im.file) << im.messages();
   EXPECT_EQ(im.file->kind, ast::SourceKind::Claude);
-  EXPECT_FALSE(im.set("sandbox-disabled")) << "enabled: true leaves the sandbox on";
+  EXPECT_FALSE(sandboxOff(im)) << "enabled: true leaves the sandbox on";
   const ast::FsRule *r = im.fs(kImplied);
   ASSERT_TRUE(r);
   EXPECT_FALSE(r->always);
@@ -78,19 +85,23 @@ TEST(ClaudeImporter, DisabledSandboxIsAnOption) {
   EXPECT_TRUE(std::get<bool>(off.set("sandbox-disabled")->value.value));
   EXPECT_TRUE(at(off.set("sandbox-disabled")->loc, 1, 14));
   Import on("{\"sandbox\": {\"enabled\": true}}");
-  EXPECT_FALSE(on.set("sandbox-disabled"));
+  EXPECT_FALSE(sandboxOff(on));
   // Claude Code's default is off: absent, or anything but a literal true.
   Import bad("{\"sandbox\": {\"enabled\": \"no\"}}");
   ASSERT_TRUE(bad.file) << bad.messages();
   EXPECT_EQ(bad.ids(), "invalid-entry");
   EXPECT_TRUE(bad.set("sandbox-disabled"));
+  EXPECT_TRUE(bad.set("sandbox-disabled")->implied) << "Claude skips the invalid value: the default stands";
   Import absent("{\"sandbox\": {\"network\": {\"allowedDomains\": [\"github.com\"]}}}");
   ASSERT_TRUE(absent.file) << absent.messages();
   EXPECT_TRUE(absent.set("sandbox-disabled"));
   EXPECT_TRUE(at(absent.set("sandbox-disabled")->loc, 1, 2)) << "at the sandbox key";
+  EXPECT_TRUE(absent.set("sandbox-disabled")->implied) << "the default of an absent key, which another scope may set";
+  EXPECT_FALSE(off.set("sandbox-disabled")->implied) << "enabled: false is the file's own word";
   Import none("{\"model\": \"opus\"}");
   ASSERT_TRUE(none.file) << none.messages();
   EXPECT_TRUE(none.set("sandbox-disabled"));
+  EXPECT_TRUE(none.set("sandbox-disabled")->implied);
 }
 
 TEST(ClaudeImporter, ClaudeDefaults) {
@@ -115,7 +126,7 @@ TEST(ClaudeImporter, EnabledPlatforms) {
   Import mac("{\"sandbox\": {\"enabled\": true, \"enabledPlatforms\": [\"macos\"]}}");
   ASSERT_TRUE(mac.file) << mac.messages();
   ASSERT_TRUE(mac.set("enabled-platforms"));
-  EXPECT_FALSE(mac.set("sandbox-disabled"));
+  EXPECT_FALSE(sandboxOff(mac));
   Import win("{\"sandbox\": {\"enabled\": true, \"enabledPlatforms\": [\"windows\"]}}");
   ASSERT_TRUE(win.file) << win.messages();
   EXPECT_TRUE(win.set("sandbox-disabled")) << "inert on every platform moat models";
