@@ -15,6 +15,10 @@ void checkRuntimeMechanics(const LintContext &ctx, const RuleInfo &self) {
   const ir::Policy &policy = ctx.policy();
   if (policy.runtime == ir::Runtime::Moat || policy.runtimePlatform == ir::Platform::MacOS)
     return;
+  // With the sandbox off (Claude Code without "enabled": true) no mount is
+  // made and no filter installed: the mechanics describe nothing.
+  if (policy.options.flag(ir::OptionId::SandboxDisabled))
+    return;
   for (const ir::RuntimeMechanic &m : policy.runtimeMechanics) {
     SourceLoc loc = m.loc.valid() ? m.loc : ctx.defaultLoc({});
     ctx.report(self, m.looser ? Severity::Warning : Severity::Note, loc, m.message);
