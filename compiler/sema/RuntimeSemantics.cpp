@@ -202,15 +202,31 @@ private:
                        "on a file): writes there, which {} grants, vanish with the tmpfs or fail",
                        name_, quoted(*d.rule), quoted(*root->rule)));
     }
+    // A carve-out inside a read deny is bound back read-only, unless a write
+    // root that the deny's tmpfs wiped (one at or under the deny, which srt
+    // binds back first) covers it: srt then skips the read-only bind and the
+    // write root's bind stands (linux-sandbox-utils.js pushReadDenyDirMounts).
+    // Only a write root that is an ancestor of the deny leaves the carve-out
+    // read-only.
     for (const Bound &a : readAllows) {
-      bool carveOut = false;
-      for (const Bound &d : readDenies)
-        carveOut |= atOrUnder(a.parts, d.parts) && a.parts.size() > d.parts.size();
       const Bound *root = nullptr;
-      for (const Bound &w : writeRoots)
-        if (atOrUnder(a.parts, w.parts) && !root)
-          root = &w;
-      if (!carveOut || !root)
+      for (const Bound &d : readDenies) {
+        if (!(atOrUnder(a.parts, d.parts) && a.parts.size() > d.parts.size()))
+          continue;
+        bool reBoundCovers = false;
+        const Bound *ancestorRoot = nullptr;
+        for (const Bound &w : writeRoots) {
+          if (!atOrUnder(a.parts, w.parts))
+            continue;
+          if (atOrUnder(w.parts, d.parts))
+            reBoundCovers = true;
+          else if (!ancestorRoot)
+            ancestorRoot = &w;
+        }
+        if (!reBoundCovers && ancestorRoot && !root)
+          root = ancestorRoot;
+      }
+      if (!root)
         continue;
       added.push_back(linuxRule(*a.rule, ir::Effect::Deny, ir::Access::Write, "allowRead bound read-only"));
       note(a.rule->prov.loc, fmt::format("{} binds the allowRead carve-out {} read-only on Linux, over the "

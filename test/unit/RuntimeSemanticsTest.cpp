@@ -202,11 +202,20 @@ TEST(RuntimeSemantics, ReadDeniedPathInsideAWriteRootCannotBeWritten) {
 }
 
 TEST(RuntimeSemantics, AllowReadCarveOutIsBoundReadOnlyOverAWriteRoot) {
-  ir::Policy p = judged(policyOf({denyRead("~/.config"), allowRead("~/.config/tool"), allowWrite("~/.config")}),
+  // The write root is an ancestor of the deny: the deny's tmpfs goes over it
+  // and the carve-out is bound back read-only.
+  ir::Policy p = judged(policyOf({denyRead("~/.config"), allowRead("~/.config/tool"), allowWrite("~")}),
                         ir::Runtime::Srt);
   EXPECT_EQ(decide(p, "/home/user/.config/tool/x", Write), Deny);
-  EXPECT_EQ(decide(p, "/home/user/.config/other", Write), Allow);
+  EXPECT_EQ(decide(p, "/home/user/other", Write), Allow);
   EXPECT_EQ(decide(p, "/home/user/.config/tool/x", Write, ir::Platform::MacOS), Allow);
+  // A write root at or under the deny is bound back after the tmpfs, and srt
+  // then skips the carve-out's read-only bind (pushReadDenyDirMounts).
+  ir::Policy rebound = judged(
+      policyOf({denyRead("~/.config"), allowRead("~/.config/tool"), allowWrite("~/.config")}), ir::Runtime::Srt);
+  EXPECT_EQ(decide(rebound, "/home/user/.config/tool/x", Write), Allow);
+  ir::Policy project = judged(policyOf({denyRead("~/"), allowRead("."), allowWrite(".")}), ir::Runtime::Srt);
+  EXPECT_EQ(decide(project, std::string(Cwd) + "/README.md", Write), Allow);
 }
 
 TEST(RuntimeSemantics, UnixSocketAllowsHoldOnMacosOnly) {
