@@ -285,7 +285,12 @@ void runRandom(bool claude) {
   if (const char *s = std::getenv("MOAT_TEST_SEED"))
     only = static_cast<unsigned>(std::strtoul(s, nullptr, 0));
   Counts counts;
-  for (unsigned i = 0; i < 400 && counts.policies < 60; ++i) {
+#ifdef MOAT_SANITIZED
+  constexpr unsigned kPolicies = 15; // the sanitizer build checks memory, the release build every policy
+#else
+  constexpr unsigned kPolicies = 60;
+#endif
+  for (unsigned i = 0; i < 400 && counts.policies < kPolicies; ++i) {
     unsigned seed = only ? only : base + i;
     std::string text = PolicyGenerator(seed).policy();
     SourceFiles files;
@@ -308,8 +313,10 @@ void runRandom(bool claude) {
       break;
   }
   if (!only) {
-    EXPECT_GE(counts.policies, 50u);
-    EXPECT_GT(counts.warnings, 0u); // random policies do need tightening
+    EXPECT_GE(counts.policies, kPolicies * 5 / 6);
+#ifndef MOAT_SANITIZED
+    EXPECT_GT(counts.warnings, 0u); // random policies do need tightening (60 of them always do)
+#endif
   }
   ::testing::Test::RecordProperty("policies", static_cast<int>(counts.policies));
   ::testing::Test::RecordProperty("probes", static_cast<int>(counts.probes));
