@@ -127,8 +127,8 @@ DeciderId idOf(const Decider &d) {
 
 class Differ {
 public:
-  Differ(const ir::Policy &before, const ir::Policy &after, const eval::Bindings &bindings)
-      : policies_{&before, &after}, bindings_(bindings) {}
+  Differ(const ir::Policy &before, const ir::Policy &after, const eval::Bindings &bindings, RegionCut cut)
+      : policies_{&before, &after}, bindings_(bindings), cut_(cut) {}
 
   bool run(PolicyDiff &out, std::string &error) {
     for (int s = 0; s < 2; ++s)
@@ -159,7 +159,11 @@ public:
           // decisionParts): regions that differ only in the part are one
           // change of the same rules, reported once with the shorter witness.
           std::map<std::pair<DeciderId, DeciderId>, size_t> seen;
-          for (auto &found : enumerateRegions(paths, sides[0]->entries, sides[1]->entries)) {
+          // Network and socket lists have no restated copies to fold.
+          auto regions = cut_ == RegionCut::FoldShadowed
+                             ? enumerateDecisiveRegions(paths, sides[0]->entries, sides[1]->entries)
+                             : enumerateRegions(paths, sides[0]->entries, sides[1]->entries);
+          for (auto &found : regions) {
             DiffRegion r = region(what, platformOf(fsShared), sides[0]->entries[found.before].decider,
                                   sides[1]->entries[found.after].decider, found.witness, {});
             auto [it, fresh] = seen.try_emplace(std::make_pair(idOf(r.before), idOf(r.after)), perPlatform[p].size());
@@ -330,6 +334,7 @@ private:
 
   const ir::Policy *policies_[2];
   const eval::Bindings &bindings_;
+  RegionCut cut_;
   std::unique_ptr<eval::Evaluator> evaluators_[2][2];
   PathSide sockets_[2][2];
 };
@@ -337,9 +342,9 @@ private:
 } // namespace
 
 std::optional<PolicyDiff> diffPolicies(const ir::Policy &before, const ir::Policy &after,
-                                       const eval::Bindings &bindings, std::string &error) {
+                                       const eval::Bindings &bindings, std::string &error, RegionCut cut) {
   PolicyDiff out;
-  if (!Differ(before, after, bindings).run(out, error))
+  if (!Differ(before, after, bindings, cut).run(out, error))
     return std::nullopt;
   return out;
 }

@@ -85,8 +85,21 @@ struct PolicyDiff {
 // region's witness is re-checked with the reference evaluator before it is
 // returned. Fails (nullopt, `error`) when a pattern cannot be bound or, as an
 // internal error, when the evaluator disagrees with a region.
+//
+// How the changes are cut into regions. Every changed access lies in a
+// region either way; what differs is how many lines name the same change.
+//  * FoldShadowed (the default, `moat diff`): a path rule that a later rule
+//    with the same effect covers entirely, with nothing of the other effect
+//    between them, shares that rule's regions. Exported settings restate a
+//    runtime's protections at every root (`~/proj/**/.bashrc` beside
+//    `/**/.bashrc`); each copy would be one more line and, worse, one more
+//    set of exact searches. A region is named by the rules that decide its
+//    witness.
+//  * EveryRulePair: one region per pair of deciding rules, the finest cut.
+enum class RegionCut { FoldShadowed, EveryRulePair };
 std::optional<PolicyDiff> diffPolicies(const ir::Policy &before, const ir::Policy &after,
-                                       const eval::Bindings &bindings, std::string &error);
+                                       const eval::Bindings &bindings, std::string &error,
+                                       RegionCut cut = RegionCut::FoldShadowed);
 
 // The option half on its own (diffPolicies includes it).
 std::vector<OptionChange> diffOptions(const ir::Options &before, const ir::Options &after);

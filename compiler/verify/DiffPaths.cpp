@@ -32,6 +32,13 @@ std::vector<std::string_view> viewsOf(const fs::PathPattern &literal) {
   return std::vector<std::string_view>(literal.components.begin(), literal.components.end());
 }
 
+std::string textOf(const std::vector<std::string_view> &path) {
+  std::string text;
+  for (std::string_view c : path)
+    text += "/" + std::string(c);
+  return text.empty() ? "/" : text;
+}
+
 bool applies(ir::Platform rule, ir::Platform platform) {
   return rule == ir::Platform::Any || rule == platform;
 }
@@ -72,24 +79,31 @@ void PathSpace::Index::collectBelow(const Node &node, std::vector<size_t> &out) 
   }
 }
 
+const PathSpace::Index::Node *PathSpace::Index::walk(const PathItem &q, std::vector<size_t> &out) const {
+  const Node *node = &root_;
+  out.insert(out.end(), node->here.begin(), node->here.end());
+  for (const std::string &c : q.matcher.literalPrefix()) {
+    auto it = node->children.find(c);
+    if (it == node->children.end())
+      return nullptr;
+    node = it->second.get();
+    out.insert(out.end(), node->here.begin(), node->here.end());
+  }
+  return node;
+}
+
 void PathSpace::Index::candidates(const PathItem &q, std::vector<size_t> &out) const {
   const size_t start = out.size();
   // Items whose literal prefix is a prefix of q's lie on q's trie path;
   // items whose prefix extends q's lie below its end.
-  const Node *node = &root_;
-  out.insert(out.end(), node->here.begin(), node->here.end());
-  bool reached = true;
-  for (const std::string &c : q.matcher.literalPrefix()) {
-    auto it = node->children.find(c);
-    if (it == node->children.end()) {
-      reached = false;
-      break;
-    }
-    node = it->second.get();
-    out.insert(out.end(), node->here.begin(), node->here.end());
-  }
-  if (reached)
-    collectBelow(*node, out);
+  if (const Node *end = walk(q, out))
+    collectBelow(*end, out);
+  std::sort(out.begin() + static_cast<std::ptrdiff_t>(start), out.end());
+}
+
+void PathSpace::Index::onPath(const PathItem &q, std::vector<size_t> &out) const {
+  const size_t start = out.size();
+  walk(q, out);
   std::sort(out.begin() + static_cast<std::ptrdiff_t>(start), out.end());
 }
 
@@ -106,16 +120,55 @@ bool PathSpace::mayOverlap(const PathItem &a, const PathItem &b) const {
   return true;
 }
 
+namespace {
+
+// Glob `outer` = A ++ [**] ++ T and glob `inner` = A ++ Q ++ T, the same
+// component texts: whatever Q matches, `**` matches too, so every path
+// inner covers (a match and what lies beneath it) outer covers. This is
+// how a runtime's protections restated at each root (`~/proj/**/.bashrc`)
+// sit under the same protection stated once (`/**/.bashrc`): recognising
+// it spares the region searches that would only prove it.
+bool doubleStarAbsorbs(const fs::PathPattern &outer, const fs::PathPattern &inner) {
+  const std::vector<std::string> &o = outer.components, &i = inner.components;
+  for (size_t k = 0; k < o.size(); ++k) {
+    if (o[k] != "**")
+      continue;
+    size_t tail = o.size() - k - 1;
+    if (i.size() < k + tail)
+      return false; // a later `**` leaves even less room
+    if (std::equal(o.begin(), o.begin() + static_cast<std::ptrdiff_t>(k), i.begin()) &&
+        std::equal(o.end() - static_cast<std::ptrdiff_t>(tail), o.end(), i.end() - static_cast<std::ptrdiff_t>(tail)))
+      return true;
+  }
+  return false;
+}
+
+} // namespace
+
 bool PathSpace::subsumes(const PathItem &outer, const PathItem &inner) const {
-  if (outer.bound.form == inner.bound.form && outer.bound.components == inner.bound.components &&
-      (inner.selfOnly || !outer.selfOnly))
+  bool innerReachesBelow = !inner.selfOnly && inner.bound.form != fs::PatternForm::Exact;
+  if (outer.selfOnly && innerReachesBelow)
+    return false; // outer leaves out what lies beneath its matches; inner does not
+  if (outer.bound.form == inner.bound.form && outer.bound.components == inner.bound.components)
     return true;
-  if (outer.bound.form != fs::PatternForm::Subtree)
+  if (outer.bound.form == fs::PatternForm::Subtree) {
+    // A literal subtree covers everything that starts with its path, and
+    // every path `inner` covers starts with inner's literal prefix.
+    const std::vector<std::string> &po = outer.bound.components, &pi = inner.matcher.literalPrefix();
+    return po.size() <= pi.size() && std::equal(po.begin(), po.end(), pi.begin());
+  }
+  if (outer.bound.form != fs::PatternForm::Glob)
     return false;
-  // A literal subtree covers everything that starts with its path, and every
-  // path `inner` covers starts with inner's literal prefix.
-  const std::vector<std::string> &po = outer.bound.components, &pi = inner.matcher.literalPrefix();
-  return po.size() <= pi.size() && std::equal(po.begin(), po.end(), pi.begin());
+  if (inner.bound.form == fs::PatternForm::Glob)
+    return doubleStarAbsorbs(outer.bound, inner.bound);
+  // A literal inner: an exact path is covered when outer covers it; so is
+  // a subtree, since a glob covers what lies beneath each of its matches
+  // (outer is not self-only here: a subtree inner was refused above).
+  return outer.covers(viewsOf(inner.bound));
+}
+
+bool PathSpace::covers(const PathItem &item, const std::string &witness) const {
+  return item.covers(fs::splitPath(witness));
 }
 
 unsigned PathSpace::selectivity(const PathItem &item) const {
@@ -125,6 +178,16 @@ unsigned PathSpace::selectivity(const PathItem &item) const {
 
 std::optional<std::string> PathSpace::find(const std::vector<const PathItem *> &include,
                                            const std::vector<const PathItem *> &exclude) const {
+  // An exact include holds one path: the region is that path or nothing.
+  for (const PathItem *only : include) {
+    if (only->bound.form != fs::PatternForm::Exact)
+      continue;
+    std::vector<std::string_view> path = viewsOf(only->bound);
+    auto covers = [&](const PathItem *i) { return i->covers(path); };
+    if (!std::all_of(include.begin(), include.end(), covers) || std::any_of(exclude.begin(), exclude.end(), covers))
+      return std::nullopt;
+    return textOf(path);
+  }
   // Fast path: most regions contain the literal path one of their
   // patterns names (the shortest path findPath would pick anyway). Any
   // member is a correct witness; only emptiness needs the full procedure.
@@ -134,10 +197,7 @@ std::optional<std::string> PathSpace::find(const std::vector<const PathItem *> &
     std::vector<std::string_view> path = viewsOf(candidate->bound);
     auto covers = [&](const PathItem *i) { return i->covers(path); };
     if (std::all_of(include.begin(), include.end(), covers) && std::none_of(exclude.begin(), exclude.end(), covers)) {
-      std::string text;
-      for (std::string_view c : path)
-        text += "/" + std::string(c);
-      return text.empty() ? "/" : text;
+      return textOf(path);
     }
   }
   static const fs::PathPattern everything; // root "", no components, subtree: "/" and beneath

@@ -198,4 +198,100 @@ enumerateRegions(const Space &space, const std::vector<DecisionEntry<typename Sp
   return RegionEnumerator<Space>(space, before, after).run();
 }
 
+// The entries of a decision list that may decide something on their own.
+// Entry k never does when a later RULE with the same outcome covers all of
+// it and no entry between them with the other outcome may overlap it:
+// whatever k would decide, the entries after it decide alike (each path of
+// k goes to the first later entry covering it, which has k's outcome).
+// Dropping such entries leaves the same function from accesses to
+// outcomes, so the enumeration over the shorter lists is just as exact.
+// This is what a runtime's protections restated at every root
+// (`~/proj/**/.bashrc` before `/**/.bashrc`) cost: hundreds of entries that
+// would each be paired and excluded, and prove nothing. Only rules count as
+// the later cover, so a report still names a rule, not the default.
+//
+// Cost: a cover of k lies on k's path in the index (Space::Index::onPath:
+// entries whose literal prefix is a prefix of k's), so most entries cost
+// one walk down the index; only an entry with a cover has the entries
+// between them that may meet it checked.
+template <typename Space>
+std::vector<size_t> decisiveEntries(const Space &space,
+                                    const std::vector<DecisionEntry<typename Space::Item>> &entries) {
+  std::vector<size_t> kept;
+  const size_t last = entries.size() - 1; // the catch-all
+  const typename Space::Index index(space, entries);
+  std::vector<size_t> onPath, meeting;
+  for (size_t k = 0; k < last; ++k) {
+    const auto &entry = entries[k];
+    onPath.clear();
+    index.onPath(*entry.item, onPath); // ascending
+    size_t cover = last;
+    for (auto it = std::upper_bound(onPath.begin(), onPath.end(), k); it != onPath.end() && *it < last; ++it)
+      if (entries[*it].decider.outcome == entry.decider.outcome && space.subsumes(*entries[*it].item, *entry.item)) {
+        cover = *it;
+        break;
+      }
+    bool shadowed = cover != last;
+    if (shadowed) {
+      meeting.clear();
+      index.candidates(*entry.item, meeting); // ascending
+      for (auto it = std::upper_bound(meeting.begin(), meeting.end(), k); it != meeting.end() && *it < cover; ++it)
+        if (entries[*it].decider.outcome != entry.decider.outcome && space.mayOverlap(*entries[*it].item, *entry.item)) {
+          shadowed = false;
+          break;
+        }
+    }
+    if (!shadowed)
+      kept.push_back(k);
+  }
+  kept.push_back(last);
+  return kept;
+}
+
+// enumerateRegions over the decisive entries of each list (Space also
+// provides covers(item, witness)). The changes are the same; what differs
+// is how they are cut into regions: a region of the shorter lists may hold
+// regions of the full lists whose deciders were dropped (a rule restated at
+// every root, and the rule that covers all the copies). It is reported
+// once, named by the entries that decide its witness in the full lists:
+// the kept entries before a region's decider do not cover its witness (the
+// region excludes them), so that is the first dropped entry before it that
+// does, or the decider itself.
+template <typename Space>
+std::vector<FoundRegion<typename Space::Witness>>
+enumerateDecisiveRegions(const Space &space, const std::vector<DecisionEntry<typename Space::Item>> &before,
+                         const std::vector<DecisionEntry<typename Space::Item>> &after) {
+  using Entry = DecisionEntry<typename Space::Item>;
+  const std::vector<Entry> *full[2] = {&before, &after};
+  std::vector<size_t> kept[2], dropped[2];
+  std::vector<Entry> lists[2];
+  for (int s = 0; s < 2; ++s) {
+    kept[s] = decisiveEntries(space, *full[s]);
+    for (size_t k = 0, next = 0; k < full[s]->size(); ++k) {
+      if (next < kept[s].size() && kept[s][next] == k) {
+        lists[s].push_back((*full[s])[k]);
+        ++next;
+      } else {
+        dropped[s].push_back(k);
+      }
+    }
+  }
+  auto found = RegionEnumerator<Space>(space, lists[0], lists[1]).run();
+  auto decider = [&](int s, size_t keptAt, const typename Space::Witness &w) {
+    size_t at = kept[s][keptAt];
+    for (size_t d : dropped[s]) {
+      if (d >= at)
+        break;
+      if (space.covers(*(*full[s])[d].item, w))
+        return d;
+    }
+    return at;
+  };
+  for (auto &f : found) {
+    f.before = decider(0, f.before, f.witness);
+    f.after = decider(1, f.after, f.witness);
+  }
+  return found;
+}
+
 } // namespace moat::verify::detail

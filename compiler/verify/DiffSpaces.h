@@ -41,6 +41,9 @@ public:
   public:
     Index(const PathSpace &space, const std::vector<DecisionEntry<PathItem>> &entries);
     void candidates(const PathItem &q, std::vector<size_t> &out) const;
+    // Ascending indices of the entries whose literal prefix is a prefix of
+    // q's: the only ones that can cover all of q.
+    void onPath(const PathItem &q, std::vector<size_t> &out) const;
 
   private:
     struct Node {
@@ -48,11 +51,14 @@ public:
       std::vector<size_t> here;
     };
     static void collectBelow(const Node &node, std::vector<size_t> &out);
+    // Appends the entries on q's path; the node q's prefix ends at, if any.
+    const Node *walk(const PathItem &q, std::vector<size_t> &out) const;
     Node root_;
   };
 
   bool mayOverlap(const PathItem &a, const PathItem &b) const;
   bool subsumes(const PathItem &outer, const PathItem &inner) const;
+  bool covers(const PathItem &item, const std::string &witness) const;
   unsigned selectivity(const PathItem &item) const;
   // Each search has its own budget (SearchBudget); one that runs out
   // answers nullopt and marks the space undecided, which the caller must
