@@ -113,6 +113,7 @@ std::string keyOf(const State &s) {
 }
 
 constexpr size_t kMaxFrontier = 256;
+constexpr size_t kComparisonsPerUnit = 16; // dominance checks that cost one unit of budget
 
 // Is `wide` a superset of `narrow` (both sorted)?
 bool includes(const Positions &wide, const Positions &narrow) {
@@ -212,6 +213,7 @@ std::optional<std::vector<GlobAtom>> globAtoms(const std::vector<const std::vect
   start.node = NameTrie::kRoot;
   std::unordered_set<std::string> seen{keyOf(start)};
   bool dropped = false;
+  size_t comparisons = 0; // dominance checks not yet charged
   std::deque<State> queue{std::move(start)};
   auto push = [&](const State &from, unsigned char c, int64_t node) {
     State next;
@@ -226,9 +228,17 @@ std::optional<std::vector<GlobAtom>> globAtoms(const std::vector<const std::vect
       // Every atom a name from here reaches, a fresh name from k reaches
       // or beats (a name on the trie is no better: a literal that matters
       // is a candidate of its own, PathWitness.cpp).
-      for (const State *k : frontier)
-        if (dominates(*k, next, polarity))
-          return;
+      bool beaten = std::any_of(frontier.begin(), frontier.end(),
+                                [&](const State *k) { return dominates(*k, next, polarity); });
+      // The comparisons are the work here once the frontier is full (a
+      // `*b???...x` beside a `*a???...` compares every new state with
+      // hundreds): they are charged too, so the budget bounds time.
+      comparisons += frontier.size();
+      size_t units = std::min(budget, comparisons / kComparisonsPerUnit);
+      budget -= units;
+      comparisons -= units * kComparisonsPerUnit;
+      if (beaten)
+        return;
     }
     if (budget == 0) {
       dropped = true; // not explored: completeness is lost

@@ -178,6 +178,8 @@ unsigned PathSpace::selectivity(const PathItem &item) const {
 
 std::optional<std::string> PathSpace::find(const std::vector<const PathItem *> &include,
                                            const std::vector<const PathItem *> &exclude) const {
+  if (undecided_)
+    return std::nullopt; // the diff already cannot be decided: no answer is read
   // An exact include holds one path: the region is that path or nothing.
   for (const PathItem *only : include) {
     if (only->bound.form != fs::PatternForm::Exact)
