@@ -30,6 +30,9 @@ struct FsRule {
   Effect effect = Effect::Deny;
   std::vector<Access> accesses; // one or both, in the order written
   bool exactFile = false;       // `file "..."`: only that path, not beneath it
+  // srt's (and Claude Code's sandbox) denyRead: an allowRead that names the
+  // same path, however spelled, beats it (ir::FsRule). No .moat syntax.
+  bool yieldsToSamePathAllow = false;
   Str pattern;
   std::optional<Str> reason;
   SourceLoc loc;

@@ -12,9 +12,21 @@ bool decidesBefore(const FsMatch &a, const FsMatch &b) {
     return a.self; // the path itself before an ancestor of it
   if (int c = fs::compareSpecificity(a.specificity, b.specificity))
     return c > 0;
-  if (a.rule->effect != b.rule->effect)
-    return a.rule->effect == ir::Effect::Deny; // deny wins ties
+  // Deny wins ties, unless it yields to an allow at its own path.
+  auto rank = [](const FsMatch &m) { return m.rule->effect == ir::Effect::Allow ? 1 : m.yields ? 2 : 0; };
+  if (rank(a) != rank(b))
+    return rank(a) < rank(b);
   return a.index < b.index;
+}
+
+void markYielding(std::vector<FsMatch *> &group) {
+  for (FsMatch *deny : group) {
+    if (!deny->rule->yieldsToSamePathAllow || deny->rule->effect != ir::Effect::Deny)
+      continue;
+    deny->yields = std::any_of(group.begin(), group.end(), [&](const FsMatch *m) {
+      return m->rule->effect == ir::Effect::Allow && m->rule->tier == deny->rule->tier;
+    });
+  }
 }
 
 std::unique_ptr<FsEvaluator> FsEvaluator::create(const ir::Policy &policy, const Bindings &bindings,
@@ -47,6 +59,10 @@ std::unique_ptr<FsEvaluator> FsEvaluator::create(const ir::Policy &policy, const
 
   for (const auto &[key, g] : groupOf) {
     Group &group = ev->groups_[g];
+    std::vector<FsMatch *> members;
+    for (uint32_t r : group.rules)
+      members.push_back(&ev->rules_[r]);
+    markYielding(members);
     std::sort(group.rules.begin(), group.rules.end(), [&](uint32_t a, uint32_t b) {
       return decidesBefore(ev->rules_[a], ev->rules_[b]);
     });

@@ -27,14 +27,24 @@ struct FsMatch {
   // The match class at the queried path (fs/MatchClass.h): the pattern
   // matches the path itself, rather than only an ancestor directory of it.
   bool self = true;
+  // A yieldsToSamePathAllow deny whose bound pattern an allow of the same
+  // tier also has (markYielding): it ranks after the allows of its level.
+  bool yields = false;
 };
 
 // The decision order over matching rules (docs/semantics.md, "Specificity"):
 // the `always` tier first, then a rule matching the path itself before one
 // covering it only from an ancestor, then more specific, then deny before
-// allow, then the earlier rule. True when `a` decides before `b`. Total: two
-// distinct rules never compare equal.
+// allow (a yielding deny after allow), then the earlier rule. True when `a`
+// decides before `b`. Total: two distinct rules never compare equal.
 bool decidesBefore(const FsMatch &a, const FsMatch &b);
+
+// Sets `yields` on the matches of `group` (rules of one access with one
+// bound pattern) that give way: a yieldsToSamePathAllow deny with an allow
+// of the same tier in the group. Ranking such a deny after every allow of
+// its level, rather than after just this one, keeps the order total and
+// changes no outcome: wherever it matches, that allow matches too.
+void markYielding(std::vector<FsMatch *> &group);
 
 class FsEvaluator {
 public:

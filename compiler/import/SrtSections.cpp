@@ -14,9 +14,10 @@ namespace moat::import {
 // ---- ImportBuilder ------------------------------------------------------------
 
 void ImportBuilder::fsRule(bool always, ast::Effect effect, ast::Access access, SourceLoc loc,
-                           std::string pattern, std::string origin) {
+                           std::string pattern, std::string origin, bool yieldsToSamePathAllow) {
   ast::FsRule r;
   r.always = always;
+  r.yieldsToSamePathAllow = yieldsToSamePathAllow;
   r.effect = effect;
   r.accesses = {access};
   r.pattern = ast::Str{std::move(pattern), loc};
@@ -294,16 +295,19 @@ void pathRules(ObjectReader &r, const DocNode &section, const std::string &key,
     ctx.invalid(v->loc, dotted, fmt::format("expected an array of paths, not {}", v->kindName()));
     return;
   }
+  // An allowRead beats a denyRead of the same path, however the two are
+  // spelled (the textual case is also settled in ImportBuilder::finish).
+  bool yields = effect == ast::Effect::Deny && access == ast::Access::Read && !always;
   for (size_t i = 0; i < v->items.size(); ++i) {
     std::string origin = fmt::format("{}[{}]", dotted, i);
     auto pattern = pathEntry(v->items[i], origin, effect == ast::Effect::Deny, fsEnforced, ctx);
     if (!pattern)
       continue;
-    ctx.out.fsRule(always, effect, access, v->items[i].loc, std::move(*pattern), origin);
+    ctx.out.fsRule(always, effect, access, v->items[i].loc, std::move(*pattern), origin, yields);
     if (ctx.dialect == SettingsDialect::Srt && effect == ast::Effect::Deny &&
         v->items[i].kind == DocNode::Kind::String)
       for (std::string &reading : literalReadings(v->items[i].string))
-        ctx.out.fsRule(always, effect, access, v->items[i].loc, std::move(reading), origin);
+        ctx.out.fsRule(always, effect, access, v->items[i].loc, std::move(reading), origin, yields);
   }
 }
 

@@ -28,11 +28,13 @@ namespace moat::import {
 // `denyRead` at the *same* path, while the IR lets deny win at equal
 // specificity. So a read deny whose path an allow also names is dropped;
 // a deny deeper inside an allowed path stays (the IR's most-specific rule
-// then decides as srt does).
+// then decides as srt does). The same path spelled two ways (`~/proj/src`
+// and `src`) is only known once the roots are bound: those denies carry
+// ir::FsRule::yieldsToSamePathAllow.
 class ImportBuilder {
 public:
   void fsRule(bool always, ast::Effect effect, ast::Access access, SourceLoc loc,
-              std::string pattern, std::string origin);
+              std::string pattern, std::string origin, bool yieldsToSamePathAllow = false);
   void netRule(ast::Effect effect, SourceLoc loc, std::string host, std::string origin);
   // Allowed unix sockets. srt honours the list on macOS only (on Linux its
   // seccomp filter cannot tell sockets apart), so the rules go in `on macos`.

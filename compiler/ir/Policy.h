@@ -49,6 +49,12 @@ struct FsRule {
   fs::PathPattern pattern;
   Platform platform = Platform::Any;
   std::string reason; // `because "..."`; required to lift a protection
+  // A deny that an allow of the same tier and access at the same bound path
+  // beats (srt's denyRead against its allowRead: `~/proj/src` and `src`
+  // from ~/proj are one path, and the allow wins there). The evaluator
+  // ranks it after the allows of its level when such an allow exists
+  // (eval::decidesBefore); without one it is an ordinary deny.
+  bool yieldsToSamePathAllow = false;
   Provenance prov;
 };
 

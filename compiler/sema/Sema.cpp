@@ -359,6 +359,7 @@ private:
       rule.pattern = *pattern;
       rule.platform = f.platform;
       rule.reason = r.reason ? r.reason->value : "";
+      rule.yieldsToSamePathAllow = r.yieldsToSamePathAllow && effect == ir::Effect::Deny;
       rule.prov = provenance(r.loc, r.origin);
       policy_.fsRules.push_back(std::move(rule));
     }

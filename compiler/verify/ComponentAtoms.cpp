@@ -113,7 +113,7 @@ std::string keyOf(const State &s) {
 }
 
 constexpr size_t kMaxFrontier = 256;
-constexpr size_t kComparisonsPerUnit = 16; // dominance checks that cost one unit of budget
+constexpr size_t kWorkPerUnit = 16; // glob positions stepped or dominance checks per unit of budget
 
 // Is `wide` a superset of `narrow` (both sorted)?
 bool includes(const Positions &wide, const Positions &narrow) {
@@ -213,14 +213,29 @@ std::optional<std::vector<GlobAtom>> globAtoms(const std::vector<const std::vect
   start.node = NameTrie::kRoot;
   std::unordered_set<std::string> seen{keyOf(start)};
   bool dropped = false;
-  size_t comparisons = 0; // dominance checks not yet charged
+  // Work not yet charged to the budget, in units of kWorkPerUnit: the glob
+  // positions of every state computed (a state of `*a` and forty `?`s
+  // carries dozens, and stepping and hashing them is the cost, seen before
+  // or not) and every dominance check (once the frontier is full, a
+  // `*b???...x` beside a `*a???...` compares each new state with hundreds).
+  size_t work = 0;
+  auto charge = [&](size_t amount) {
+    work += amount;
+    size_t units = std::min(budget, work / kWorkPerUnit);
+    budget -= units;
+    work -= units * kWorkPerUnit;
+  };
   std::deque<State> queue{std::move(start)};
   auto push = [&](const State &from, unsigned char c, int64_t node) {
     State next;
     next.node = node;
     next.name = from.name + static_cast<char>(c);
-    for (size_t i = 0; i < globs.size(); ++i)
+    size_t positions = 0;
+    for (size_t i = 0; i < globs.size(); ++i) {
       next.globs.push_back(step(*globs[i], from.globs[i], c));
+      positions += next.globs.back().size();
+    }
+    charge(positions);
     std::string key = keyOf(next);
     if (seen.count(key))
       return;
@@ -230,13 +245,7 @@ std::optional<std::vector<GlobAtom>> globAtoms(const std::vector<const std::vect
       // is a candidate of its own, PathWitness.cpp).
       bool beaten = std::any_of(frontier.begin(), frontier.end(),
                                 [&](const State *k) { return dominates(*k, next, polarity); });
-      // The comparisons are the work here once the frontier is full (a
-      // `*b???...x` beside a `*a???...` compares every new state with
-      // hundreds): they are charged too, so the budget bounds time.
-      comparisons += frontier.size();
-      size_t units = std::min(budget, comparisons / kComparisonsPerUnit);
-      budget -= units;
-      comparisons -= units * kComparisonsPerUnit;
+      charge(frontier.size());
       if (beaten)
         return;
     }
@@ -244,7 +253,7 @@ std::optional<std::vector<GlobAtom>> globAtoms(const std::vector<const std::vect
       dropped = true; // not explored: completeness is lost
       return;
     }
-    --budget; // every state kept costs one unit
+    --budget; // every state kept costs one unit besides its work
     seen.insert(std::move(key));
     if (prune && node < 0) {
       // The dominating states form an antichain (what the new state

@@ -268,8 +268,9 @@ std::optional<PathSide> fsSide(const ir::Policy &policy, const eval::Bindings &b
     // Everything the decision order and the outcome depend on, and nothing
     // else (not the rule's position: it only breaks ties between rules of
     // the same effect).
-    std::string key = fmt::format("{}|{}|{}|{}|{}", r.rule->tier == ir::Tier::Always ? "always" : "ordinary",
-                                  ir::effectName(r.rule->effect), p.self ? "self" : "below",
+    // (A yielding deny ranks apart from a plain one: FsMatch::yields.)
+    std::string key = fmt::format("{}|{}{}|{}|{}|{}", r.rule->tier == ir::Tier::Always ? "always" : "ordinary",
+                                  ir::effectName(r.rule->effect), r.yields ? "-yielding" : "", p.self ? "self" : "below",
                                   formName(p.pattern.form), p.pattern.text());
     side.items.push_back(std::make_unique<PathItem>(PathItem{std::move(p.pattern), std::move(*matcher), p.selfOnly}));
     side.entries.push_back({side.items.back().get(), d, std::move(key)});

@@ -10,6 +10,7 @@
 #include "compiler/fs/MatchClass.h"
 
 #include <algorithm>
+#include <map>
 
 namespace moat::verify {
 
@@ -43,9 +44,26 @@ std::optional<std::vector<BoundFsRule>> boundFsRules(const ir::Policy &policy,
     b.bound = std::move(*bound);
     out.push_back(std::move(b));
   }
+  // Rules with one bound pattern, for the deny that yields to an allow there.
+  std::map<std::pair<int, std::string>, std::vector<size_t>> samePattern;
+  for (size_t k = 0; k < out.size(); ++k)
+    samePattern[{static_cast<int>(out[k].bound.form), out[k].bound.text()}].push_back(k);
+  for (const auto &[key, members] : samePattern) {
+    if (members.size() < 2)
+      continue;
+    std::vector<eval::FsMatch> matches;
+    for (size_t k : members)
+      matches.push_back(eval::FsMatch{out[k].rule, out[k].index, out[k].specificity});
+    std::vector<eval::FsMatch *> group;
+    for (eval::FsMatch &m : matches)
+      group.push_back(&m);
+    eval::markYielding(group);
+    for (size_t i = 0; i < members.size(); ++i)
+      out[members[i]].yields = matches[i].yields;
+  }
   std::sort(out.begin(), out.end(), [](const BoundFsRule &a, const BoundFsRule &b) {
-    return eval::decidesBefore(eval::FsMatch{a.rule, a.index, a.specificity},
-                               eval::FsMatch{b.rule, b.index, b.specificity});
+    return eval::decidesBefore(eval::FsMatch{a.rule, a.index, a.specificity, true, a.yields},
+                               eval::FsMatch{b.rule, b.index, b.specificity, true, b.yields});
   });
   return out;
 }
@@ -69,8 +87,8 @@ std::vector<DecisionPart> decisionParts(const std::vector<BoundFsRule> &rules) {
   }
   std::stable_sort(out.begin(), out.end(), [&](const DecisionPart &a, const DecisionPart &b) {
     const BoundFsRule &x = rules[a.rule], &y = rules[b.rule];
-    return eval::decidesBefore(eval::FsMatch{x.rule, x.index, x.specificity, a.self},
-                               eval::FsMatch{y.rule, y.index, y.specificity, b.self});
+    return eval::decidesBefore(eval::FsMatch{x.rule, x.index, x.specificity, a.self, x.yields},
+                               eval::FsMatch{y.rule, y.index, y.specificity, b.self, y.yields});
   });
   return out;
 }

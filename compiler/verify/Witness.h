@@ -92,6 +92,7 @@ struct BoundFsRule {
   size_t index = 0;        // position in policy.fsRules
   fs::PathPattern bound;   // root ""
   fs::Specificity specificity;
+  bool yields = false;     // eval::FsMatch::yields
 };
 
 // Every fs rule that applies to `access` on `platform`, bound, sorted in the
