@@ -112,6 +112,10 @@ public:
   // otherwise (moat's own verdict, or a gap moat leaves open as well).
   std::optional<Diagnostic> moatClosesNote(const RuleInfo &rule, SourceLoc at, std::string_view absPath,
                                            ir::Access access, const FsOpening &opening) const;
+  // The same for a connection the runtime lets through: "srt lets
+  // 'localhost:2375' through (...); moat run closes this: deny connect ...".
+  std::optional<Diagnostic> moatClosesConnectNote(const RuleInfo &rule, SourceLoc at, const net::CanonicalHost &host,
+                                                  uint16_t port, const NetOpening &opening) const;
 
   // Findings computed on a second thread (lint/Background.h); nullptr
   // when runLint did not start any.

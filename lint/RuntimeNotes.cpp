@@ -7,6 +7,7 @@
 #include "lint/Context.h"
 
 #include "compiler/ir/RuleText.h"
+#include "compiler/net/NameAddresses.h"
 #include "compiler/sema/RuntimeProtections.h"
 
 #include <fmt/format.h>
@@ -67,6 +68,31 @@ std::optional<Diagnostic> LintContext::moatClosesNote(const RuleInfo &rule, Sour
               fmt::format("{} leaves '{}' {}{}; moat run closes this: {}", ir::runtimeName(policy_.runtime),
                           display(absPath), access == ir::Access::Read ? "readable" : "writable",
                           reason.empty() ? "" : " (" + reason + ")", by));
+}
+
+std::optional<Diagnostic> LintContext::moatClosesConnectNote(const RuleInfo &rule, SourceLoc at,
+                                                             const net::CanonicalHost &host, uint16_t port,
+                                                             const NetOpening &opening) const {
+  if (!twinLinux_ || policy_.runtime == ir::Runtime::Moat)
+    return std::nullopt;
+  const eval::Evaluator &twin = opening.platform == ir::Platform::MacOS ? *twinMacos_ : *twinLinux_;
+  eval::NetDecision moat = twin.decide(host, port);
+  if (moat.outcome != eval::NetDecision::Outcome::Deny)
+    return std::nullopt;
+  std::string by = "the default: connect deny";
+  SourceLoc loc = at;
+  std::string reason;
+  if (moat.by == eval::DecidedBy::Rule && moat.rule) {
+    by = ir::ruleText(*moat.rule);
+    if (moat.rule->prov.loc.valid())
+      loc = moat.rule->prov.loc;
+    if (moat.rule->resolvedAddressesOnly)
+      reason = net::isLoopbackName(host) ? " (its deniedResolvedAddresses never binds a loopback name)"
+                                         : " (its deniedResolvedAddresses never binds an IP-literal host)";
+  }
+  return note(rule, loc,
+              fmt::format("{} lets '{}:{}' through{}; moat run closes this: {}", ir::runtimeName(policy_.runtime),
+                          host.text(), port, reason, by));
 }
 
 } // namespace moat::lint

@@ -47,6 +47,8 @@ struct NetRule {
   Str host; // host pattern with optional port suffix, unparsed
   SourceLoc loc;
   std::string origin;
+  // srt's deniedResolvedAddresses (ir::NetRule). No .moat syntax.
+  bool resolvedAddressesOnly = false;
 };
 
 // `allow unix-socket "PATH"`

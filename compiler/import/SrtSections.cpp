@@ -27,9 +27,10 @@ void ImportBuilder::fsRule(bool always, ast::Effect effect, ast::Access access, 
 }
 
 void ImportBuilder::netRule(ast::Effect effect, SourceLoc loc, std::string host,
-                            std::string origin) {
+                            std::string origin, bool resolvedAddressesOnly) {
   ast::NetRule r;
   r.effect = effect;
+  r.resolvedAddressesOnly = resolvedAddressesOnly;
   r.host = ast::Str{std::move(host), loc};
   r.loc = loc;
   r.origin = std::move(origin);
@@ -476,7 +477,7 @@ void readNetworkSection(const DocNode &network, const SectionContext &ctx) {
       ctx.invalid(item->loc, origin, fmt::format("'{}': {}", net::displayHost(item->string), *why));
       continue;
     }
-    ctx.out.netRule(ast::Effect::Deny, item->loc, item->string, origin);
+    ctx.out.netRule(ast::Effect::Deny, item->loc, item->string, origin, true);
   }
 
   // srt takes any string here (an empty one names no socket).

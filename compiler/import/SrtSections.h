@@ -35,7 +35,8 @@ class ImportBuilder {
 public:
   void fsRule(bool always, ast::Effect effect, ast::Access access, SourceLoc loc,
               std::string pattern, std::string origin, bool yieldsToSamePathAllow = false);
-  void netRule(ast::Effect effect, SourceLoc loc, std::string host, std::string origin);
+  void netRule(ast::Effect effect, SourceLoc loc, std::string host, std::string origin,
+               bool resolvedAddressesOnly = false);
   // Allowed unix sockets. srt honours the list on macOS only (on Linux its
   // seccomp filter cannot tell sockets apart), so the rules go in `on macos`.
   void macosUnixSockets(SourceLoc blockLoc, const std::vector<const DocNode *> &paths,

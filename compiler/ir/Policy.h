@@ -64,6 +64,13 @@ struct NetRule {
   net::HostPattern host;
   Platform platform = Platform::Any;
   Provenance prov;
+  // From srt's deniedResolvedAddresses. srt checks those only against what
+  // an allowed NAME resolves to: never an IP-literal host, never a loopback
+  // name (resolved-address-guard.js). moat's own semantics deny the
+  // addresses outright, and the loopback names that are them: stricter,
+  // and what moat's proxy does. Under --runtime=srt the rule is dropped
+  // (RuntimeSemantics.cpp): without DNS nothing else of it can be decided.
+  bool resolvedAddressesOnly = false;
 };
 
 struct UnixSocketRule {

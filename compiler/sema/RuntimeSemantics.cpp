@@ -10,6 +10,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include <string>
 #include <vector>
 
@@ -82,6 +84,7 @@ public:
     for (ir::FsRule &r : added)
       policy_.fsRules.push_back(std::move(r));
     unixSockets();
+    resolvedAddresses();
   }
 
 private:
@@ -251,6 +254,17 @@ private:
         kept.push_back(std::move(u));
     }
     policy_.unixSockets = std::move(kept);
+  }
+
+  // deniedResolvedAddresses binds only what an allowed name resolves to,
+  // and never a loopback name (ir::NetRule::resolvedAddressesOnly): nothing
+  // moat decides without DNS. IP-literal hosts and `localhost` are judged
+  // by the domain lists alone, as srt judges them.
+  void resolvedAddresses() {
+    auto &rules = policy_.netRules;
+    rules.erase(std::remove_if(rules.begin(), rules.end(),
+                               [](const ir::NetRule &r) { return r.resolvedAddressesOnly; }),
+                rules.end());
   }
 
   ir::Policy &policy_;

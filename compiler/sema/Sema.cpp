@@ -374,7 +374,8 @@ private:
     std::string key = fmt::format("{}|{}|{}", int(tier), int(f.platform), h->text());
     if (!checkRepeat(netSeen_, key, policy_.netRules, effect, r.loc, "host"))
       return;
-    policy_.netRules.push_back(ir::NetRule{effect, tier, std::move(*h), f.platform, provenance(r.loc, r.origin)});
+    policy_.netRules.push_back(ir::NetRule{effect, tier, std::move(*h), f.platform, provenance(r.loc, r.origin),
+                                           r.resolvedAddressesOnly && effect == ir::Effect::Deny});
   }
 
   void socketRule(const ast::UnixSocketRule &r, const FlatStmt &f) {

@@ -18,6 +18,7 @@ void checkNetLocalExposure(const LintContext &ctx, const RuleInfo &self) {
     SourceLoc loc;
     std::string first;
     std::vector<std::string> moreHosts;
+    std::optional<Diagnostic> closes; // "moat run closes this", for its first host
   };
   std::vector<Group> groups;
   for (const char *text : {"localhost", "127.0.0.1", "::1", "127.0.0.2", "0.0.0.0", "::"}) {
@@ -49,13 +50,17 @@ void checkNetLocalExposure(const LintContext &ctx, const RuleInfo &self) {
                            fmt::format("'{}' is reachable on {} local service ports ({}; {}), e.g. {}: {}",
                                        host->text(), open.size(), ports, netOpenedBy(open.front().second),
                                        open.front().first->port, open.front().first->why),
-                           {}});
+                           {},
+                           ctx.moatClosesConnectNote(self, loc, *host, open.front().first->port,
+                                                     open.front().second)});
   }
-  for (const Group &g : groups) {
+  for (Group &g : groups) {
     std::string message = g.first;
     for (size_t i = 0; i < g.moreHosts.size(); ++i)
       message += (i ? ", '" : g.moreHosts.size() == 1 ? "; so is '" : "; so are '") + g.moreHosts[i] + "'";
-    ctx.report(self, g.loc, message + "; allow the one port the task needs");
+    Diagnostic &d = ctx.report(self, g.loc, message + "; allow the one port the task needs");
+    if (g.closes)
+      d.notes.push_back(std::move(*g.closes));
   }
 }
 
