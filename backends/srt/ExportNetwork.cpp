@@ -11,6 +11,7 @@
 #include "backends/srt/SettingsPaths.h"
 #include "compiler/eval/Bindings.h"
 #include "compiler/import/SrtDomains.h"
+#include "compiler/net/NameAddresses.h"
 #include "compiler/verify/Witness.h"
 
 #include <fmt/format.h>
@@ -110,6 +111,16 @@ bool overlaps(const net::HostPattern &a, const net::HostPattern &b) {
   return verify::findEndpoint(include, {}).has_value();
 }
 
+// Does a deny on `deny` decide some endpoint of the allowed `allowed`? It
+// does where they overlap, and at the loopback names when it covers their
+// addresses (net/NameAddresses.h).
+bool cutsInto(const net::HostPattern &deny, const net::HostPattern &allowed) {
+  if (overlaps(allowed, deny))
+    return true;
+  std::vector<net::HostPattern> names = net::namesDeniedWith(deny);
+  return std::any_of(names.begin(), names.end(), [&](const net::HostPattern &n) { return overlaps(allowed, n); });
+}
+
 std::string joinQuoted(const std::vector<std::string> &items) {
   std::string out;
   for (const std::string &i : items)
@@ -129,6 +140,33 @@ template <typename Rule> bool allowTakesPart(ExportContext &ctx, const Rule &r) 
                             r.platform == ir::Platform::MacOS ? "macOS" : "Linux",
                             dialectName(ctx.dialect)));
   return false;
+}
+
+// srt applies deniedResolvedAddresses to what an allowed NAME resolves to,
+// never to an IP-literal host and never to a loopback name
+// (resolved-address-guard.js), while the IR's deny covers both (a deny on
+// an address also denies the names that are it: net/NameAddresses.h). So
+// an allowed address or loopback name the range would cover cannot stay in
+// allowedDomains: srt would connect to it.
+void leaveOutWhatResolvedAddressesMiss(ExportContext &ctx, const ir::NetRule &deny, std::vector<Allowed> &allowed) {
+  std::vector<std::string> lost;
+  for (Allowed &a : allowed) {
+    const std::string &d = a.pattern.domain;
+    bool loopbackName = a.pattern.kind != net::HostPattern::Kind::Cidr &&
+                        (d == "localhost" || (d.size() > 10 && d.compare(d.size() - 10, 10, ".localhost") == 0));
+    bool srtMisses = a.pattern.kind == net::HostPattern::Kind::Cidr || loopbackName;
+    if (a.dropped || !srtMisses || !cutsInto(deny.host, a.pattern))
+      continue;
+    a.dropped = true;
+    lost.push_back(a.text);
+    ctx.explain(a.rule);
+  }
+  if (!lost.empty())
+    ctx.tightened(&deny, deny.prov.loc,
+                  fmt::format("srt checks deniedResolvedAddresses only against what other names resolve "
+                              "to, never an address or a loopback name it is asked for: the allowed hosts "
+                              "'{}' cuts into are left out: {}",
+                              deny.host.text(), joinQuoted(lost)));
 }
 
 } // namespace
@@ -171,7 +209,7 @@ bool exportNetwork(ExportContext &ctx, SettingsLists &lists) {
       // Only the allows it cuts into need it: elsewhere the default denies.
       std::vector<Allowed *> cut;
       for (Allowed &a : allowed)
-        if (!a.dropped && overlaps(a.pattern, r.host))
+        if (!a.dropped && cutsInto(r.host, a.pattern))
           cut.push_back(&a);
       if (cut.empty())
         continue;
@@ -201,6 +239,8 @@ bool exportNetwork(ExportContext &ctx, SettingsLists &lists) {
         continue;
       }
     }
+    if (!spelling->addresses.empty())
+      leaveOutWhatResolvedAddressesMiss(ctx, r, allowed);
     for (const std::string &d : spelling->domains)
       appendUnique(lists.deniedDomains, d);
     for (const std::string &a : spelling->addresses)

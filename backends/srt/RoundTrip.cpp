@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace moat::backends::sandbox {
 
 namespace {
@@ -123,6 +125,15 @@ bool checkRoundTrip(ExportContext &ctx, const std::string &text, const std::stri
                                         dialectName(ctx.dialect), first));
     return false;
   }
+
+  // deniedResolvedAddresses is read as srt applies it, not as moat's
+  // semantics would: it never binds an IP-literal host or a loopback name
+  // (ir::NetRule::resolvedAddressesOnly), which is all a static comparison
+  // sees of it. An allowed address or `localhost` the range covers must
+  // therefore have been left out (ExportNetwork.cpp), or this refuses.
+  std::vector<ir::NetRule> &net = back->netRules;
+  net.erase(std::remove_if(net.begin(), net.end(), [](const ir::NetRule &r) { return r.resolvedAddressesOnly; }),
+            net.end());
 
   std::string error;
   auto diff = verify::diffPolicies(ctx.policy, *back, ctx.bindings, error);

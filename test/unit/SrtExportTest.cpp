@@ -295,10 +295,14 @@ TEST(SrtExport, Hosts) {
   ASSERT_FALSE(b.diags.hasErrors()) << b.messages();
   EXPECT_EQ(b.list("network", "allowedDomains"),
             (std::vector<std::string>{"*.example.com", "api.example.com:8000", "api.example.com:8001",
-                                      "api.example.com:8002", "api.example.com:8003", "10.1.2.3:443",
-                                      "[::1]:22", "dup.example.com:8000"}));
+                                      "api.example.com:8002", "api.example.com:8003", "[::1]:22",
+                                      "dup.example.com:8000"}));
   EXPECT_EQ(b.list("network", "deniedResolvedAddresses"),
             (std::vector<std::string>{"10.0.0.0/8", "fd00::/8"}));
+  // srt checks deniedResolvedAddresses only against what names resolve to:
+  // the address inside 10.0.0.0/8 that the policy also allows has to go.
+  EXPECT_EQ(b.warnings("the allowed hosts '10.0.0.0/8' cuts into are left out: '10.1.2.3:443'", 4), 1u)
+      << b.messages();
   // The wide port range overlaps *.example.com: denied on every port.
   EXPECT_EQ(b.list("network", "deniedDomains"),
             (std::vector<std::string>{"169.254.169.254", "*:25", "bad.example.com", "dup.example.com:8001"}));
