@@ -1,8 +1,14 @@
 #!/usr/bin/env python3
 """Turns a data file (one entry per line, '#' comments) into a C++ include of
 string literals, so knowledge lives in reviewable text files but ships inside
-the binary."""
+the binary.
+
+The output directory is created here: only the Ninja generator makes the
+directories of custom-command outputs, and Unix Makefiles must build too. The
+file is written beside its final name and renamed, so an interrupted run never
+leaves a partial include for the next build to trust."""
 import json
+import os
 import sys
 
 src, out = sys.argv[1], sys.argv[2]
@@ -12,7 +18,10 @@ with open(src, encoding="utf-8") as f:
         line = raw.split("#", 1)[0].rstrip() if not raw.lstrip().startswith("#") else ""
         if line.strip():
             lines.append(line.strip())
-with open(out, "w", encoding="utf-8") as f:
+os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
+tmp = out + ".tmp"
+with open(tmp, "w", encoding="utf-8") as f:
     f.write("// Generated from %s. Do not edit.\n" % src.split("/")[-1])
     for line in lines:
         f.write("%s,\n" % json.dumps(line))
+os.replace(tmp, out)
