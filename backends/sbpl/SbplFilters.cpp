@@ -107,16 +107,24 @@ std::optional<std::string> pathExpr(const std::string &param, const std::vector<
   return "(string-append " + p + " " + *rest + ")";
 }
 
-std::optional<RuleFilters> pathFilters(const PlacedPattern &p, ir::Effect effect, std::string &why) {
-  RuleFilters out;
-  const auto &comps = p.relative.components;
-  bool subtreeGlob = p.isSubtreeGlob();
-  bool glob = p.relative.form == fs::PatternForm::Glob && !subtreeGlob;
-  const char *head = p.relative.form == fs::PatternForm::Exact ? "literal" : "subpath";
+namespace {
 
+// What pathFilters and selfFilters differ in; the way a pattern becomes
+// filters (a parameter root, a glob, alias spellings) is shared.
+struct FilterShape {
+  bool glob = false;                   // a glob that is not just `dir/**`
+  const char *head = "subpath";        // the filter for a literal pattern
+  std::vector<std::string> components; // a glob's components (its stem for the self set)
+  std::vector<std::string> literal;    // a literal pattern's components
+  bool beneath = true;                 // cover what lies beneath each match
+};
+
+std::optional<RuleFilters> shapedFilters(const PlacedPattern &p, ir::Effect effect, const FilterShape &s,
+                                         std::string &why) {
+  RuleFilters out;
   if (!p.param.empty()) {
-    if (!glob) {
-      auto f = wrap(head, pathExpr(p.param, p.prefix, why));
+    if (!s.glob) {
+      auto f = wrap(s.head, pathExpr(p.param, p.prefix, why));
       if (!f)
         return std::nullopt;
       out.filters.push_back(*f);
@@ -126,7 +134,7 @@ std::optional<RuleFilters> pathFilters(const PlacedPattern &p, ir::Effect effect
       out.fit = Fit::Omitted;
       return out;
     }
-    auto f = widened(p, slice(comps, p.prefix.size(), comps.size()), true, why);
+    auto f = widened(p, slice(s.components, p.prefix.size(), s.components.size()), s.beneath, why);
     if (!f)
       return std::nullopt;
     out.filters.push_back(*f);
@@ -134,12 +142,12 @@ std::optional<RuleFilters> pathFilters(const PlacedPattern &p, ir::Effect effect
     return out;
   }
 
-  for (const auto &variant : aliasVariants(subtreeGlob ? p.prefix : comps, glob)) {
+  for (const auto &variant : aliasVariants(s.glob ? s.components : s.literal, s.glob)) {
     std::optional<std::string> f;
-    if (glob)
-      f = regexFilter(anchoredRegex(variant, true, why), why);
+    if (s.glob)
+      f = regexFilter(anchoredRegex(variant, s.beneath, why), why);
     else
-      f = wrap(head, pathExpr("", variant, why));
+      f = wrap(s.head, pathExpr("", variant, why));
     if (!f)
       return std::nullopt;
     out.filters.push_back(*f);
@@ -147,45 +155,31 @@ std::optional<RuleFilters> pathFilters(const PlacedPattern &p, ir::Effect effect
   return out;
 }
 
+} // namespace
+
+std::optional<RuleFilters> pathFilters(const PlacedPattern &p, ir::Effect effect, std::string &why) {
+  FilterShape s;
+  const auto &comps = p.relative.components;
+  bool subtreeGlob = p.isSubtreeGlob();
+  s.glob = p.relative.form == fs::PatternForm::Glob && !subtreeGlob;
+  s.head = p.relative.form == fs::PatternForm::Exact ? "literal" : "subpath";
+  s.components = comps;
+  s.literal = subtreeGlob ? p.prefix : comps;
+  s.beneath = true;
+  return shapedFilters(p, effect, s, why);
+}
+
 std::optional<RuleFilters> selfFilters(const PlacedPattern &p, ir::Effect effect, std::string &why) {
-  RuleFilters out;
-  const bool glob = p.relative.form == fs::PatternForm::Glob && !p.isSubtreeGlob();
+  FilterShape s;
+  s.glob = p.relative.form == fs::PatternForm::Glob && !p.isSubtreeGlob();
+  s.head = "literal";
   // The stem: the glob without its trailing `**` components.
-  std::vector<std::string> stem = p.relative.components;
-  while (glob && !stem.empty() && stem.back() == "**")
-    stem.pop_back();
-
-  if (!p.param.empty()) {
-    if (!glob) {
-      auto f = wrap("literal", pathExpr(p.param, p.prefix, why));
-      if (!f)
-        return std::nullopt;
-      out.filters.push_back(*f);
-      return out;
-    }
-    if (effect == ir::Effect::Allow) {
-      out.fit = Fit::Omitted;
-      return out;
-    }
-    auto f = widened(p, slice(stem, p.prefix.size(), stem.size()), false, why);
-    if (!f)
-      return std::nullopt;
-    out.filters.push_back(*f);
-    out.fit = Fit::Widened;
-    return out;
-  }
-
-  for (const auto &variant : aliasVariants(glob ? stem : p.prefix, glob)) {
-    std::optional<std::string> f;
-    if (glob)
-      f = regexFilter(anchoredRegex(variant, false, why), why);
-    else
-      f = wrap("literal", pathExpr("", variant, why));
-    if (!f)
-      return std::nullopt;
-    out.filters.push_back(*f);
-  }
-  return out;
+  s.components = p.relative.components;
+  while (s.glob && !s.components.empty() && s.components.back() == "**")
+    s.components.pop_back();
+  s.literal = p.prefix;
+  s.beneath = false;
+  return shapedFilters(p, effect, s, why);
 }
 
 std::optional<std::vector<std::string>> ancestorFilters(const PlacedPattern &p, std::string &why) {
