@@ -12,6 +12,7 @@
 #include "compiler/eval/Evaluator.h"
 #include "compiler/fs/Glob.h"
 #include "compiler/fs/MatchClass.h"
+#include "RandomPattern.h"
 
 #include <gtest/gtest.h>
 
@@ -21,34 +22,9 @@ using namespace moat;
 
 namespace {
 
-const char *const kLiterals[] = {"a", "b", "ab"};
 const char *const kGlobs[] = {"*", "?", "a*", "*b", "[ab]", "?a", "**", "**"};
 
-fs::PathPattern randomPattern(std::mt19937 &rng) {
-  std::uniform_int_distribution<int> len(0, 3), coin(0, 2);
-  fs::PathPattern p;
-  int n = len(rng);
-  bool glob = false;
-  for (int i = 0; i < n; ++i) {
-    if (coin(rng) == 0) {
-      p.components.push_back(kGlobs[rng() % std::size(kGlobs)]);
-      glob = true;
-    } else {
-      p.components.push_back(kLiterals[rng() % std::size(kLiterals)]);
-    }
-  }
-  if (glob) {
-    p.form = fs::PatternForm::Glob;
-    std::vector<std::string> merged;
-    for (const std::string &c : p.components)
-      if (!(c == "**" && !merged.empty() && merged.back() == "**"))
-        merged.push_back(c);
-    p.components = merged;
-  } else {
-    p.form = coin(rng) == 0 ? fs::PatternForm::Exact : fs::PatternForm::Subtree;
-  }
-  return p;
-}
+fs::PathPattern randomPattern(std::mt19937 &rng) { return moat::testing::randomPattern(rng, kGlobs); }
 
 std::string absolute(const std::vector<std::string_view> &parts) {
   std::string out;

@@ -14,6 +14,7 @@
 #include "compiler/verify/Witness.h"
 
 #include "compiler/fs/Glob.h"
+#include "RandomPattern.h"
 
 #include <gtest/gtest.h>
 
@@ -25,36 +26,9 @@ namespace {
 
 // ---- paths --------------------------------------------------------------
 
-const char *const kLiterals[] = {"a", "b", "ab"};
 const char *const kGlobs[] = {"*", "?", "a*", "*b", "[ab]", "[!a]", "?a", "**", "**"};
 
-fs::PathPattern randomPattern(std::mt19937 &rng) {
-  std::uniform_int_distribution<int> len(0, 3), coin(0, 2);
-  fs::PathPattern p;
-  int n = len(rng);
-  bool glob = false;
-  for (int i = 0; i < n; ++i) {
-    if (coin(rng) == 0) {
-      const char *g = kGlobs[rng() % std::size(kGlobs)];
-      p.components.push_back(g);
-      glob = true;
-    } else {
-      p.components.push_back(kLiterals[rng() % std::size(kLiterals)]);
-    }
-  }
-  if (glob) {
-    p.form = fs::PatternForm::Glob;
-    // Consecutive `**` merge when a policy is read; keep the IR's shape.
-    std::vector<std::string> merged;
-    for (const std::string &c : p.components)
-      if (!(c == "**" && !merged.empty() && merged.back() == "**"))
-        merged.push_back(c);
-    p.components = merged;
-  } else {
-    p.form = coin(rng) == 0 ? fs::PatternForm::Exact : fs::PatternForm::Subtree;
-  }
-  return p;
-}
+fs::PathPattern randomPattern(std::mt19937 &rng) { return moat::testing::randomPattern(rng, kGlobs); }
 
 std::vector<std::string> bruteNames() {
   std::vector<std::string> names;
