@@ -121,6 +121,22 @@ bool cutsInto(const net::HostPattern &deny, const net::HostPattern &allowed) {
   return std::any_of(names.begin(), names.end(), [&](const net::HostPattern &n) { return overlaps(allowed, n); });
 }
 
+// Leaves out the items (allowed hosts or sockets) not yet left out that
+// `cut` picks: they are marked dropped and explained; their texts, for the
+// warning, are returned.
+template <typename Item, typename Cut>
+std::vector<std::string> leaveOut(ExportContext &ctx, std::vector<Item> &items, Cut cut) {
+  std::vector<std::string> lost;
+  for (Item &i : items) {
+    if (i.dropped || !cut(i))
+      continue;
+    i.dropped = true;
+    lost.push_back(i.text);
+    ctx.explain(i.rule);
+  }
+  return lost;
+}
+
 std::string joinQuoted(const std::vector<std::string> &items) {
   std::string out;
   for (const std::string &i : items)
@@ -149,18 +165,13 @@ template <typename Rule> bool allowTakesPart(ExportContext &ctx, const Rule &r) 
 // an allowed address or loopback name the range would cover cannot stay in
 // allowedDomains: srt would connect to it.
 void leaveOutWhatResolvedAddressesMiss(ExportContext &ctx, const ir::NetRule &deny, std::vector<Allowed> &allowed) {
-  std::vector<std::string> lost;
-  for (Allowed &a : allowed) {
+  std::vector<std::string> lost = leaveOut(ctx, allowed, [&](const Allowed &a) {
     const std::string &d = a.pattern.domain;
     bool loopbackName = a.pattern.kind != net::HostPattern::Kind::Cidr &&
                         (d == "localhost" || (d.size() > 10 && d.compare(d.size() - 10, 10, ".localhost") == 0));
     bool srtMisses = a.pattern.kind == net::HostPattern::Kind::Cidr || loopbackName;
-    if (a.dropped || !srtMisses || !cutsInto(deny.host, a.pattern))
-      continue;
-    a.dropped = true;
-    lost.push_back(a.text);
-    ctx.explain(a.rule);
-  }
+    return srtMisses && cutsInto(deny.host, a.pattern);
+  });
   if (!lost.empty())
     ctx.tightened(&deny, deny.prov.loc,
                   fmt::format("srt checks deniedResolvedAddresses only against what other names resolve "
@@ -315,15 +326,10 @@ void exportUnixSockets(ExportContext &ctx, SettingsLists &lists) {
       ctx.refuse(r.prov.loc, fmt::format("cannot bind '{}': {}", r.path.text(), error));
       continue;
     }
-    std::vector<std::string> lost;
-    for (Socket &s : sockets) {
+    std::vector<std::string> lost = leaveOut(ctx, sockets, [&](const Socket &s) {
       const fs::PathPattern *include[] = {&s.bound, &*bound};
-      if (s.dropped || !verify::findPath(include, {}))
-        continue;
-      s.dropped = true;
-      lost.push_back(s.text);
-      ctx.explain(s.rule);
-    }
+      return verify::findPath(include, {}).has_value();
+    });
     if (!lost.empty())
       ctx.tightened(&r, r.prov.loc,
                     fmt::format("the {} have no way to deny a unix socket, so they leave out the "
