@@ -2,13 +2,12 @@
 
 #include "compiler/import/Importers.h"
 #include "compiler/ir/RuleText.h"
+#include "compiler/sema/RuntimeSemantics.h"
 #include "compiler/sema/Sema.h"
 #include "compiler/verify/Diff.h"
 #include "compiler/verify/DiffReport.h"
 
 #include <fmt/format.h>
-
-#include <algorithm>
 
 namespace moat::backends::sandbox {
 
@@ -131,9 +130,7 @@ bool checkRoundTrip(ExportContext &ctx, const std::string &text, const std::stri
   // (ir::NetRule::resolvedAddressesOnly), which is all a static comparison
   // sees of it. An allowed address or `localhost` the range covers must
   // therefore have been left out (ExportNetwork.cpp), or this refuses.
-  std::vector<ir::NetRule> &net = back->netRules;
-  net.erase(std::remove_if(net.begin(), net.end(), [](const ir::NetRule &r) { return r.resolvedAddressesOnly; }),
-            net.end());
+  sema::dropResolvedAddressRules(*back);
 
   std::string error;
   auto diff = verify::diffPolicies(ctx.policy, *back, ctx.bindings, error);

@@ -84,7 +84,7 @@ public:
     for (ir::FsRule &r : added)
       policy_.fsRules.push_back(std::move(r));
     unixSockets();
-    resolvedAddresses();
+    dropResolvedAddressRules(policy_);
   }
 
 private:
@@ -256,17 +256,6 @@ private:
     policy_.unixSockets = std::move(kept);
   }
 
-  // deniedResolvedAddresses binds only what an allowed name resolves to,
-  // and never a loopback name (ir::NetRule::resolvedAddressesOnly): nothing
-  // moat decides without DNS. IP-literal hosts and `localhost` are judged
-  // by the domain lists alone, as srt judges them.
-  void resolvedAddresses() {
-    auto &rules = policy_.netRules;
-    rules.erase(std::remove_if(rules.begin(), rules.end(),
-                               [](const ir::NetRule &r) { return r.resolvedAddressesOnly; }),
-                rules.end());
-  }
-
   ir::Policy &policy_;
   const char *name_;
   const eval::Bindings &bindings_;
@@ -302,6 +291,12 @@ ir::Platform writtenForPlatform(const ir::Policy &policy) {
     if (macPath(u.path))
       return ir::Platform::MacOS;
   return ir::Platform::Linux;
+}
+
+void dropResolvedAddressRules(ir::Policy &policy) {
+  auto &rules = policy.netRules;
+  rules.erase(std::remove_if(rules.begin(), rules.end(), [](const ir::NetRule &r) { return r.resolvedAddressesOnly; }),
+              rules.end());
 }
 
 void applyRuntime(ir::Policy &policy, ir::Runtime runtime, ir::Platform platform,

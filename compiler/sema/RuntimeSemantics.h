@@ -31,6 +31,13 @@ ir::Platform writtenForPlatform(const ir::Policy &policy);
 // on `platform` (Any only for moat). Roots are compared under `bindings`
 // (lint's model in `moat check`, the environment in `moat query`); rules
 // it adds keep their symbolic patterns. Moat leaves the rules as they are.
+// srt's deniedResolvedAddresses binds only what an allowed name resolves
+// to, never an IP-literal host or a loopback name
+// (ir::NetRule::resolvedAddressesOnly): nothing a static reading decides.
+// Drops those rules, as srt's runtime semantics and the srt export's round
+// trip read the list.
+void dropResolvedAddressRules(ir::Policy &policy);
+
 void applyRuntime(ir::Policy &policy, ir::Runtime runtime, ir::Platform platform,
                   const eval::Bindings &bindings);
 

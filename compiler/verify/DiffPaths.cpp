@@ -180,27 +180,20 @@ std::optional<std::string> PathSpace::find(const std::vector<const PathItem *> &
                                            const std::vector<const PathItem *> &exclude) const {
   if (undecided_)
     return std::nullopt; // the diff already cannot be decided: no answer is read
-  // An exact include holds one path: the region is that path or nothing.
-  for (const PathItem *only : include) {
-    if (only->bound.form != fs::PatternForm::Exact)
-      continue;
-    std::vector<std::string_view> path = viewsOf(only->bound);
-    auto covers = [&](const PathItem *i) { return i->covers(path); };
-    if (!std::all_of(include.begin(), include.end(), covers) || std::any_of(exclude.begin(), exclude.end(), covers))
-      return std::nullopt;
-    return textOf(path);
-  }
   // Fast path: most regions contain the literal path one of their
   // patterns names (the shortest path findPath would pick anyway). Any
-  // member is a correct witness; only emptiness needs the full procedure.
+  // member is a correct witness; only emptiness needs the full procedure,
+  // except where an exact include holds one path: the region is that path
+  // or nothing.
   for (const PathItem *candidate : include) {
     if (candidate->bound.form == fs::PatternForm::Glob)
       continue;
     std::vector<std::string_view> path = viewsOf(candidate->bound);
     auto covers = [&](const PathItem *i) { return i->covers(path); };
-    if (std::all_of(include.begin(), include.end(), covers) && std::none_of(exclude.begin(), exclude.end(), covers)) {
+    if (std::all_of(include.begin(), include.end(), covers) && std::none_of(exclude.begin(), exclude.end(), covers))
       return textOf(path);
-    }
+    if (candidate->bound.form == fs::PatternForm::Exact)
+      return std::nullopt;
   }
   static const fs::PathPattern everything; // root "", no components, subtree: "/" and beneath
   std::vector<PathSet> in, out;
