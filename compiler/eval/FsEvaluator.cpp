@@ -19,14 +19,14 @@ bool decidesBefore(const FsMatch &a, const FsMatch &b) {
   return a.index < b.index;
 }
 
-void markYielding(std::vector<FsMatch *> &group) {
-  for (FsMatch *deny : group) {
-    if (!deny->rule->yieldsToSamePathAllow || deny->rule->effect != ir::Effect::Deny)
-      continue;
-    deny->yields = std::any_of(group.begin(), group.end(), [&](const FsMatch *m) {
-      return m->rule->effect == ir::Effect::Allow && m->rule->tier == deny->rule->tier;
-    });
-  }
+std::vector<bool> yieldingIn(const std::vector<const ir::FsRule *> &group) {
+  std::vector<bool> out;
+  for (const ir::FsRule *deny : group)
+    out.push_back(deny->yieldsToSamePathAllow && deny->effect == ir::Effect::Deny &&
+                  std::any_of(group.begin(), group.end(), [&](const ir::FsRule *r) {
+                    return r->effect == ir::Effect::Allow && r->tier == deny->tier;
+                  }));
+  return out;
 }
 
 std::unique_ptr<FsEvaluator> FsEvaluator::create(const ir::Policy &policy, const Bindings &bindings,
@@ -59,10 +59,12 @@ std::unique_ptr<FsEvaluator> FsEvaluator::create(const ir::Policy &policy, const
 
   for (const auto &[key, g] : groupOf) {
     Group &group = ev->groups_[g];
-    std::vector<FsMatch *> members;
+    std::vector<const ir::FsRule *> members;
     for (uint32_t r : group.rules)
-      members.push_back(&ev->rules_[r]);
-    markYielding(members);
+      members.push_back(ev->rules_[r].rule);
+    std::vector<bool> yields = yieldingIn(members);
+    for (size_t i = 0; i < group.rules.size(); ++i)
+      ev->rules_[group.rules[i]].yields = yields[i];
     std::sort(group.rules.begin(), group.rules.end(), [&](uint32_t a, uint32_t b) {
       return decidesBefore(ev->rules_[a], ev->rules_[b]);
     });

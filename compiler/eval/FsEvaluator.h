@@ -28,7 +28,7 @@ struct FsMatch {
   // matches the path itself, rather than only an ancestor directory of it.
   bool self = true;
   // A yieldsToSamePathAllow deny whose bound pattern an allow of the same
-  // tier also has (markYielding): it ranks after the allows of its level.
+  // tier also has (yieldingIn): it ranks after the allows of its level.
   bool yields = false;
 };
 
@@ -39,12 +39,12 @@ struct FsMatch {
 // decides before `b`. Total: two distinct rules never compare equal.
 bool decidesBefore(const FsMatch &a, const FsMatch &b);
 
-// Sets `yields` on the matches of `group` (rules of one access with one
-// bound pattern) that give way: a yieldsToSamePathAllow deny with an allow
-// of the same tier in the group. Ranking such a deny after every allow of
-// its level, rather than after just this one, keeps the order total and
+// Which rules of `group` (rules of one access with one bound pattern) give
+// way, FsMatch::yields: a yieldsToSamePathAllow deny with an allow of the
+// same tier in the group. Ranking such a deny after every allow of its
+// level, rather than after just this one, keeps the order total and
 // changes no outcome: wherever it matches, that allow matches too.
-void markYielding(std::vector<FsMatch *> &group);
+std::vector<bool> yieldingIn(const std::vector<const ir::FsRule *> &group);
 
 class FsEvaluator {
 public:

@@ -51,15 +51,12 @@ std::optional<std::vector<BoundFsRule>> boundFsRules(const ir::Policy &policy,
   for (const auto &[key, members] : samePattern) {
     if (members.size() < 2)
       continue;
-    std::vector<eval::FsMatch> matches;
+    std::vector<const ir::FsRule *> group;
     for (size_t k : members)
-      matches.push_back(eval::FsMatch{out[k].rule, out[k].index, out[k].specificity});
-    std::vector<eval::FsMatch *> group;
-    for (eval::FsMatch &m : matches)
-      group.push_back(&m);
-    eval::markYielding(group);
+      group.push_back(out[k].rule);
+    std::vector<bool> yields = eval::yieldingIn(group);
     for (size_t i = 0; i < members.size(); ++i)
-      out[members[i]].yields = matches[i].yields;
+      out[members[i]].yields = yields[i];
   }
   std::sort(out.begin(), out.end(), [](const BoundFsRule &a, const BoundFsRule &b) {
     return eval::decidesBefore(eval::FsMatch{a.rule, a.index, a.specificity, true, a.yields},
