@@ -22,3 +22,6 @@ set(MOAT_PUBLIC_SUFFIX_LIST /usr/share/publicsuffix/public_suffix_list.dat)
 # libseccomp generates the seccomp target's BPF (backends/seccomp).
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(LIBSECCOMP REQUIRED IMPORTED_TARGET libseccomp)
+
+# The runtime's proxy and launcher run threads.
+find_package(Threads REQUIRED)

@@ -1,0 +1,100 @@
+#include "runtime/EventLog.h"
+
+#include <llvm/Support/JSON.h>
+#include <llvm/Support/raw_ostream.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace moat::runtime {
+
+std::optional<EventLog> EventLog::open(const std::string &path, bool echoDenials, std::string &error) {
+  EventLog log;
+  log.echo_ = echoDenials;
+  if (path.empty())
+    return log;
+  log.fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (log.fd_ < 0) {
+    error = "cannot open the log '" + path + "': " + std::strerror(errno);
+    return std::nullopt;
+  }
+  return log;
+}
+
+EventLog::EventLog(EventLog &&other) noexcept : fd_(other.fd_), echo_(other.echo_), denials_(other.denials_) {
+  other.fd_ = -1;
+}
+
+EventLog::~EventLog() {
+  if (fd_ >= 0)
+    ::close(fd_);
+}
+
+std::string EventLog::line(const Event &e, int64_t unixMillis) {
+  llvm::json::Object o;
+  o["time_ms"] = unixMillis;
+  o["kind"] = e.kind;
+  // Paths and host names come from the sandbox: JSON must stay valid.
+  o["target"] = llvm::json::isUTF8(e.target) ? e.target : llvm::json::fixUTF8(e.target);
+  if (e.port)
+    o["port"] = static_cast<int64_t>(*e.port);
+  o["decision"] = e.decision;
+  if (!e.rule.empty())
+    o["rule"] = e.rule;
+  if (!e.reason.empty())
+    o["reason"] = e.reason;
+  if (!e.protocol.empty())
+    o["protocol"] = e.protocol;
+  if (e.pid)
+    o["pid"] = static_cast<int64_t>(*e.pid);
+  std::string out;
+  llvm::raw_string_ostream os(out);
+  os << llvm::json::Value(std::move(o));
+  os.flush();
+  out += '\n';
+  return out;
+}
+
+namespace {
+void writeAll(int fd, const std::string &text) {
+  size_t done = 0;
+  while (done < text.size()) {
+    ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      return; // the log is best effort; the decision already happened
+    done += static_cast<size_t>(n);
+  }
+}
+} // namespace
+
+void EventLog::record(const Event &e) {
+  int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    std::chrono::system_clock::now().time_since_epoch())
+                    .count();
+  std::string text = line(e, now);
+  std::lock_guard<std::mutex> lock(mutex_);
+  bool denied = e.decision != "allow";
+  denials_ += denied;
+  if (fd_ >= 0)
+    writeAll(fd_, text);
+  if (echo_ && denied) {
+    std::string msg = "moat: blocked " + e.kind + " " + e.target;
+    if (e.port)
+      msg += ":" + std::to_string(*e.port);
+    if (!e.reason.empty())
+      msg += " (" + e.reason + ")";
+    writeAll(2, msg + "\n");
+  }
+}
+
+size_t EventLog::denials() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return denials_;
+}
+
+} // namespace moat::runtime
