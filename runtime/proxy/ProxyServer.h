@@ -1,0 +1,93 @@
+// moat's filtering proxy: the only network exit of a sandbox whose network
+// namespace is empty. It runs inside `moat run` on a thread of its own and
+// listens on a unix socket that the in-sandbox bridge connects to once per
+// client connection, writing the 32-byte session credential first and then
+// relaying the client's HTTP-proxy or SOCKS5 bytes verbatim.
+//
+// Every connection is decided by the policy's reference evaluator, dialled
+// only at vetted addresses, checked for a TLS server name that contradicts
+// the requested host, and logged. Everything fails closed and everything
+// is bounded (header bytes, handshake time, connect time, connections);
+// when the server stops, every tunnel closes with it. docs/runtime.md, "The
+// proxy", is the user-facing description; keep the two in step.
+#pragma once
+#include "compiler/eval/Evaluator.h"
+#include "runtime/EventLog.h"
+
+#include <asio/ip/address.hpp>
+#include <asio/ip/tcp.hpp>
+
+#include <array>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace moat::runtime::proxy {
+
+struct Limits {
+  size_t maxHeaderBytes = 16384;
+  size_t maxConnections = 4096;
+  std::chrono::milliseconds handshakeTimeout{10000};
+  std::chrono::milliseconds connectTimeout{10000};
+};
+
+// Resolves a host name to addresses (tests inject one; default: the system
+// resolver). Called on a lookup thread, never on the relay thread, with a
+// canonical name (never an IP literal). Empty result: `error` says why.
+using Resolver = std::function<std::vector<asio::ip::address>(const std::string &name, std::string &error)>;
+
+// The system resolver (getaddrinfo, TCP, any family).
+std::vector<asio::ip::address> systemResolve(const std::string &name, std::string &error);
+
+struct Config {
+  const eval::Evaluator *evaluator = nullptr; // required; must outlive the server
+  std::array<unsigned char, 32> credential{};
+  Limits limits;
+  Resolver resolve;         // null: systemResolve
+  EventLog *log = nullptr;  // null: decisions are not logged
+  // "file:line:col" or "builtin" for a rule; null function: "rule".
+  std::function<std::string(const ir::NetRule *)> ruleName;
+};
+
+class ServerCore;
+
+class Server {
+public:
+  // Creates the socket (mode 0600; put it in a directory only the user can
+  // enter: the mode is set just after bind) and starts serving. Fails when
+  // the path exists or the config lacks an evaluator.
+  static std::unique_ptr<Server> listenUnix(Config config, const std::string &socketPath, std::string &error);
+  // The same on TCP (the macOS seam, and tests); port 0 picks one.
+  static std::unique_ptr<Server> listenTcp(Config config, const asio::ip::tcp::endpoint &endpoint,
+                                           std::string &error);
+
+  Server(const Server &) = delete;
+  Server &operator=(const Server &) = delete;
+  ~Server(); // stop()
+
+  std::string endpointText() const; // the socket path, or "127.0.0.1:PORT"
+
+  // Stops accepting, closes every connection and tunnel, joins the thread
+  // (and waits for lookups in flight); removes the unix socket it created.
+  // Idempotent. Must not be called from the server's own thread.
+  void stop();
+  bool running() const;
+
+  struct Stats {
+    uint64_t accepted = 0;  // connections accepted
+    uint64_t refused = 0;   // closed without a tunnel: credential, protocol, policy, limit, upstream failure
+    uint64_t bytesUp = 0;   // client -> destination, relayed
+    uint64_t bytesDown = 0; // destination -> client, relayed
+  };
+  Stats stats() const;
+
+private:
+  explicit Server(std::unique_ptr<ServerCore> core);
+  std::unique_ptr<ServerCore> core_;
+};
+
+} // namespace moat::runtime::proxy

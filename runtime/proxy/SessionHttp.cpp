@@ -1,0 +1,38 @@
+// The HTTP front door: read the request head within the header limit and
+// the handshake deadline (a client that trickles bytes is cut off when the
+// deadline passes, however slowly it sends), then parse and interpret it
+// with HttpRequest.h. Bytes after the head stay in input_: they are the
+// first bytes of the tunnel (CONNECT) or of the request body (forwarding).
+#include "runtime/proxy/HttpRequest.h"
+#include "runtime/proxy/Session.h"
+
+namespace moat::runtime::proxy {
+
+void Session::readHttpHead() {
+  std::optional<size_t> end = findHeadEnd(input_);
+  if (end && *end <= core_.config.limits.maxHeaderBytes)
+    return onHttpHead(*end);
+  if (end || input_.size() >= core_.config.limits.maxHeaderBytes)
+    return refuse(Refusal::HeaderTooLarge,
+                  "the request head is larger than " + std::to_string(core_.config.limits.maxHeaderBytes) + " bytes");
+  // One byte past the limit is enough to know the head is too large.
+  readClient(core_.config.limits.maxHeaderBytes + 1, [this] { readHttpHead(); });
+}
+
+void Session::onHttpHead(size_t headEnd) {
+  std::string error;
+  std::optional<HttpHead> head = parseHttpHead(std::string_view(input_).substr(0, headEnd), error);
+  std::optional<ProxyRequest> request;
+  if (head)
+    request = interpretProxyRequest(*head, error);
+  if (!request)
+    return refuse(Refusal::BadRequest, error);
+  input_.erase(0, headEnd);
+  request_.protocol = request->kind == ProxyRequest::Kind::Connect ? "connect" : "http";
+  request_.rawHost = request->destination.host;
+  request_.port = request->destination.port;
+  request_.forwardHead = std::move(request->upstreamHead);
+  openTunnel();
+}
+
+} // namespace moat::runtime::proxy
