@@ -67,10 +67,10 @@ bool ServerCore::listen(const asio::generic::stream_protocol::endpoint &endpoint
   acceptNext();
   running = true;
   thread_ = std::thread([this] {
-    // splice(2) cannot say MSG_NOSIGNAL: a peer that went away must not
-    // kill the launcher with SIGPIPE. Blocked here, a SIGPIPE raised by
-    // this thread's writes stays pending on this thread and is never
-    // delivered; the write fails with EPIPE instead.
+    // A peer that went away must never kill the launcher with SIGPIPE
+    // (Asio sends with MSG_NOSIGNAL; this covers any other write). Blocked
+    // here, a SIGPIPE raised by this thread stays pending on it and is
+    // never delivered; the write fails with EPIPE instead.
     sigset_t pipe;
     sigemptyset(&pipe);
     sigaddset(&pipe, SIGPIPE);
