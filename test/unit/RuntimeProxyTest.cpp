@@ -189,7 +189,7 @@ TEST(RuntimeProxy, Socks5DomainAllowedAndDenied) {
     ASSERT_EQ(reply.size(), 12u);
     EXPECT_EQ(reply[3], '\x02');
   }
-  EXPECT_EQ(origin.connections(), 1u);
+  EXPECT_EQ(origin.awaitConnections(1), 1u);
   auto events = h.eventsFor("allowed.test");
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(str(events[0], "protocol"), "socks5");
@@ -218,7 +218,7 @@ TEST(RuntimeProxy, Socks5Ipv4OnlyWhenARuleAllowsThatAddress) {
     ASSERT_EQ(reply.size(), 12u);
     EXPECT_EQ(reply[3], '\x00');
   }
-  EXPECT_EQ(origin.connections(), 1u);
+  EXPECT_EQ(origin.awaitConnections(1), 1u);
 }
 
 TEST(RuntimeProxy, Socks5RefusesNulAndControlBytesInNames) {
@@ -287,7 +287,7 @@ TEST(RuntimeProxy, NamesResolvingToInternalAddressesAreRefused) {
     ASSERT_EQ(events.size(), 1u);
     EXPECT_EQ(str(events[0], "reason"), "via 127.0.0.1"); // 10.0.0.1 was dropped, never dialled
   }
-  EXPECT_EQ(origin.connections(), 1u);
+  EXPECT_EQ(origin.awaitConnections(1), 1u);
 }
 
 TEST(RuntimeProxy, OddIpSpellingsAreRefusedAndLoggedCanonically) {
@@ -334,7 +334,7 @@ TEST(RuntimeProxy, LocalhostNeedsARuleNamingIt) {
     ASSERT_TRUE(test::sendAll(fd.get(), connectRequest("localhost:" + port)));
     EXPECT_EQ(statusLine(test::readUntil(fd.get(), "\r\n\r\n")), "HTTP/1.1 200 Connection Established");
   }
-  EXPECT_EQ(origin.connections(), 1u);
+  EXPECT_EQ(origin.awaitConnections(1), 1u);
 }
 
 TEST(RuntimeProxy, UnreachableUpstreamGets502) {

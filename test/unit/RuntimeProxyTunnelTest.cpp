@@ -159,7 +159,7 @@ TEST(RuntimeProxyTunnel, ConnectionLimit) {
     ASSERT_EQ(reply.size(), 12u);
     EXPECT_EQ(reply[3], '\x01');
   }
-  EXPECT_EQ(origin.connections(), 2u);
+  EXPECT_EQ(origin.awaitConnections(2), 2u);
   bool logged = false;
   for (const auto &e : h.events())
     logged |= str(e, "reason").find("connection limit") != std::string::npos;

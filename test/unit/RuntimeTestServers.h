@@ -173,6 +173,13 @@ public:
 
   uint16_t port() const { return port_; }
   size_t connections() const { return connections_.load(); }
+  // The count once it reaches `n` (the origin's accept thread may lag
+  // behind the proxy's completed connect), or after two seconds.
+  size_t awaitConnections(size_t n) const {
+    for (int i = 0; i < 200 && connections_.load() < n; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    return connections_.load();
+  }
   uint64_t bytesReceived() const { return bytesReceived_.load(); }
   std::vector<std::string> heads() const {
     std::lock_guard<std::mutex> lock(mutex_);
