@@ -156,7 +156,9 @@ void ServerCore::stop() {
         session->abort();
       closed.set_value();
     });
-    closed.get_future().wait();
+    // Bounded: should the I/O thread have died, the sockets are closed
+    // below, after it is joined.
+    closed.get_future().wait_for(std::chrono::seconds(5));
     io.stop();
     thread_.join();
   }
