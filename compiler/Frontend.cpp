@@ -121,8 +121,8 @@ std::optional<ast::File> readPolicyFile(const std::string &path, SourceLoc inclu
   return readPolicyBuffer(*buffer, diags);
 }
 
-std::optional<ir::Policy> loadPolicy(const std::string &path, ir::Layer layer, DiagnosticEngine &diags) {
-  auto file = readPolicyFile(path, SourceLoc{}, diags);
+namespace {
+std::optional<ir::Policy> analyseFile(std::optional<ast::File> file, ir::Layer layer, DiagnosticEngine &diags) {
   if (!file)
     return std::nullopt;
   sema::SemaOptions options;
@@ -131,6 +131,15 @@ std::optional<ir::Policy> loadPolicy(const std::string &path, ir::Layer layer, D
     return readPolicyFile(p, from, diags);
   };
   return sema::analyse(*file, reader, options, diags);
+}
+} // namespace
+
+std::optional<ir::Policy> loadPolicy(const std::string &path, ir::Layer layer, DiagnosticEngine &diags) {
+  return analyseFile(readPolicyFile(path, SourceLoc{}, diags), layer, diags);
+}
+
+std::optional<ir::Policy> loadPolicyBuffer(uint32_t buffer, ir::Layer layer, DiagnosticEngine &diags) {
+  return analyseFile(readPolicyBuffer(buffer, diags), layer, diags);
 }
 
 } // namespace moat

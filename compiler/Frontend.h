@@ -18,5 +18,8 @@ std::optional<ast::File> readPolicyBuffer(uint32_t buffer, DiagnosticEngine &dia
 
 // Reads and analyses a policy, following includes.
 std::optional<ir::Policy> loadPolicy(const std::string &path, ir::Layer layer, DiagnosticEngine &diags);
+// The same for text already registered as a buffer (the launcher's
+// command-line layer); includes are read relative to the working directory.
+std::optional<ir::Policy> loadPolicyBuffer(uint32_t buffer, ir::Layer layer, DiagnosticEngine &diags);
 
 } // namespace moat

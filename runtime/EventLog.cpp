@@ -28,6 +28,18 @@ EventLog::EventLog(EventLog &&other) noexcept : fd_(other.fd_), echo_(other.echo
   other.fd_ = -1;
 }
 
+EventLog &EventLog::operator=(EventLog &&other) noexcept {
+  if (this != &other) {
+    if (fd_ >= 0)
+      ::close(fd_);
+    fd_ = other.fd_;
+    echo_ = other.echo_;
+    denials_ = other.denials_;
+    other.fd_ = -1;
+  }
+  return *this;
+}
+
 EventLog::~EventLog() {
   if (fd_ >= 0)
     ::close(fd_);

@@ -30,7 +30,7 @@ public:
   static std::optional<EventLog> open(const std::string &path, bool echoDenials, std::string &error);
   EventLog() = default;
   EventLog(EventLog &&other) noexcept;
-  EventLog &operator=(EventLog &&) = delete;
+  EventLog &operator=(EventLog &&other) noexcept;
   ~EventLog();
 
   void record(const Event &event);

@@ -11,7 +11,7 @@
 // side is gone. Nothing throws: every Asio call takes an error_code.
 #pragma once
 #include "runtime/proxy/Destination.h"
-#include "runtime/proxy/Relay.h"
+#include "runtime/Relay.h"
 #include "runtime/proxy/ServerCore.h"
 
 #include <asio/ip/tcp.hpp>

@@ -4,6 +4,7 @@
 // effective policy of the layers is built: lower statements that break it
 // are dropped with a warning, or with --strict refused (exit 2, no output).
 #include "Cli.h"
+#include "EffectivePolicy.h"
 #include "Subcommands.h"
 
 #include "backends/Backend.h"
@@ -44,33 +45,11 @@ std::string targetNames() {
   return out;
 }
 
-// Refused: an input error, or a managed violation that is an error. A
-// settings finding (misplaced-setting, invalid-entry...) is not a reason to
-// refuse: the runtime runs such a file too, and the importer never made the
-// policy looser than the runtime's reading of it.
-bool refused(const DiagnosticEngine &diags) {
-  if (diags.hasInputErrors())
-    return true;
-  for (const Diagnostic &d : diags.diagnostics())
-    if (d.severity == Severity::Error && d.id == layers::kManagedViolationId)
-      return true;
-  return false;
-}
-
 int finish(DiagnosticEngine &diags) {
   printDiagnostics(diags, llvm::errs());
   return refused(diags) ? kExitInputError : kExitOk;
 }
 
-// Reports what the merge dropped: warnings, or errors under --strict. A
-// requirement the managed policy fails by itself is always an error.
-void reportViolations(const ir::Policy &effective, DiagnosticEngine &diags) {
-  for (const ir::ManagedViolation &v : effective.managedViolations) {
-    bool error = Strict || !v.dropped;
-    diags.add(layers::violationDiagnostic(v, error ? Severity::Error : Severity::Warning,
-                                          v.dropped && !Strict ? "; it is dropped" : ""));
-  }
-}
 } // namespace
 
 int runBuild() {
@@ -91,30 +70,14 @@ int runBuild() {
     return kExitInputError;
   SourceFiles files;
   DiagnosticEngine diags(files);
-  layers::ManagedLayer managed = layers::loadManagedLayer(Managed, diags);
-  if (!managed.ok)
-    return finish(diags); // never build as if the managed layer were absent
-  std::optional<ir::Policy> user;
-  if (!UserOpt.empty() && !(user = layers::loadLayer(UserOpt, ir::Layer::User, diags)))
+  LayerFiles layerFiles;
+  layerFiles.managed = Managed;
+  layerFiles.project = Args.empty() ? "" : Args[0];
+  layerFiles.user = UserOpt;
+  layerFiles.strict = Strict;
+  std::optional<ir::Policy> policy = loadEffectivePolicy(layerFiles, options.bindings, diags);
+  if (!policy)
     return finish(diags);
-  std::optional<ir::Policy> policy;
-  if (!Args.empty() && !(policy = layers::loadLayer(Args[0], ir::Layer::SharedProject, diags)))
-    return finish(diags);
-  if (refused(diags))
-    return finish(diags);
-  if (managed.policy || user) {
-    std::vector<const ir::Policy *> lower;
-    if (policy)
-      lower.push_back(&*policy);
-    if (user)
-      lower.push_back(&*user);
-    policy = layers::merge(managed.policy ? &*managed.policy : nullptr, lower, options.bindings, diags);
-    if (!policy)
-      return finish(diags);
-    reportViolations(*policy, diags);
-    if (refused(diags))
-      return finish(diags);
-  }
   for (llvm::StringRef define : Defines) {
     std::string name = define.split('=').first.str();
     if (name == "~")

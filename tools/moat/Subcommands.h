@@ -3,6 +3,7 @@
 #pragma once
 #include <llvm/Support/CommandLine.h>
 
+#include <string>
 #include <vector>
 
 namespace moat::cli {
@@ -19,6 +20,9 @@ extern llvm::cl::SubCommand VerifySub;
 int runVerify(); // VerifyCommand.cpp
 extern llvm::cl::SubCommand LayersSub;
 int runLayers(); // LayersCommand.cpp
+extern llvm::cl::SubCommand RunSub;
+extern std::vector<std::string> RunCommandArgs; // what follows `--`
+int runRun(); // RunCommand.cpp
 extern llvm::cl::OptionCategory MoatCategory;
 
 inline std::vector<const llvm::cl::OptionCategory *> optionCategories() { return {&MoatCategory}; }

@@ -6,8 +6,23 @@
 #include <llvm/Support/CommandLine.h>
 #include <llvm/Support/raw_ostream.h>
 
+#include "runtime/Launch.h"
+
+#include <cstring>
+
 int main(int argc, char **argv) {
   using namespace moat::cli;
+  // moat run's in-sandbox helper: argv is its own, never parsed as options.
+  if (argc > 1 && std::strcmp(argv[1], "__bridge") == 0)
+    return moat::runtime::bridgeMain(argc, argv);
+  // `moat run ... -- CMD ARG...`: the command is not moat's to parse.
+  if (argc > 1 && std::strcmp(argv[1], "run") == 0)
+    for (int i = 2; i < argc; ++i)
+      if (std::strcmp(argv[i], "--") == 0) {
+        RunCommandArgs.assign(argv + i + 1, argv + argc);
+        argc = i;
+        break;
+      }
   llvm::cl::SetVersionPrinter([](llvm::raw_ostream &os) { os << "moat 0.1.0\n"; });
   llvm::cl::HideUnrelatedOptions(optionCategories());
   std::string errors;
@@ -36,6 +51,8 @@ int main(int argc, char **argv) {
     return runBuild();
   if (LayersSub)
     return runLayers();
-  llvm::errs() << "moat: error: expected a subcommand: check, verify, diff, query, build, layers, fmt or explain (see 'moat --help')\n";
+  if (RunSub)
+    return runRun();
+  llvm::errs() << "moat: error: expected a subcommand: check, verify, diff, query, build, run, layers, fmt or explain (see 'moat --help')\n";
   return kExitInputError;
 }

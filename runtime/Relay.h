@@ -1,6 +1,6 @@
-// Byte piping for an established tunnel, both ways, internal to
-// runtime/proxy. Throughput matters (the proxy sits on every download the
-// sandboxed process makes): each direction copies through one 64 KiB
+// Byte piping for an established tunnel, both ways: the proxy's tunnels and
+// the in-sandbox bridge's connections to the proxy. Throughput matters (both
+// sit on every download the sandboxed process makes): each direction copies through one 64 KiB
 // buffer allocated when it starts, never per chunk. splice(2) through a
 // pipe was measured here too and lost clearly (a 1 GiB loopback transfer
 // through a CONNECT tunnel: splice 0.4-0.6x a direct transfer, this copy
@@ -10,14 +10,17 @@
 // shutdown(send) on the other); the tunnel is finished when both
 // directions have ended, or at once on any error.
 #pragma once
-#include "runtime/proxy/ServerCore.h"
+#include <asio/generic/stream_protocol.hpp>
 
 #include <atomic>
 #include <functional>
 #include <memory>
 #include <string>
 
-namespace moat::runtime::proxy {
+namespace moat::runtime {
+
+// Any connected stream socket: TCP, unix.
+using Socket = asio::generic::stream_protocol::socket;
 
 class Relay {
 public:
@@ -62,4 +65,4 @@ private:
   bool reported_ = false;
 };
 
-} // namespace moat::runtime::proxy
+} // namespace moat::runtime

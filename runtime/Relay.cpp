@@ -1,11 +1,11 @@
 // The tunnel's two byte pumps (see Relay.h for why a plain copy loop): read
 // what is there (up to 64 KiB), write all of it, repeat. End of stream is
 // passed on as shutdown(send); any error ends the whole tunnel.
-#include "runtime/proxy/Relay.h"
+#include "runtime/Relay.h"
 
 #include <asio/write.hpp>
 
-namespace moat::runtime::proxy {
+namespace moat::runtime {
 
 namespace {
 constexpr size_t kChunk = 64 * 1024;
@@ -96,4 +96,4 @@ void Relay::fail() {
   finished_();
 }
 
-} // namespace moat::runtime::proxy
+} // namespace moat::runtime

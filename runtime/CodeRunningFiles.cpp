@@ -1,0 +1,134 @@
+#include "runtime/CodeRunningFiles.h"
+
+#include <algorithm>
+#include <cctype>
+#include <fstream>
+#include <sstream>
+#include <vector>
+
+namespace moat::runtime {
+namespace {
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+  return s;
+}
+
+std::string trim(const std::string &s) {
+  size_t b = s.find_first_not_of(" \t\r");
+  if (b == std::string::npos)
+    return "";
+  size_t e = s.find_last_not_of(" \t\r");
+  return s.substr(b, e - b + 1);
+}
+
+std::string baseName(const std::string &path) { return path.substr(path.rfind('/') + 1); }
+
+std::string parentName(const std::string &path) {
+  size_t slash = path.rfind('/');
+  if (slash == std::string::npos || slash == 0)
+    return "";
+  return baseName(path.substr(0, slash));
+}
+
+// Keys (section.key, lowercase; "*" for a subsection) whose value git runs
+// as a command or that hand git another file of settings.
+bool runsCommand(const std::string &section, const std::string &subsection, const std::string &key,
+                 const std::string &value) {
+  bool shellCommand = !value.empty() && value[0] == '!';
+  static const std::vector<std::pair<std::string, std::string>> plain = {
+      {"core", "fsmonitor"},   {"core", "hookspath"},    {"core", "sshcommand"}, {"core", "gitproxy"},
+      {"core", "askpass"},     {"core", "editor"},       {"core", "pager"},      {"sequence", "editor"},
+      {"diff", "external"},    {"credential", "helper"}, {"include", "path"},    {"uploadpack", "packobjectshook"},
+      {"gpg", "program"},      {"ssh", "variant"},       {"web", "browser"},
+  };
+  for (const auto &[s, k] : plain)
+    if (section == s && key == k)
+      return true;
+  if (section == "filter" && (key == "clean" || key == "smudge" || key == "process"))
+    return true;
+  if ((section == "diff" && key == "textconv") || (section == "merge" && key == "driver"))
+    return true;
+  if (section == "includeif" && key == "path")
+    return true;
+  if (section == "alias")
+    return shellCommand; // "!cmd" aliases run a shell command
+  if (section == "gpg" && !subsection.empty() && key == "program")
+    return true;
+  if (section == "credential" && key == "helper")
+    return true;
+  if (section == "submodule" && key == "update")
+    return shellCommand; // "!cmd" runs on `git submodule update`
+  return false;
+}
+
+} // namespace
+
+std::string commandRunningGitKey(const std::string &text) {
+  std::istringstream in(text);
+  std::string section, subsection;
+  for (std::string raw; std::getline(in, raw);) {
+    std::string line = trim(raw);
+    if (line.empty() || line[0] == '#' || line[0] == ';')
+      continue;
+    if (line[0] == '[') {
+      size_t close = line.find(']');
+      if (close == std::string::npos)
+        return "(unreadable section header)";
+      std::string header = trim(line.substr(1, close - 1));
+      size_t quote = header.find('"');
+      subsection = quote == std::string::npos ? "" : header.substr(quote);
+      std::string name = trim(header.substr(0, quote));
+      // [section.sub] is the old spelling of a subsection.
+      size_t dot = name.find('.');
+      if (dot != std::string::npos) {
+        subsection = name.substr(dot + 1);
+        name = name.substr(0, dot);
+      }
+      section = lower(name);
+      line = trim(line.substr(close + 1));
+      if (line.empty() || line[0] == '#' || line[0] == ';')
+        continue;
+    }
+    if (section.empty())
+      return "(a key outside any section)";
+    size_t eq = line.find('=');
+    std::string key = lower(trim(line.substr(0, eq)));
+    std::string value = eq == std::string::npos ? "" : trim(line.substr(eq + 1));
+    if (value.size() >= 2 && value.front() == '"')
+      value = value.substr(1);
+    if (key.empty() || !std::all_of(key.begin(), key.end(), [](unsigned char c) { return std::isalnum(c) || c == '-'; }))
+      return "(unreadable line '" + line.substr(0, 40) + "')";
+    if (runsCommand(section, subsection, key, value))
+      return section + (subsection.empty() ? "" : "." + subsection) + "." + key;
+  }
+  return "";
+}
+
+Classification classifyProtectedFile(const std::string &path) {
+  std::string name = baseName(path), parent = parentName(path);
+  if (parent == "hooks") {
+    if (name.size() > 7 && name.compare(name.size() - 7, 7, ".sample") == 0)
+      return {};
+    return {Verdict::Quarantine, "a git hook, which git runs outside the sandbox"};
+  }
+  if (name == "config" && (parent == ".git" || path.find("/.git/modules/") != std::string::npos)) {
+    std::ifstream in(path, std::ios::binary);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::string key = commandRunningGitKey(text);
+    if (key.empty())
+      return {};
+    return {Verdict::Quarantine, "a repository config that makes git run a command (" + key + ")"};
+  }
+  if (name == ".gitmodules") {
+    std::ifstream in(path, std::ios::binary);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::string key = commandRunningGitKey(text);
+    if (key.empty())
+      return {};
+    return {Verdict::Quarantine, ".gitmodules that makes git run a command (" + key + ")"};
+  }
+  return {Verdict::Quarantine, "a file the policy protects, which tools outside the sandbox read and act on"};
+}
+
+} // namespace moat::runtime

@@ -1,0 +1,496 @@
+// `moat run` on Linux: the policy becomes a bubblewrap mount plan (the bwrap
+// target's, planned in-process so no profile file can be raced) and a
+// seccomp program (the seccomp target's runtime form); the launcher then
+// starts the proxy on a unix socket in a private session directory, starts
+// bubblewrap with the bridge (Bridge.h) as the sandbox's first process, runs
+// the unix-socket broker when the command's filter asks for it, forwards the
+// signals sent to it, and when the sandbox has ended removes everything it
+// put on the host. docs/runtime.md describes the whole; this file is the
+// order of events.
+#include "runtime/Launch.h"
+
+#include "backends/bwrap/Bwrap.h"
+#include "backends/bwrap/Disk.h"
+#include "backends/bwrap/MountPlan.h"
+#include "backends/bwrap/Render.h"
+#include "backends/seccomp/SeccompTarget.h"
+#include "compiler/eval/Evaluator.h"
+#include "runtime/EventLog.h"
+#include "runtime/ExitSweep.h"
+#include "runtime/ProxyEnvironment.h"
+#include "runtime/platform/linux/Bridge.h"
+#include "runtime/platform/linux/ControlChannel.h"
+#include "runtime/platform/linux/NamespaceSupport.h"
+#include "runtime/platform/linux/RuntimeDir.h"
+#include "runtime/platform/linux/UnixSocketBroker.h"
+#include "runtime/proxy/ProxyServer.h"
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/mman.h>
+#include <sys/random.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace moat::runtime {
+namespace linux_platform {
+namespace {
+
+// The descriptors bubblewrap inherits, at fixed numbers (everything else
+// above them is closed before bubblewrap starts: the proxy's sockets and the
+// log must never reach the sandbox).
+constexpr int kArgsFd = 3;
+constexpr BridgeFds kBridgeFds{4, 5, 6, 7};
+constexpr int kFirstClosedFd = 8;
+
+class Fd {
+public:
+  explicit Fd(int fd = -1) : fd_(fd) {}
+  Fd(Fd &&o) noexcept : fd_(o.fd_) { o.fd_ = -1; }
+  Fd &operator=(Fd &&o) noexcept {
+    reset(o.fd_);
+    o.fd_ = -1;
+    return *this;
+  }
+  ~Fd() { reset(); }
+  void reset(int fd = -1) {
+    if (fd_ >= 0)
+      ::close(fd_);
+    fd_ = fd;
+  }
+  int get() const { return fd_; }
+  explicit operator bool() const { return fd_ >= 0; }
+
+private:
+  int fd_;
+};
+
+void report(DiagnosticEngine &diags, const std::string &message) {
+  diags.report(DiagKind::LaunchFailed, SourceLoc{}, message);
+}
+
+// A sealed memfd holding `bytes`, above the fixed numbers.
+Fd sealedMemfd(const char *name, const std::string &bytes, std::string &error) {
+  Fd fd(static_cast<int>(::memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING)));
+  if (!fd) {
+    error = std::string("memfd_create: ") + std::strerror(errno);
+    return Fd();
+  }
+  size_t done = 0;
+  while (done < bytes.size()) {
+    ssize_t n = ::write(fd.get(), bytes.data() + done, bytes.size() - done);
+    if (n <= 0) {
+      error = std::string("writing a memfd: ") + std::strerror(errno);
+      return Fd();
+    }
+    done += static_cast<size_t>(n);
+  }
+  ::fcntl(fd.get(), F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL);
+  // Readers that read(2) rather than pread(2) (bubblewrap's --args) start
+  // at the offset the writes left: rewind, or they see nothing.
+  if (::lseek(fd.get(), 0, SEEK_SET) != 0) {
+    error = std::string("lseek: ") + std::strerror(errno);
+    return Fd();
+  }
+  return fd;
+}
+
+// Moves a descriptor above everything the child will use, so that putting
+// the inherited set in place cannot overwrite one of its members.
+Fd high(Fd fd) {
+  if (!fd)
+    return fd;
+  return Fd(::fcntl(fd.get(), F_DUPFD_CLOEXEC, 100));
+}
+
+std::string ruleLocation(const DiagnosticEngine &diags, const ir::NetRule *rule) {
+  if (!rule)
+    return "default";
+  if (rule->prov.layer == ir::Layer::Builtin || !rule->prov.loc.valid())
+    return "builtin";
+  const SourceLoc &l = rule->prov.loc;
+  return fmt::format("{}:{}:{}", diags.files().name(l.buffer), l.line, l.col);
+}
+
+// bubblewrap's arguments (read from a memfd with --args: a plan can hold
+// thousands, beyond what a command line may carry).
+std::string bwrapArguments(const backends::bwrap::Plan &plan, const LaunchRequest &request,
+                           const std::string &runtimeBase, const eval::Evaluator &evaluator) {
+  std::vector<backends::bwrap::ArgGroup> groups = backends::bwrap::argumentGroups(plan);
+  // The launcher keeps the caller's terminal: job control and /dev/tty work.
+  // --new-session is what stops TIOCSTI for a bare bwrap profile; here the
+  // command's seccomp filter refuses TIOCSTI and TIOCLINUX instead.
+  groups.erase(std::remove_if(groups.begin(), groups.end(),
+                              [](const backends::bwrap::ArgGroup &g) { return g.front() == "--new-session"; }),
+               groups.end());
+  // Other sessions' directories (their placeholder lists) stay out of
+  // sight even where the policy lets the sandbox read or write /tmp.
+  if (evaluator.decide(runtimeBase, ir::Access::Read).effect == ir::Effect::Allow)
+    groups.push_back({"--tmpfs", runtimeBase});
+  std::string http = fmt::format("http://127.0.0.1:{}", kBridgeHttpPort);
+  std::string socks = fmt::format("socks5h://127.0.0.1:{}", kBridgeSocksPort);
+  for (const auto &[name, value] : proxyEnvironment(http, socks))
+    groups.push_back({"--setenv", name, value});
+  if (auto cwd = request.bindings.lookup("CWD"))
+    groups.push_back({"--chdir", *cwd});
+  return backends::bwrap::renderNul(groups);
+}
+
+struct ChildFds {
+  Fd args, control, netDir, filter, exe;
+};
+
+// fork + exec bubblewrap with exactly the inherited descriptors.
+pid_t spawnBwrap(ChildFds &fds, const std::vector<std::string> &argv, std::string &error) {
+  std::vector<char *> cargv;
+  for (const std::string &a : argv)
+    cargv.push_back(const_cast<char *>(a.c_str()));
+  cargv.push_back(nullptr);
+  pid_t pid = ::fork();
+  if (pid < 0) {
+    error = std::string("fork: ") + std::strerror(errno);
+    return -1;
+  }
+  if (pid == 0) {
+    // Only async-signal-safe calls from here on.
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    ::dup2(fds.args.get(), kArgsFd);
+    ::dup2(fds.control.get(), kBridgeFds.control);
+    ::dup2(fds.netDir.get(), kBridgeFds.netDir);
+    ::dup2(fds.filter.get(), kBridgeFds.filter);
+    ::dup2(fds.exe.get(), kBridgeFds.exe);
+    ::syscall(SYS_close_range, kFirstClosedFd, ~0U, 0);
+    ::execvp(cargv[0], cargv.data());
+    ::_exit(errno == ENOENT ? 127 : 126);
+  }
+  return pid;
+}
+
+// The command's seccomp program. Until the seccomp target grows its
+// brokered form, unix sockets are all or nothing here, as the standalone
+// target decides them.
+struct CommandFilter {
+  std::string bpf;
+  bool brokerUnixConnect = false;
+};
+std::optional<CommandFilter> commandFilter(const ir::Policy &policy, DiagnosticEngine &diags) {
+  backends::BuildOptions options;
+  backends::BuildResult result;
+  backends::seccomp::build(policy, options, diags, result);
+  if (diags.hasErrors())
+    return std::nullopt;
+  return CommandFilter{result.output, false};
+}
+
+struct Outcome {
+  bool started = false;
+  std::optional<int> exitStatus;
+  std::optional<int> execErrno;
+  std::string setupFailure;
+};
+
+struct Attempt {
+  Outcome outcome;
+  int bwrapStatus = -1;
+  // bubblewrap gave up before the bridge started, with namespaces working:
+  // the plan met a disk that had changed.
+  bool raced = false;
+  bool launcherFailed = false; // moat itself failed before bubblewrap ran (reported)
+};
+
+constexpr int kAttempts = 3;
+
+class Session {
+public:
+  Session(const LaunchRequest &request, DiagnosticEngine &diags) : request_(request), diags_(diags) {}
+
+  int run() {
+    if (request_.command.empty()) {
+      report(diags_, "no command to run");
+      return kExitLaunchFailed;
+    }
+    std::string error;
+    evaluator_ = eval::Evaluator::create(*request_.policy, request_.bindings, ir::Platform::Linux, error);
+    if (!evaluator_) {
+      report(diags_, error);
+      return kExitLaunchFailed;
+    }
+    auto log = EventLog::open(request_.logPath, true, error);
+    if (!log) {
+      report(diags_, error);
+      return kExitLaunchFailed;
+    }
+    log_ = std::move(*log);
+    auto filter = commandFilter(*request_.policy, diags_);
+    if (!filter)
+      return kExitLaunchFailed;
+
+    // The plan names files that exist now; one that vanishes before
+    // bubblewrap mounts it (a build's temporary file) makes bubblewrap
+    // refuse to start. Nothing has run then, so plan again, a few times.
+    for (int attempt = 1;; ++attempt) {
+      // Only the first plan's warnings are the user's to read.
+      SourceFiles scratchFiles;
+      DiagnosticEngine scratch(scratchFiles);
+      DiagnosticEngine &planDiags = attempt == 1 ? diags_ : scratch;
+      backends::BuildOptions options;
+      options.bindings = request_.bindings;
+      backends::BuildResult planned;
+      backends::bwrap::Plan plan;
+      backends::bwrap::buildOn(*backends::bwrap::realDisk(), *request_.policy, options, planDiags, planned, &plan);
+      if (planDiags.hasErrors()) {
+        if (attempt > 1)
+          report(diags_, "the sandbox could not be planned again after the disk changed");
+        return kExitLaunchFailed;
+      }
+      if (attempt == 1 && request_.beforeStart)
+        request_.beforeStart();
+      auto dir = RuntimeDir::create(error);
+      if (!dir) {
+        report(diags_, error);
+        return kExitLaunchFailed;
+      }
+      if (!dir->recordPlaceholders(plan.placeholders, error)) {
+        report(diags_, error);
+        return kExitLaunchFailed;
+      }
+      // Signals are taken through a signalfd: block them before any thread
+      // starts, so that none of the proxy's threads receives one.
+      sigset_t handled;
+      sigemptyset(&handled);
+      for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGCHLD})
+        sigaddset(&handled, sig);
+      sigset_t previous;
+      ::pthread_sigmask(SIG_BLOCK, &handled, &previous);
+      Attempt result = supervise(*dir, plan, filter->bpf, filter->brokerUnixConnect, handled);
+      ::pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+      if (result.launcherFailed)
+        return kExitLaunchFailed;
+      if (!result.raced || attempt == kAttempts)
+        return conclude(result.outcome, result.bwrapStatus);
+      ::dprintf(2, "moat: the disk changed while the sandbox was being set up; planning it again\n");
+    }
+  }
+
+private:
+  Attempt supervise(RuntimeDir &dir, const backends::bwrap::Plan &plan, const std::string &bpf, bool broker,
+                    const sigset_t &handled) {
+    Attempt failed;
+    failed.launcherFailed = true; // reported where it happened
+    std::string error;
+    std::array<unsigned char, 32> credential{};
+    if (::getrandom(credential.data(), credential.size(), 0) != static_cast<ssize_t>(credential.size())) {
+      report(diags_, "no randomness for the session credential");
+      return failed;
+    }
+    proxy::Config config;
+    config.evaluator = evaluator_.get();
+    config.credential = credential;
+    config.log = &log_;
+    config.ruleName = [this](const ir::NetRule *rule) { return ruleLocation(diags_, rule); };
+    auto server = proxy::Server::listenUnix(std::move(config), dir.proxySocket(), error);
+    if (!server) {
+      report(diags_, "cannot start the proxy: " + error);
+      return failed;
+    }
+
+    int pair[2];
+    if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) != 0) {
+      report(diags_, std::string("socketpair: ") + std::strerror(errno));
+      return failed;
+    }
+    Fd control(pair[0]);
+    ChildFds child;
+    child.control = high(Fd(pair[1]));
+    child.netDir = high(Fd(::open(dir.netDir().c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC)));
+    child.filter = high(sealedMemfd("moat-seccomp", bpf, error));
+    child.exe = high(Fd(::open("/proc/self/exe", O_RDONLY | O_CLOEXEC)));
+    std::vector<std::string> bridge = bridgeCommand(kBridgeFds, broker, request_.command);
+    child.args = high(sealedMemfd("moat-bwrap-args", bwrapArguments(plan, request_, dir.base(), *evaluator_), error));
+    if (!child.control || !child.netDir || !child.filter || !child.exe || !child.args) {
+      report(diags_, "cannot prepare the sandbox's descriptors: " + (error.empty() ? std::strerror(errno) : error));
+      return failed;
+    }
+    ControlMessage hello;
+    hello.type = ControlType::Credential;
+    std::memcpy(hello.data.data(), credential.data(), credential.size());
+    if (!sendControl(control.get(), hello)) {
+      report(diags_, "cannot reach the bridge's control channel");
+      return failed;
+    }
+
+    std::vector<std::string> argv = {"bwrap", "--args", std::to_string(kArgsFd)};
+    argv.insert(argv.end(), bridge.begin(), bridge.end());
+    Fd signals(::signalfd(-1, &handled, SFD_CLOEXEC));
+    timespec launchedAt{};
+    ::clock_gettime(CLOCK_REALTIME_COARSE, &launchedAt);
+    pid_t bwrap = spawnBwrap(child, argv, error);
+    if (bwrap < 0) {
+      report(diags_, error);
+      return failed;
+    }
+    child = ChildFds{}; // the parent's copies: the bridge holds the channel's far end now
+
+    Outcome outcome;
+    std::unique_ptr<UnixSocketBroker> brokerThread;
+    int bwrapStatus = -1;
+    while (bwrapStatus < 0) {
+      pollfd fds[2] = {{control.get(), POLLIN, 0}, {signals.get(), POLLIN, 0}};
+      if (::poll(fds, control ? 2 : 2, -1) < 0 && errno != EINTR)
+        break;
+      if (fds[0].revents & POLLIN)
+        receive(control, outcome, broker, brokerThread);
+      else if (fds[0].revents & (POLLHUP | POLLERR))
+        fds[0].fd = -1;
+      if (fds[1].revents & POLLIN) {
+        signalfd_siginfo info{};
+        if (::read(signals.get(), &info, sizeof info) != sizeof info)
+          continue;
+        if (info.ssi_signo == SIGCHLD) {
+          int ws = 0;
+          if (::waitpid(bwrap, &ws, WNOHANG) == bwrap)
+            bwrapStatus = ws;
+        } else if (info.ssi_code == SI_USER || info.ssi_code == SI_QUEUE) {
+          // Sent to moat itself (kill, a supervisor): pass it on. A signal
+          // from the terminal reached the command's process group already.
+          ControlMessage m;
+          m.type = ControlType::Signal;
+          m.value = static_cast<int32_t>(info.ssi_signo);
+          sendControl(control.get(), m);
+        }
+      }
+    }
+    // Messages the bridge sent just before the end.
+    while (true) {
+      pollfd p{control.get(), POLLIN, 0};
+      if (::poll(&p, 1, 0) <= 0 || !(p.revents & POLLIN))
+        break;
+      if (!receive(control, outcome, broker, brokerThread))
+        break;
+    }
+    if (brokerThread)
+      brokerThread->stop();
+    server->stop();
+    dir.removePlaceholders(); // before the sweep: they are protected paths made during the run
+    Attempt attempt;
+    attempt.outcome = outcome;
+    attempt.bwrapStatus = bwrapStatus;
+    attempt.raced = !outcome.started && outcome.setupFailure.empty() && !outcome.execErrno &&
+                    !(WIFEXITED(bwrapStatus) && WEXITSTATUS(bwrapStatus) == 127) && userNamespacesWork();
+    if (outcome.started)
+      sweep(plan, launchedAt);
+    return attempt;
+  }
+
+  // Protected files the command created where the mount plan could not
+  // reach (ExitSweep.h).
+  void sweep(const backends::bwrap::Plan &plan, const timespec &launchedAt) {
+    SweepRequest request;
+    for (const backends::bwrap::MountOp &op : plan.ops)
+      if (op.kind == backends::bwrap::MountOp::Kind::Bind)
+        request.writeRoots.push_back(op.path);
+    for (const char *area : {"CWD", "HOME"})
+      if (auto value = request_.bindings.lookup(area))
+        request.sweptAreas.push_back(*value);
+    if (request.writeRoots.empty())
+      return;
+    request.launchedAt = launchedAt;
+    request.quarantineDir = defaultQuarantineDir(request_.bindings.lookup("HOME").value_or("/root"));
+    SweepResult swept = sweepWriteRoots(request, *evaluator_, &log_);
+    for (const std::string &failure : swept.failures)
+      ::dprintf(2, "moat: WARNING: could not quarantine %s\n", failure.c_str());
+    if (swept.truncated)
+      ::dprintf(2, "moat: WARNING: the write roots hold more than %zu entries; the sweep for new protected "
+                   "files stopped there\n", request.maxEntries);
+  }
+
+  bool receive(Fd &control, Outcome &outcome, bool broker, std::unique_ptr<UnixSocketBroker> &brokerThread) {
+    int fd = -1;
+    auto m = receiveControl(control.get(), fd);
+    if (!m)
+      return false;
+    switch (m->type) {
+    case ControlType::Listener:
+      if (fd >= 0 && broker && !brokerThread) {
+        brokerThread = std::make_unique<UnixSocketBroker>(fd, *evaluator_, &log_);
+        brokerThread->start();
+        fd = -1;
+      }
+      break;
+    case ControlType::Started:
+      outcome.started = true;
+      break;
+    case ControlType::ExecFailed:
+      outcome.execErrno = m->value;
+      break;
+    case ControlType::Exited:
+      outcome.exitStatus = m->value;
+      break;
+    case ControlType::SetupFailed:
+      outcome.setupFailure = std::string(reinterpret_cast<const char *>(m->data.data()),
+                                         ::strnlen(reinterpret_cast<const char *>(m->data.data()), m->data.size())) +
+                             ": " + std::strerror(m->value);
+      break;
+    default:
+      break;
+    }
+    if (fd >= 0)
+      ::close(fd);
+    return true;
+  }
+
+  int conclude(const Outcome &outcome, int bwrapStatus) {
+    if (outcome.execErrno) {
+      report(diags_, fmt::format("cannot run '{}': {}", request_.command[0], std::strerror(*outcome.execErrno)));
+      return *outcome.execErrno == ENOENT ? kExitNotFound : kExitCannotExecute;
+    }
+    if (!outcome.setupFailure.empty()) {
+      report(diags_, "the sandbox could not be set up (" + outcome.setupFailure + ")");
+      return kExitLaunchFailed;
+    }
+    if (!outcome.started) {
+      std::string why = userNamespacesWork() ? "" : diagnoseNamespaces();
+      if (WIFEXITED(bwrapStatus) && WEXITSTATUS(bwrapStatus) == 127 && why.empty())
+        why = "bubblewrap (bwrap) was not found; install it (Debian/Ubuntu: apt-get install bubblewrap)";
+      report(diags_, "bubblewrap could not create the sandbox, so nothing was run" +
+                         (why.empty() ? std::string(" (its message is above)") : ": " + why));
+      return kExitLaunchFailed;
+    }
+    size_t blocked = log_.denials();
+    if (blocked)
+      ::dprintf(2, "moat: %zu access%s blocked%s\n", blocked, blocked == 1 ? "" : "es",
+                request_.logPath.empty() ? "" : (" (see " + request_.logPath + ")").c_str());
+    if (outcome.exitStatus)
+      return *outcome.exitStatus;
+    // The bridge ended without a word (killed inside the sandbox).
+    if (WIFEXITED(bwrapStatus))
+      return WEXITSTATUS(bwrapStatus);
+    return WIFSIGNALED(bwrapStatus) ? 128 + WTERMSIG(bwrapStatus) : kExitLaunchFailed;
+  }
+
+  const LaunchRequest &request_;
+  DiagnosticEngine &diags_;
+  std::unique_ptr<eval::Evaluator> evaluator_;
+  EventLog log_;
+};
+
+} // namespace
+} // namespace linux_platform
+
+int launch(const LaunchRequest &request, DiagnosticEngine &diags) {
+  return linux_platform::Session(request, diags).run();
+}
+
+int bridgeMain(int argc, char **argv) { return linux_platform::runBridge(argc, argv); }
+
+} // namespace moat::runtime
