@@ -208,7 +208,9 @@ struct Attempt {
   bool launcherFailed = false; // moat itself failed before bubblewrap ran (reported)
 };
 
-constexpr int kAttempts = 3;
+// Planning again is cheap next to a failed start; a busy /tmp (a build or
+// test suite making and removing trees there) can race a few times in a row.
+constexpr int kAttempts = 5;
 
 class Session {
 public:
@@ -279,6 +281,7 @@ public:
       if (!result.raced || attempt == kAttempts)
         return conclude(result.outcome, result.bwrapStatus);
       ::dprintf(2, "moat: the disk changed while the sandbox was being set up; planning it again\n");
+      ::usleep(static_cast<useconds_t>(5000 * attempt));
     }
   }
 
