@@ -39,3 +39,18 @@ echo "== moat check examples/agent-default.moat =="
 status=0
 "$BUILD_DIR/bin/moat" check examples/agent-default.moat || status=$?
 echo "(moat check exited $status)"
+
+# moat run: the same policy, enforced. A scratch home and launch directory,
+# so that nothing of the user's is touched even if confinement failed.
+echo
+echo "== moat run --policy=examples/agent-default.moat -- sh examples/run-demo.sh =="
+case "$BUILD_DIR" in /*) build_abs="$BUILD_DIR" ;; *) build_abs="$PWD/$BUILD_DIR" ;; esac
+demo="$build_abs/run-demo"
+rm -rf "$demo" && mkdir -p "$demo/home" "$demo/project" "$demo/tmp"
+printf '# the demo home\n' > "$demo/home/.bashrc"
+script="$PWD/examples/run-demo.sh" policy="$PWD/examples/agent-default.moat" moat="$build_abs/bin/moat"
+(cd "$demo/project" && HOME="$demo/home" TMPDIR="$demo/tmp" "$moat" run --policy="$policy" -- sh "$script") || true
+if grep -q pwned "$demo/home/.bashrc" || [ ! -s "$demo/project/allowed.txt" ]; then
+  echo "setup: moat run did not confine the demo as expected" >&2
+  exit 1
+fi
