@@ -20,6 +20,8 @@ bool changedSince(const struct stat &st, const timespec &t) {
 }
 
 bool within(const std::string &path, const std::string &dir) {
+  if (dir == "/")
+    return !path.empty() && path[0] == '/';
   return path == dir || (path.size() > dir.size() && path.compare(0, dir.size(), dir) == 0 && path[dir.size()] == '/');
 }
 

@@ -1,0 +1,124 @@
+// The exit sweep (runtime/ExitSweep.h) on a scratch launch directory: what
+// a run leaves that would run code outside the sandbox is moved to the
+// quarantine, what a plain `git init` leaves stays, and nothing outside the
+// launch and home directories is touched.
+#include "compiler/Frontend.h"
+#include "compiler/eval/Evaluator.h"
+#include "runtime/CodeRunningFiles.h"
+#include "runtime/ExitSweep.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
+
+namespace fsys = std::filesystem;
+using namespace moat;
+using namespace moat::runtime;
+
+namespace {
+
+struct Scratch {
+  std::string root;
+  Scratch() {
+    std::string tmpl = (fsys::temp_directory_path() / "moat-sweep-XXXXXX").string();
+    root = ::mkdtemp(tmpl.data());
+    fsys::create_directories(root + "/home");
+    fsys::create_directories(root + "/cwd");
+    fsys::create_directories(root + "/shared");
+  }
+  ~Scratch() { fsys::remove_all(root); }
+};
+
+void write(const std::string &path, const std::string &text) {
+  fsys::create_directories(fsys::path(path).parent_path());
+  std::ofstream(path) << text;
+}
+
+struct Loaded {
+  SourceFiles files;
+  DiagnosticEngine diags{files};
+  std::optional<ir::Policy> policy;
+  std::unique_ptr<eval::Evaluator> evaluator;
+  Loaded(const std::string &text, const Scratch &s) {
+    policy = loadPolicyBuffer(files.addBuffer("p.moat", text), ir::Layer::SharedProject, diags);
+    EXPECT_TRUE(policy && !diags.hasErrors());
+    eval::Bindings b;
+    std::string error;
+    b.define("HOME", s.root + "/home", error);
+    b.define("CWD", s.root + "/cwd", error);
+    b.define("TMPDIR", s.root + "/shared", error);
+    evaluator = eval::Evaluator::create(*policy, b, ir::Platform::Linux, error);
+    EXPECT_TRUE(evaluator) << error;
+  }
+};
+
+} // namespace
+
+TEST(RuntimeCodeRunningFiles, GitConfigKeysThatRunCommands) {
+  EXPECT_EQ(commandRunningGitKey("[core]\n\trepositoryformatversion = 0\n\tbare = false\n"), "");
+  EXPECT_EQ(commandRunningGitKey("[core]\n\tfsmonitor = echo pwned\n"), "core.fsmonitor");
+  EXPECT_EQ(commandRunningGitKey("[CORE]\n  HooksPath = /x\n"), "core.hookspath");
+  EXPECT_EQ(commandRunningGitKey("[filter \"lfs\"]\n\tsmudge = git-lfs smudge\n"), "filter.\"lfs\".smudge");
+  EXPECT_EQ(commandRunningGitKey("[alias]\n\tco = checkout\n"), "");
+  EXPECT_EQ(commandRunningGitKey("[alias]\n\tx = !sh -c id\n"), "alias.x");
+  EXPECT_EQ(commandRunningGitKey("[core] sshCommand = ssh -oProxyCommand=x\n"), "core.sshcommand");
+  EXPECT_EQ(commandRunningGitKey("[submodule \"m\"]\n\tpath = m\n\turl = ../m\n"), "");
+  EXPECT_EQ(commandRunningGitKey("[submodule \"m\"]\n\tupdate = !rm -rf ~\n"), "submodule.\"m\".update");
+  // What cannot be read as git config is not trusted.
+  EXPECT_NE(commandRunningGitKey("fsmonitor = x\n"), "");
+  EXPECT_NE(commandRunningGitKey("[core\n"), "");
+}
+
+TEST(RuntimeExitSweep, QuarantinesNewCodeRunningFilesAndKeepsAPlainRepository) {
+  Scratch s;
+  Loaded p("policy \"p\" {\n  default read allow;\n  default write deny;\n  allow write \"$CWD\";\n"
+           "  allow write \"$TMPDIR\";\n}\n",
+           s);
+  std::string cwd = s.root + "/cwd";
+  // Before the launch: an old settings file (the plan protected it).
+  write(cwd + "/old/.vscode/settings.json", "{}");
+  SweepRequest request;
+  request.writeRoots = {cwd, s.root + "/shared"};
+  request.sweptAreas = {cwd, s.root + "/home"};
+  request.quarantineDir = s.root + "/quarantine";
+  // Past the coarse clock's tick, so the old file predates the launch.
+  ::usleep(20000);
+  ::clock_gettime(CLOCK_REALTIME_COARSE, &request.launchedAt);
+  ::usleep(20000);
+  // During the run.
+  write(cwd + "/sub/.git/config", "[core]\n\trepositoryformatversion = 0\n");
+  write(cwd + "/sub/.git/hooks/pre-commit.sample", "#!/bin/sh\n");
+  write(cwd + "/sub/.git/hooks/pre-commit", "#!/bin/sh\necho pwned\n");
+  write(cwd + "/evil/.git/config", "[core]\n\tfsmonitor = touch /tmp/pwned\n");
+  write(cwd + "/v/.vscode/tasks.json", "{}");
+  write(cwd + "/deep/a/b/c/.mcp.json", "{}");
+  write(cwd + "/notes.txt", "fine");
+  write(s.root + "/shared/other/.git/hooks/post-checkout", "#!/bin/sh\n"); // not a swept area
+  SweepResult result = sweepWriteRoots(request, *p.evaluator, nullptr);
+
+  auto gone = [&](const std::string &rel) {
+    return !fsys::exists(cwd + rel) && fsys::exists(request.quarantineDir + cwd + rel);
+  };
+  EXPECT_TRUE(gone("/sub/.git/hooks/pre-commit"));
+  EXPECT_TRUE(gone("/evil/.git/config"));
+  EXPECT_TRUE(gone("/v/.vscode/tasks.json"));
+  EXPECT_TRUE(gone("/deep/a/b/c/.mcp.json"));
+  EXPECT_TRUE(fsys::exists(cwd + "/sub/.git/config"));
+  EXPECT_TRUE(fsys::exists(cwd + "/sub/.git/hooks/pre-commit.sample"));
+  EXPECT_TRUE(fsys::exists(cwd + "/notes.txt"));
+  EXPECT_TRUE(fsys::exists(cwd + "/old/.vscode/settings.json"));
+  EXPECT_TRUE(fsys::exists(s.root + "/shared/other/.git/hooks/post-checkout"));
+  EXPECT_EQ(result.quarantined.size(), 4u);
+  EXPECT_TRUE(result.failures.empty());
+}
+
+TEST(RuntimeExitSweep, SweepsOnlyTheWriteRootsInsideTheLaunchAndHomeDirectories) {
+  SweepRequest r;
+  r.writeRoots = {"/", "/home/u/proj/build", "/tmp"};
+  r.sweptAreas = {"/home/u/proj", "/home/u"};
+  EXPECT_EQ(sweepRoots(r), std::vector<std::string>{"/home/u"});
+  r.writeRoots = {"/home/u/proj", "/tmp", "/home/u/.cache"};
+  EXPECT_EQ(sweepRoots(r), (std::vector<std::string>{"/home/u/proj", "/home/u/.cache"}));
+}
