@@ -128,7 +128,7 @@ Classification classifyProtectedFile(const std::string &path) {
       return {};
     return {Verdict::Quarantine, ".gitmodules that makes git run a command (" + key + ")"};
   }
-  return {Verdict::Quarantine, "a file the policy protects, which tools outside the sandbox read and act on"};
+  return {Verdict::Quarantine, "a file the policy does not let the command write (a protected path created where no mount could protect it)"};
 }
 
 } // namespace moat::runtime
