@@ -111,17 +111,18 @@ std::optional<GlobRule> compileGlobRule(const ir::FsRule &rule, const fs::PathPa
     if (after >= 2 && c[i] == "**" && std::all_of(c.begin() + i + 1, c.end(), isLiteralComponent))
       for (size_t j = i + 1; j < c.size(); ++j)
         g.fixedTail += (g.fixedTail.empty() ? "" : "/") + fs::unescapeGlobLiteral(c[j]);
-    // The parent glob of `/**/.bashrc` is `/**`, which would anchor the name
-    // in every directory: a name at any depth is placed by its fixed tail
-    // alone.
-    bool nameAtAnyDepth = after == 2 && c[i] == "**";
-    if (after >= 2 && !nameAtAnyDepth) {
+    // Only a parent glob whose last name is literal (`/**/.git` for
+    // `/**/.git/hooks`) anchors. One ending in a wildcard matches every
+    // directory beneath it (`/**` for `/**/.bashrc`, `/**/.git/modules/**`
+    // for `/**/.git/modules/**/hooks`: every object directory of a
+    // submodule), and a placeholder in each would make the plan grow with
+    // the host; a fixed tail is placed in ~ and the launch directory instead.
+    if (after >= 2 && isLiteralComponent(c[c.size() - 2])) {
       std::vector<std::string> parentParts(c.begin(), c.end() - 1);
       g.parent = fs::PathGlob::compile(parentParts, error);
       if (!g.parent)
         return std::nullopt;
-      if (isLiteralComponent(parentParts.back()))
-        g.parentLastLiteral = fs::unescapeGlobLiteral(parentParts.back());
+      g.parentLastLiteral = fs::unescapeGlobLiteral(parentParts.back());
     }
   }
   return g;

@@ -25,11 +25,12 @@ struct GlobRule {
   std::string prefix;       // the leading literal components as a path ("/" when none)
   fs::PathGlob full;        // every bound component
   std::string lastLiteral;  // the last component, unescaped, when it is literal ("" if not)
-  // The glob without its last component, when that component is literal:
-  // an existing directory it matches is where the last component belongs
-  // (`/**/.git` for `/**/.git/hooks`), so a missing one gets a placeholder.
+  // The glob without its last component, when that component and the one
+  // before it are literal: an existing directory it matches is where the
+  // last component belongs (`/**/.git` for `/**/.git/hooks`), so a missing
+  // one gets a placeholder.
   std::optional<fs::PathGlob> parent;
-  std::string parentLastLiteral; // the parent's last component when literal
+  std::string parentLastLiteral; // the parent's last component
   // When the components after the prefix are `**` and then literal names
   // only (`/**/.bashrc`, `/**/.claude/settings.json`): those names as a
   // relative path (".bashrc", ".claude/settings.json"), else "". Such a path

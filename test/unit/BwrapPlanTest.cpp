@@ -245,6 +245,25 @@ TEST(BwrapPlan, NamesInOtherDirectoriesAreLeftToTheLaunchersSweep) {
   EXPECT_TRUE(f.warned("moat run sweeps the writable trees for them at exit"));
 }
 
+TEST(BwrapPlan, ASubmodulesDirectoriesDoNotGrowThePlan) {
+  // `/**/.git/modules/**/hooks` protects the hooks of every submodule, but
+  // its parent glob matches every directory of a submodule's git directory:
+  // only the hooks that exist are mounted, never a placeholder per object
+  // directory.
+  auto placeholders = [](int objectDirs) {
+    Fixture f;
+    f.builtins();
+    f.disk.dir("/h/p/.git/modules/sub/hooks");
+    for (int i = 0; i < objectDirs; ++i)
+      f.disk.dir("/h/p/.git/modules/sub/objects/" + std::to_string(i));
+    f.rule(Effect::Allow, Access::Write, "$CWD");
+    f.build();
+    EXPECT_TRUE(f.has(MountOp::Kind::RoBind, "/h/p/.git/modules/sub/hooks"));
+    return f.plan.placeholders;
+  };
+  EXPECT_EQ(placeholders(256), placeholders(0));
+}
+
 TEST(BwrapPlan, AMissingPathAPolicyRuleProtectsIsAPlaceholder) {
   Fixture f;
   f.disk.dir("/h/p");
