@@ -377,6 +377,7 @@ def one_policy(moat, names, seed, stats):
                 listing = result if isinstance(result, list) else None
                 expected = sorted(set(before[path]) | {os.path.basename(p) for p in placeholders if os.path.dirname(p) == path})
                 got = listing == expected
+                result = {"listed": listing, "expected": expected}
                 if not allowed and listing is not None:
                     # A hidden directory may show only the mount points made in it.
                     for name in listing:
