@@ -42,7 +42,6 @@ const char *reasonId(TightenReason r) {
   case TightenReason::Unreadable: return "unreadable-directory";
   case TightenReason::CannotCreate: return "cannot-create";
   case TightenReason::PlaceholderDirectory: return "placeholder-directory";
-  case TightenReason::SocketHidden: return "socket-hidden";
   case TightenReason::NamesDecidedByGlob: return "names-decided-by-glob";
   }
   return "";
@@ -72,8 +71,6 @@ const char *reasonText(TightenReason r) {
   case TightenReason::PlaceholderDirectory:
     return "a missing directory above a protected path becomes an empty read-only placeholder (bwrap cannot pin "
            "a directory that does not exist yet), so nothing can be created in it";
-  case TightenReason::SocketHidden:
-    return "unix socket files the policy does not allow are hidden";
   case TightenReason::NamesDecidedByGlob:
     return "a glob decides some names in this directory differently from others, and bwrap cannot mount by "
            "name pattern, so names that do not exist yet get the stricter decision";
@@ -98,14 +95,12 @@ public:
       diags_.report(DiagKind::UnboundRoot, SourceLoc{}, error);
       return;
     }
-    bool fsConfined = ev_->decide("/", ir::Access::Read).by != eval::DecidedBy::Disabled;
-    socketsFiltered_ = !policy_.options.flag(ir::OptionId::SandboxDisabled) &&
-                       !policy_.options.flag(ir::OptionId::AllowAllUnixSockets);
-    if (fsConfined)
+    // With the filesystem unconfined there is nothing to mount but /.
+    if (ev_->decide("/", ir::Access::Read).by != eval::DecidedBy::Disabled) {
       collectRules();
-    scan(fsConfined);
-    if (fsConfined)
+      scan();
       addProcEntries();
+    }
     if (diags_.hasErrors())
       return;
     Plan plan = planMounts(*ev_, *disk_, requests_);
@@ -115,7 +110,6 @@ public:
       return;
     reportTightenings(plan);
     reportGlobs(plan);
-    reportSockets(plan);
     reportNetwork();
     reportHardLinks();
     reportOptions();
@@ -200,7 +194,7 @@ private:
     return r ? r->physical : path;
   }
 
-  void addWalk(const std::string &root, const std::vector<size_t> &globs, bool writable, bool sockets, int depth) {
+  void addWalk(const std::string &root, const std::vector<size_t> &globs, bool writable) {
     std::string phys = physical(root);
     for (WalkRequest &w : walks_) {
       if (w.root != phys)
@@ -209,77 +203,41 @@ private:
         if (std::find(w.globs.begin(), w.globs.end(), g) == w.globs.end())
           w.globs.push_back(g);
       w.writable |= writable;
-      w.sockets |= sockets;
-      w.maxDepth = (w.maxDepth < 0 || depth < 0) ? -1 : std::max(w.maxDepth, depth);
       return;
     }
-    WalkRequest w;
-    w.root = phys;
-    w.globs = globs;
-    w.writable = writable;
-    w.sockets = sockets;
-    w.maxDepth = depth;
-    walks_.push_back(std::move(w));
+    walks_.push_back(WalkRequest{phys, globs, writable});
   }
 
-  void scan(bool fsConfined) {
+  void scan() {
     std::vector<size_t> writeGlobs;
     for (size_t i = 0; i < globs_.size(); ++i)
       if (globs_[i].rule->access == ir::Access::Write)
         writeGlobs.push_back(i);
-    if (fsConfined) {
-      // The writable trees: where write-protecting globs, hard links and
-      // unreadable directories matter.
-      std::vector<std::string> roots;
-      for (const std::string &p : literalPaths_)
-        if (genericallyAllowed(p, ir::Access::Write))
-          roots.push_back(p);
-      if (genericallyAllowed("/", ir::Access::Write))
-        roots.push_back("/");
-      for (const GlobRule &g : globs_)
-        if (g.rule->access == ir::Access::Write && g.rule->effect == ir::Effect::Allow)
-          roots.push_back(g.prefix);
-      std::sort(roots.begin(), roots.end());
-      std::vector<std::string> outer;
-      for (const std::string &r : roots)
-        if (std::none_of(outer.begin(), outer.end(), [&](const std::string &o) { return isWithin(r, o); }))
-          outer.push_back(r);
-      for (const std::string &r : outer)
-        addWalk(r, writeGlobs, true, socketsFiltered_, -1);
-      writeTrees_ = !outer.empty();
-      for (size_t i = 0; i < globs_.size(); ++i)
-        if (globs_[i].rule->access == ir::Access::Read)
-          addWalk(globs_[i].prefix, {i}, false, false, -1);
-    }
-    if (socketsFiltered_) {
-      // Where unix sockets usually live; ~ only a few levels deep
-      // (~/.docker/run/docker.sock), since a full walk of ~ is slow.
-      addWalk("/run", {}, false, true, -1);
-      addWalk("/tmp", {}, false, true, -1);
-      if (auto t = rootValue("TMPDIR"))
-        addWalk(*t, {}, false, true, -1);
-      if (auto h = rootValue("HOME"))
-        addWalk(*h, {}, false, true, 3);
-    }
-    // A walk that only looks for sockets need not enter a tree that another
-    // walk searches for them: drop those inside another such walk, then let
-    // the rest skip the trees of the walks that remain.
-    auto socketsOnly = [](const WalkRequest &w) { return w.globs.empty() && !w.writable; };
-    auto coversSockets = [](const WalkRequest &w) { return w.sockets && w.maxDepth < 0; };
-    for (WalkRequest &w : walks_)
-      if (socketsOnly(w))
-        for (const WalkRequest &o : walks_)
-          if (&o != &w && coversSockets(o) && o.root != w.root && isWithin(w.root, o.root))
-            w.sockets = false;
-    for (WalkRequest &w : walks_)
-      if (socketsOnly(w) && w.sockets)
-        for (const WalkRequest &o : walks_)
-          if (&o != &w && coversSockets(o) && o.root != w.root && isWithin(o.root, w.root))
-            w.skip.push_back(o.root);
+    // The writable trees: where write-protecting globs, hard links and
+    // unreadable directories matter.
+    std::vector<std::string> roots;
+    for (const std::string &p : literalPaths_)
+      if (genericallyAllowed(p, ir::Access::Write))
+        roots.push_back(p);
+    if (genericallyAllowed("/", ir::Access::Write))
+      roots.push_back("/");
+    for (const GlobRule &g : globs_)
+      if (g.rule->access == ir::Access::Write && g.rule->effect == ir::Effect::Allow)
+        roots.push_back(g.prefix);
+    std::sort(roots.begin(), roots.end());
+    std::vector<std::string> outer;
+    for (const std::string &r : roots)
+      if (std::none_of(outer.begin(), outer.end(), [&](const std::string &o) { return isWithin(r, o); }))
+        outer.push_back(r);
+    for (const std::string &r : outer)
+      addWalk(r, writeGlobs, true);
+    writeTrees_ = !outer.empty();
+    for (size_t i = 0; i < globs_.size(); ++i)
+      if (globs_[i].rule->access == ir::Access::Read)
+        addWalk(globs_[i].prefix, {i}, false);
     WalkFindings found;
     for (const WalkRequest &w : walks_)
-      if (w.sockets || w.writable || !w.globs.empty())
-        walk(*disk_, globs_, w, found);
+      walk(*disk_, globs_, w, found);
     for (const auto &[g, path] : found.matches) {
       requests_.push_back({path, PlanRequest::GlobMatch});
       ++matchCount_[g];
@@ -298,20 +256,24 @@ private:
     for (const auto &[g, dir] : found.anchors)
       if (protecting(g))
         placeholder(g, joinPath(dir, globs_[g].lastLiteral));
-    // A protected name at any depth belongs in ~ (shell and tool startup
-    // files) and, for directories, in the launch directory (.vscode); a
-    // placeholder everywhere else would litter every directory.
-    auto home = rootValue("HOME"), cwd = rootValue("CWD");
-    for (size_t g = 0; g < globs_.size(); ++g) {
-      if (!protecting(g) || !globs_[g].nameAtAnyDepth)
-        continue;
-      if (home && isWithin(*home, globs_[g].prefix))
-        placeholder(g, joinPath(*home, globs_[g].lastLiteral));
-      if (cwd && isWithin(*cwd, globs_[g].prefix) && directoryName(globs_[g].lastLiteral))
-        placeholder(g, joinPath(*cwd, globs_[g].lastLiteral));
-    }
-    for (const std::string &s : found.sockets)
-      requests_.push_back({s, PlanRequest::Socket});
+    // A protected path with a fixed tail (`/**/.mcp.json`,
+    // `/**/.claude/settings.json`) is read from ~ (shell and tool startup
+    // files) and from the launch directory (project config that agents,
+    // editors, git and direnv load): there it gets a placeholder whether or
+    // not its parent exists. Where the sandbox cannot write, the planner
+    // leaves the request alone. Anywhere else the plan only covers what
+    // exists (and the anchors above): one placeholder per directory would
+    // make the plan grow with the host, so those are left to the launcher's
+    // sweep at exit.
+    std::vector<std::string> homeAndCwd;
+    for (const char *root : {"HOME", "CWD"})
+      if (auto dir = rootValue(root))
+        homeAndCwd.push_back(*dir);
+    for (size_t g = 0; g < globs_.size(); ++g)
+      if (protecting(g) && !globs_[g].fixedTail.empty())
+        for (const std::string &dir : homeAndCwd)
+          if (isWithin(dir, globs_[g].prefix))
+            placeholder(g, joinPath(dir, globs_[g].fixedTail));
     addHardLinks(found);
     for (const std::string &s : found.unreadable)
       requests_.push_back({s, PlanRequest::Unreadable});
@@ -385,9 +347,7 @@ private:
     // One warning per (reason, rule): a rule can cover thousands of paths.
     std::map<std::pair<int, const ir::FsRule *>, std::vector<const Tightening *>> groups;
     for (const Tightening &t : plan.tightenings) {
-      // Hidden sockets have their own warning (reportSockets).
-      if (t.reason != TightenReason::SocketHidden)
-        groups[{static_cast<int>(t.reason), t.rule}].push_back(&t);
+      groups[{static_cast<int>(t.reason), t.rule}].push_back(&t);
       report_.tightened.push_back({t.path, ir::accessName(t.access), t.subtree ? "subtree" : "path",
                                    reasonId(t.reason), ruleText(t.rule)});
     }
@@ -429,33 +389,22 @@ private:
                         " the paths it matches now (" + std::to_string(matchCount_[g]) +
                         "); paths created later are not covered");
     }
+    // A placeholder is for a built-in protection when it is one of their
+    // paths or a missing directory above one (`$CWD/.claude` for
+    // `$CWD/.claude/settings.json`).
     size_t builtinPlaceholders = 0;
     for (const std::string &p : plan.placeholders)
-      builtinPlaceholders += builtinPlaceholders_.count(p);
+      builtinPlaceholders += std::any_of(builtinPlaceholders_.begin(), builtinPlaceholders_.end(),
+                                         [&](const std::string &b) { return isWithin(b, p); });
     if (builtinGlobs)
       diags_.report(DiagKind::UnenforceableRule, SourceLoc{},
                     "moat's built-in protections are globs: bwrap can only protect what exists now in the writable "
                     "trees (" + std::to_string(builtinMatches) + " matching paths, " +
                         std::to_string(builtinPlaceholders) +
-                        " placeholders for missing ones in ~, the launch directory and existing .git and config "
-                        "directories); paths "
-                        "created later, such as the hooks of a new repository, are not covered");
-  }
-
-  void reportSockets(const Plan &plan) {
-    if (!socketsFiltered_)
-      return;
-    SourceLoc loc;
-    for (const ir::UnixSocketRule &r : policy_.unixSockets)
-      if (onLinux(r.platform) && r.effect == ir::Effect::Allow) {
-        loc = r.prov.loc;
-        break;
-      }
-    diags_.report(DiagKind::UnenforceableRule, loc,
-                  "bwrap cannot filter unix socket connections by path: socket files the policy does not allow "
-                  "are hidden where they exist now, in /run, /tmp, $TMPDIR, the writable trees and three levels of ~ (" +
-                      std::to_string(plan.hiddenSockets.size()) +
-                      " hidden); sockets elsewhere or created later stay reachable");
+                        " placeholders for missing ones in ~, the launch directory and existing .git, .claude, "
+                        ".ssh and .config directories); a protected path created later elsewhere, such as the "
+                        "hooks of a new repository in a subdirectory, is not covered (moat run sweeps the "
+                        "writable trees for them at exit)");
   }
 
   void reportNetwork() {
@@ -544,7 +493,6 @@ private:
   BuildResult &result_;
   const Disk *disk_;
   std::unique_ptr<eval::Evaluator> ev_;
-  bool socketsFiltered_ = true;
   bool writeTrees_ = false;
   std::vector<GlobRule> globs_;
   std::vector<PlanRequest> requests_;

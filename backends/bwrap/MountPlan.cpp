@@ -291,19 +291,6 @@ private:
       return;
     case Disk::Type::Symlink:
       return; // only under /proc, whose links name the build process
-    case Disk::Type::Socket:
-      if (!socketAllowed(n)) {
-        if (region != View::Hidden) {
-          emit(MountOp::Kind::DevNull, n.path);
-          plan_.hiddenSockets.push_back(n.path);
-          if (n.allows(n.pr))
-            tighten(n, ir::Access::Read, false, TightenReason::SocketHidden);
-          if (n.allows(n.pw))
-            tighten(n, ir::Access::Write, false, TightenReason::SocketHidden);
-        }
-        return;
-      }
-      break;
     default:
       break;
     }
@@ -389,15 +376,6 @@ private:
       visit(c, View::ReadWrite);
   }
 
-  bool socketAllowed(const Node &n) const {
-    if (!ev_.unixSocketAllowed(n.path))
-      return false;
-    for (const std::string &a : n.aliases)
-      if (!ev_.unixSocketAllowed(a))
-        return false;
-    return true;
-  }
-
   void finishOps() {
     // Parents before children; siblings in byte order. A later mount covers
     // an earlier one, so this order is what makes deeper rules win.
@@ -413,7 +391,6 @@ private:
     for (const std::string &p : remounts_)
       emit(MountOp::Kind::RemountRo, p);
     std::sort(plan_.placeholders.begin(), plan_.placeholders.end());
-    std::sort(plan_.hiddenSockets.begin(), plan_.hiddenSockets.end());
   }
 
   const eval::Evaluator &ev_;

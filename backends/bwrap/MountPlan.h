@@ -51,7 +51,6 @@ enum class TightenReason {
   Unreadable,        // a directory moat cannot read in a writable tree
   CannotCreate,      // a missing path whose parent the sandbox cannot write
   PlaceholderDirectory, // a missing directory made a read-only placeholder
-  SocketHidden,      // a unix socket file the policy does not allow is hidden
   NamesDecidedByGlob, // a glob decides names in a directory apart: new names get the stricter view
 };
 
@@ -73,8 +72,7 @@ struct PlanRequest {
     DirectoryPlaceholder = 8, // ... and is a directory when it exists
     HardLink = 16,         // a regular file with more than one link in a writable tree
     Unreadable = 32,       // a directory in a writable tree that cannot be listed
-    Socket = 64,           // a unix socket file
-    ProcEntry = 128,       // an entry of /proc to hide
+    ProcEntry = 64,        // an entry of /proc to hide
   };
   std::string path; // normalised absolute path (lexical)
   unsigned why = 0;
@@ -83,8 +81,10 @@ struct PlanRequest {
 struct Plan {
   std::vector<MountOp> ops; // in bwrap order
   std::vector<Tightening> tightenings;
-  std::vector<std::string> placeholders;  // created on the host by bwrap at launch
-  std::vector<std::string> hiddenSockets;
+  // Every path bwrap creates on the host at launch (an empty file or
+  // directory it mounts a placeholder on): the launcher removes them when
+  // the sandbox ends.
+  std::vector<std::string> placeholders;
   std::vector<std::string> errors;        // the plan cannot be built (nothing may be emitted)
 };
 

@@ -111,7 +111,6 @@ std::string renderJson(const std::vector<ArgGroup> &groups, const Plan &plan, co
         {"pattern", u.pattern}, {"access", u.access}, {"effect", u.effect}, {"rule", u.rule}});
   llvm::json::Object root{{"args", std::move(args)},
                           {"placeholders", strings(plan.placeholders)},
-                          {"hiddenSockets", strings(plan.hiddenSockets)},
                           {"tightened", std::move(tightened)},
                           {"uncovered", std::move(uncovered)}};
   std::string out;

@@ -20,7 +20,7 @@ public:
       return;
     for (std::string_view c : splitComponents(request_.root))
       components_.emplace_back(c);
-    visit(request_.root, info, 0);
+    visit(request_.root, info);
   }
 
 private:
@@ -38,7 +38,7 @@ private:
     return out;
   }
 
-  void visit(const std::string &path, const Disk::Info &info, int depth) {
+  void visit(const std::string &path, const Disk::Info &info) {
     ++out_.entries;
     std::vector<std::string_view> parts(components_.begin(), components_.end());
     std::string_view name = parts.empty() ? std::string_view() : parts.back();
@@ -54,25 +54,13 @@ private:
           (g.parentLastLiteral.empty() || g.parentLastLiteral == name) && g.parent->matches(parts, 0, false))
         out_.anchors.emplace_back(request_.globs[i], path);
     }
-    switch (info.type) {
-    case Disk::Type::Socket:
-      if (request_.sockets)
-        out_.sockets.push_back(path);
-      break;
-    case Disk::Type::File:
-      if (request_.writable && info.nlink > 1)
-        out_.hardLinks.push_back({path, info});
-      break;
-    case Disk::Type::Dir:
-      if (request_.maxDepth < 0 || depth < request_.maxDepth)
-        visitChildren(path, depth);
-      break;
-    default:
-      break;
-    }
+    if (info.type == Disk::Type::File && request_.writable && info.nlink > 1)
+      out_.hardLinks.push_back({path, info});
+    if (info.type == Disk::Type::Dir)
+      visitChildren(path);
   }
 
-  void visitChildren(const std::string &path, int depth) {
+  void visitChildren(const std::string &path) {
     // The kernel's own trees: nothing a policy protects lives there, and
     // the sandbox gets its own /proc and /dev.
     if (path == "/proc" || path == "/sys" || path == "/dev")
@@ -85,8 +73,6 @@ private:
     }
     for (const Disk::Entry &e : *entries) {
       std::string child = joinPath(path, e.name);
-      if (std::find(request_.skip.begin(), request_.skip.end(), child) != request_.skip.end())
-        continue;
       // lstat only where the walk needs more than the type: unknown types,
       // and the link count of files in a writable tree.
       Disk::Info info;
@@ -96,7 +82,7 @@ private:
       if (info.type == Disk::Type::Missing)
         continue; // removed while we looked
       components_.push_back(e.name);
-      visit(child, info, depth + 1);
+      visit(child, info);
       components_.pop_back();
     }
   }
@@ -114,7 +100,7 @@ std::optional<GlobRule> compileGlobRule(const ir::FsRule &rule, const fs::PathPa
   auto full = fs::PathGlob::compile(bound.components, error);
   if (!full)
     return std::nullopt;
-  GlobRule g{&rule, "/", std::move(*full), "", std::nullopt, "", false};
+  GlobRule g{&rule, "/", std::move(*full), "", std::nullopt, "", ""};
   size_t i = 0;
   for (; i < bound.components.size() && isLiteralComponent(bound.components[i]); ++i)
     g.prefix = joinPath(g.prefix, fs::unescapeGlobLiteral(bound.components[i]));
@@ -122,15 +108,21 @@ std::optional<GlobRule> compileGlobRule(const ir::FsRule &rule, const fs::PathPa
   if (!c.empty() && isLiteralComponent(c.back())) {
     g.lastLiteral = fs::unescapeGlobLiteral(c.back());
     size_t after = c.size() - i; // components after the literal prefix
-    if (after == 2 && c[c.size() - 2] == "**") {
-      g.nameAtAnyDepth = true;
-    } else if (after >= 2) {
+    if (after >= 2 && c[i] == "**" && std::all_of(c.begin() + i + 1, c.end(), isLiteralComponent))
+      for (size_t j = i + 1; j < c.size(); ++j)
+        g.fixedTail += (g.fixedTail.empty() ? "" : "/") + fs::unescapeGlobLiteral(c[j]);
+    // Only a parent glob whose last name is literal (`/**/.git` for
+    // `/**/.git/hooks`) anchors. One ending in a wildcard matches every
+    // directory beneath it (`/**` for `/**/.bashrc`, `/**/.git/modules/**`
+    // for `/**/.git/modules/**/hooks`: every object directory of a
+    // submodule), and a placeholder in each would make the plan grow with
+    // the host; a fixed tail is placed in ~ and the launch directory instead.
+    if (after >= 2 && isLiteralComponent(c[c.size() - 2])) {
       std::vector<std::string> parentParts(c.begin(), c.end() - 1);
       g.parent = fs::PathGlob::compile(parentParts, error);
       if (!g.parent)
         return std::nullopt;
-      if (isLiteralComponent(parentParts.back()))
-        g.parentLastLiteral = fs::unescapeGlobLiteral(parentParts.back());
+      g.parentLastLiteral = fs::unescapeGlobLiteral(parentParts.back());
     }
   }
   return g;

@@ -1,9 +1,12 @@
 // The build-time scan: bubblewrap cannot mount a glob, so glob rules are
 // realised by walking the disk and naming every path that matches now. The
 // same walk of the writable trees finds what a mount plan must treat with
-// care there: files with several hard links, directories moat cannot read,
-// and unix socket files. Links are never followed; /proc, /sys and /dev are
-// never entered.
+// care there: files with several hard links and directories moat cannot
+// read. Links are never followed; /proc, /sys and /dev are never entered.
+// Nothing else is collected: a plan must not grow with what the host holds
+// outside the policy's own trees (bubblewrap refuses more than 9,000
+// arguments), which is why unix socket files are the seccomp layer's
+// business and not found here.
 #pragma once
 #include "backends/bwrap/Disk.h"
 #include "compiler/fs/Glob.h"
@@ -22,15 +25,18 @@ struct GlobRule {
   std::string prefix;       // the leading literal components as a path ("/" when none)
   fs::PathGlob full;        // every bound component
   std::string lastLiteral;  // the last component, unescaped, when it is literal ("" if not)
-  // The glob without its last component, when that component is literal:
-  // an existing directory it matches is where the last component belongs
-  // (`/**/.git` for `/**/.git/hooks`), so a missing one gets a placeholder.
+  // The glob without its last component, when that component and the one
+  // before it are literal: an existing directory it matches is where the
+  // last component belongs (`/**/.git` for `/**/.git/hooks`), so a missing
+  // one gets a placeholder.
   std::optional<fs::PathGlob> parent;
-  std::string parentLastLiteral; // the parent's last component when literal
-  // The components after the prefix are `**` and one literal name
-  // (`/**/.bashrc`): the name belongs directly in the home and launch
-  // directories rather than in some existing directory.
-  bool nameAtAnyDepth = false;
+  std::string parentLastLiteral; // the parent's last component
+  // When the components after the prefix are `**` and then literal names
+  // only (`/**/.bashrc`, `/**/.claude/settings.json`): those names as a
+  // relative path (".bashrc", ".claude/settings.json"), else "". Such a path
+  // belongs directly in the home and launch directories, where it is read,
+  // and gets a placeholder there when it does not exist.
+  std::string fixedTail;
 };
 
 // Compiles a bound glob pattern (root "", glob syntax). Fails only on an
@@ -39,18 +45,14 @@ std::optional<GlobRule> compileGlobRule(const ir::FsRule &rule, const fs::PathPa
                                         std::string &error);
 
 struct WalkRequest {
-  std::string root;              // physical absolute path
-  std::vector<size_t> globs;     // indices of the GlobRules to match
-  bool writable = false;         // collect hard-linked files and unreadable directories
-  bool sockets = false;          // collect unix socket files
-  int maxDepth = -1;             // levels below the root to enter; -1: no limit
-  std::vector<std::string> skip; // subtrees another walk covers
+  std::string root;          // physical absolute path; walked to any depth
+  std::vector<size_t> globs; // indices of the GlobRules to match
+  bool writable = false;     // collect hard-linked files and unreadable directories
 };
 
 struct WalkFindings {
   std::vector<std::pair<size_t, std::string>> matches; // (glob, matching path), nested matches too
   std::vector<std::pair<size_t, std::string>> anchors; // (glob, directory its parent glob matches)
-  std::vector<std::string> sockets;
   struct HardLink {
     std::string path;
     Disk::Info info;

@@ -69,6 +69,21 @@ std::optional<uint32_t> alu(uint16_t op, uint32_t a, uint32_t operand) {
 
 } // namespace
 
+std::string describeAction(uint32_t action) {
+  constexpr uint32_t kActionFull = 0xffff0000u, kData = 0x0000ffffu;
+  switch (action & kActionFull) {
+  case kRetKillProcess: return "KILL_PROCESS";
+  case kRetKillThread: return "KILL";
+  case kRetTrap: return fmt::format("TRAP({})", action & kData);
+  case kRetErrno: return fmt::format("ERRNO({})", action & kData);
+  case kRetUserNotif: return "NOTIFY";
+  case kRetTrace: return fmt::format("TRACE({})", action & kData);
+  case kRetLog: return "LOG";
+  case kRetAllow: return "ALLOW";
+  default: return fmt::format("{:#010x}", action);
+  }
+}
+
 std::optional<uint32_t> runSeccompBpf(std::string_view program, const SeccompData &data,
                                       std::string &error) {
   if (program.empty() || program.size() % 8 != 0) {

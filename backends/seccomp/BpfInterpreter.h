@@ -22,6 +22,22 @@ struct SeccompData {
   uint64_t args[6] = {0, 0, 0, 0, 0, 0};
 };
 
+// SECCOMP_RET_* action words a program may return (kernel ABI), spelled
+// out; the low 16 bits carry data (the errno of ERRNO).
+constexpr uint32_t kRetKillProcess = 0x80000000u;
+constexpr uint32_t kRetKillThread = 0x00000000u;
+constexpr uint32_t kRetTrap = 0x00030000u;
+constexpr uint32_t kRetErrno = 0x00050000u;
+constexpr uint32_t kRetUserNotif = 0x7fc00000u;
+constexpr uint32_t kRetTrace = 0x7ff00000u;
+constexpr uint32_t kRetLog = 0x7ffc0000u;
+constexpr uint32_t kRetAllow = 0x7fff0000u;
+
+// The action by its name ("ALLOW", "ERRNO(1)", "NOTIFY" for USER_NOTIF,
+// "KILL_PROCESS", ...), for messages; an unknown action word in hex. (The
+// kernel treats an unknown action as KILL_PROCESS.)
+std::string describeAction(uint32_t action);
+
 // Runs `program` (raw struct sock_filter array, little-endian, as
 // seccomp_export_bpf writes it) on `data`, laid out little-endian as on
 // x86_64 and aarch64. Returns the 32-bit action (SECCOMP_RET_*), or nullopt

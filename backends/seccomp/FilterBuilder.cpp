@@ -6,6 +6,7 @@
 
 #include <seccomp.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fmt/format.h>
@@ -34,7 +35,12 @@ std::string libError(const char *what, int rc) {
 }
 
 uint32_t actionOf(Verdict v) {
-  return SCMP_ACT_ERRNO(v == Verdict::Enosys ? ENOSYS : EPERM);
+  switch (v) {
+  case Verdict::Eperm: return SCMP_ACT_ERRNO(EPERM);
+  case Verdict::Enosys: return SCMP_ACT_ERRNO(ENOSYS);
+  case Verdict::Notify: return SCMP_ACT_NOTIFY;
+  }
+  return SCMP_ACT_KILL_PROCESS; // unreachable: every verdict is listed
 }
 
 // libseccomp writes its exports to a file descriptor; a memory file keeps
@@ -102,9 +108,8 @@ Ctx archContext(const Arch &arch, const std::vector<SyscallRule> &rules,
     // the build machine lacks the call: the translation handles it).
     int native = seccomp_syscall_resolve_name(name.c_str());
     std::vector<scmp_arg_cmp> cmp;
-    if (rule.arg)
-      cmp.push_back(scmp_arg_cmp{rule.arg->index, SCMP_CMP_MASKED_EQ, rule.arg->mask,
-                                 rule.arg->value});
+    for (const ArgMatch &arg : rule.args)
+      cmp.push_back(scmp_arg_cmp{arg.index, SCMP_CMP_MASKED_EQ, arg.mask, arg.value});
     int rc = seccomp_rule_add_exact_array(ctx.get(), actionOf(rule.verdict), native,
                                           static_cast<unsigned>(cmp.size()), cmp.data());
     if (rc != 0) {
@@ -131,10 +136,16 @@ std::optional<int> syscallNumber(const Arch &arch, std::string_view name) {
 }
 
 std::optional<Filter> buildFilter(const std::vector<SyscallRule> &rules, std::string &error) {
-  // KILL_PROCESS needs API level 3; libseccomp otherwise asks the running
-  // kernel. We only export (bwrap loads), so state the level we target.
-  if (seccomp_api_get() < 3 && seccomp_api_set(3) != 0) {
-    error = "libseccomp: API level 3 (SECCOMP_RET_KILL_PROCESS) is not available";
+  // KILL_PROCESS needs API level 3 and NOTIFY level 5; libseccomp
+  // otherwise asks the running kernel. We only export (the loader is bwrap
+  // or moat run), so state the level we target. The level decides which
+  // actions a rule may use, not the code generated for them.
+  bool notify = std::any_of(rules.begin(), rules.end(),
+                            [](const SyscallRule &r) { return r.verdict == Verdict::Notify; });
+  unsigned level = notify ? 5 : 3;
+  if (seccomp_api_get() < level && seccomp_api_set(level) != 0) {
+    error = fmt::format("libseccomp: API level {} ({}) is not available", level,
+                        notify ? "SECCOMP_RET_USER_NOTIF" : "SECCOMP_RET_KILL_PROCESS");
     return std::nullopt;
   }
   Filter out;

@@ -54,8 +54,8 @@ struct Checker {
       return false;
     }
     if (*got != expected) {
-      error = fmt::format("{} on {}: the program returns {:#010x}, the table says {:#010x}", what,
-                          arch.name, *got, expected);
+      error = fmt::format("{} on {}: the program returns {:#010x} ({}), the table says {:#010x} ({})", what,
+                          arch.name, *got, describeAction(*got), expected, describeAction(expected));
       return false;
     }
     return true;
@@ -68,9 +68,40 @@ struct Checker {
       return true; // the arch has no such call: nothing to check
     return expect(arch, arch.auditArch, *nr, args, expected, what);
   }
+
+  // socket(AF_UNIX, type) and socketpair(AF_UNIX, type) for every kind the
+  // type's low 4 bits can hold, with the flags and with the upper half of
+  // the registers set, and connect(), as `mode` says they must end.
+  bool checkUnixSockets(const Arch &arch, UnixSocketMode mode) {
+    constexpr uint64_t kSockNonblock = 04000, kSockCloexec = 02000000;
+    for (uint64_t high : {0ull, 0xffffffff00000000ull})
+      for (uint64_t flags : {uint64_t{0}, kSockNonblock | kSockCloexec})
+        for (uint32_t kind = 0; kind < 16; ++kind) {
+          uint64_t args[6] = {high | kAfUnix, high | flags | kind, 0, 0, 0, 0};
+          bool connectOnly = unixTypeConnectOnly(kind);
+          uint32_t socketWant = mode == UnixSocketMode::AllowAll ? kRetAllow
+                                : mode == UnixSocketMode::BrokerConnect && connectOnly ? kRetAllow
+                                                                                      : kRetErrno | EPERM;
+          uint32_t pairWant = mode == UnixSocketMode::AllowAll || connectOnly ? kRetAllow : kRetErrno | EPERM;
+          if (!expectCall(arch, "socket", args, socketWant, fmt::format("socket(AF_UNIX, {:#x})", args[1])) ||
+              !expectCall(arch, "socketpair", args, pairWant, fmt::format("socketpair(AF_UNIX, {:#x})", args[1])))
+            return false;
+        }
+    uint64_t none[6] = {3, 0, 0, 0, 0, 0};
+    return expectCall(arch, "connect", none, mode == UnixSocketMode::BrokerConnect ? kRetUserNotif : kRetAllow,
+                      "connect");
+  }
 };
 
-uint32_t errnoAction(Verdict v) { return kRetErrno | (v == Verdict::Enosys ? ENOSYS : EPERM); }
+uint32_t actionOf(Verdict v) {
+  switch (v) {
+  case Verdict::Eperm: return kRetErrno | EPERM;
+  case Verdict::Enosys: return kRetErrno | ENOSYS;
+  case Verdict::Notify: return kRetUserNotif;
+  }
+  return kRetKillProcess; // unreachable: every verdict is listed
+}
+
 
 } // namespace
 
@@ -83,15 +114,15 @@ bool checkFilter(std::string_view bpf, const std::vector<SyscallRule> &rules,
   for (const Arch &arch : targetArches()) {
     for (const SyscallRule &rule : rules) {
       for (bool noisy : {false, true}) {
+        if (noisy && rule.args.empty())
+          continue;
         uint64_t args[6] = {0, 0, 0, 0, 0, 0};
         std::string what(rule.syscall);
-        if (rule.arg) {
-          args[rule.arg->index] = rule.arg->value | (noisy ? kNoise & ~rule.arg->mask : 0);
-          what += fmt::format("(arg{} = {:#x})", rule.arg->index, args[rule.arg->index]);
-        } else if (noisy) {
-          continue;
+        for (const ArgMatch &arg : rule.args) {
+          args[arg.index] = arg.value | (noisy ? kNoise & ~arg.mask : 0);
+          what += fmt::format("(arg{} = {:#x})", arg.index, args[arg.index]);
         }
-        if (!c.expectCall(arch, rule.syscall, args, errnoAction(rule.verdict), what))
+        if (!c.expectCall(arch, rule.syscall, args, actionOf(rule.verdict), what))
           return false;
       }
     }
@@ -100,10 +131,7 @@ bool checkFilter(std::string_view bpf, const std::vector<SyscallRule> &rules,
       if (!c.expectCall(arch, call.syscall, args, kRetAllow, call.what))
         return false;
     }
-    uint64_t unixArgs[6] = {kAfUnix, 1, 0, 0, 0, 0};
-    if (!c.expectCall(arch, "socket", unixArgs,
-                      options.allowUnixSockets ? kRetAllow : kRetErrno | EPERM,
-                      "socket(AF_UNIX)"))
+    if (!c.checkUnixSockets(arch, options.unixSockets))
       return false;
     // personality: every value with one or two bits set, and every value
     // with one or two bits clear, against personalityAllowed.
@@ -151,6 +179,21 @@ bool checkFilter(std::string_view bpf, const std::vector<SyscallRule> &rules,
       return false;
   }
   return true;
+}
+
+std::optional<Filter> buildCheckedFilter(const RuleOptions &options, std::string &error) {
+  std::vector<SyscallRule> rules = blockedSyscalls(options);
+  std::string why;
+  std::optional<Filter> filter = buildFilter(rules, why);
+  if (!filter) {
+    error = "cannot generate the seccomp filter: " + why;
+    return std::nullopt;
+  }
+  if (!checkFilter(filter->bpf, rules, options, why)) {
+    error = "the generated seccomp filter disagrees with its rule table: " + why;
+    return std::nullopt;
+  }
+  return filter;
 }
 
 } // namespace moat::backends::seccomp

@@ -1,11 +1,10 @@
-// The seccomp target: picks the rules for this policy (only the unix-socket
-// rule depends on it), builds the program, checks it against the rule table
-// and returns the requested form. docs/backends.md, "seccomp".
+// The seccomp target: picks the unix-socket mode for this policy (the only
+// rule that depends on it), builds the program, checks it against the rule
+// table and returns the requested form. docs/backends.md, "seccomp".
 #include "backends/seccomp/SeccompTarget.h"
 
-#include "backends/seccomp/FilterBuilder.h"
 #include "backends/seccomp/FilterCheck.h"
-#include "backends/seccomp/SyscallRules.h"
+#include "backends/seccomp/RuntimeFilter.h"
 #include "backends/seccomp/UnixSockets.h"
 
 #include <fmt/format.h>
@@ -34,42 +33,61 @@ std::string where(const DiagnosticEngine &diags, SourceLoc loc) {
   return fmt::format(" ({}:{}:{})", diags.files().name(loc.buffer), loc.line, loc.col);
 }
 
+// The standalone filter cannot see paths: with only some allowed, it
+// refuses them all, and `moat run` is what enforces the allowlist.
+RuleOptions standaloneOptions(const UnixSocketVerdict &unix, DiagnosticEngine &diags) {
+  RuleOptions options;
+  switch (unix.scope) {
+  case UnixSocketScope::None:
+    break;
+  case UnixSocketScope::SomePaths:
+    diags.report(DiagKind::UnenforceableRule, unix.loc,
+                 unix.why + ": a per-path unix socket allowlist is enforced by `moat run`, which "
+                 "brokers connect() through seccomp user notification; this standalone filter "
+                 "cannot see socket paths and is stricter: it refuses every unix socket");
+    break;
+  case UnixSocketScope::AllPaths:
+    options.unixSockets = UnixSocketMode::AllowAll;
+    break;
+  }
+  return options;
+}
+
 } // namespace
 
 void build(const ir::Policy &policy, const BuildOptions &options, DiagnosticEngine &diags,
            BuildResult &result) {
-  bool pfc = options.format == "pfc";
-  if (!pfc && !options.format.empty() && options.format != "bpf") {
-    diags.report(DiagKind::UnknownFormat, SourceLoc{}, "seccomp", options.format, "bpf, pfc");
+  bool pfc = options.format == "pfc", runtimePfc = options.format == "runtime-pfc";
+  if (!pfc && !runtimePfc && !options.format.empty() && options.format != "bpf") {
+    diags.report(DiagKind::UnknownFormat, SourceLoc{}, "seccomp", options.format, "bpf, pfc, runtime-pfc");
     return;
   }
 
   reportTightened(policy, diags);
-  UnixSocketVerdict unix = unixSocketsAllowed(policy);
-  RuleOptions ruleOptions;
-  ruleOptions.allowUnixSockets = unix.allowed;
-  std::vector<SyscallRule> rules = blockedSyscalls(ruleOptions);
-
   std::string error;
-  std::optional<Filter> filter = buildFilter(rules, error);
-  if (!filter) {
-    diags.report(DiagKind::BackendRefused, SourceLoc{},
-                 fmt::format("cannot generate the seccomp filter: {}", error));
-    return;
-  }
-  if (!checkFilter(filter->bpf, rules, ruleOptions, error)) {
-    diags.report(DiagKind::BackendRefused, SourceLoc{},
-                 fmt::format("the generated seccomp filter disagrees with its rule table: {}",
-                             error));
+  if (runtimePfc) {
+    std::optional<RuntimeFilter> filter = buildRuntimeFilter(policy, error);
+    if (!filter) {
+      diags.report(DiagKind::BackendRefused, SourceLoc{}, error);
+      return;
+    }
+    result.output = std::move(filter->filter.pfc);
+    if (filter->brokerUnixConnect)
+      result.advice.push_back("seccomp: moat run loads this filter with a notification listener and "
+                              "decides every connect() to a unix socket path by the policy");
     return;
   }
 
+  UnixSocketVerdict unix = unixSocketsAllowed(policy);
+  std::optional<Filter> filter = buildCheckedFilter(standaloneOptions(unix, diags), error);
+  if (!filter) {
+    diags.report(DiagKind::BackendRefused, SourceLoc{}, error);
+    return;
+  }
   result.output = pfc ? std::move(filter->pfc) : std::move(filter->bpf);
-  if (unix.allowed)
-    result.advice.push_back(fmt::format(
-        "seccomp: socket(AF_UNIX) stays allowed because {}{}; seccomp cannot see socket paths, "
-        "the bwrap target limits which sockets are reachable",
-        unix.why, where(diags, unix.loc)));
+  if (unix.scope == UnixSocketScope::AllPaths)
+    result.advice.push_back(fmt::format("seccomp: socket(AF_UNIX) stays allowed because {}{}", unix.why,
+                                        where(diags, unix.loc)));
   if (!pfc)
     result.advice.push_back("seccomp: load it with bwrap ... --seccomp 3 -- CMD 3< FILE "
                             "(x86_64 and aarch64; other architectures and x32 are killed)");

@@ -15,10 +15,12 @@ namespace {
 // the values the filter is written for, so a build for another host cannot
 // silently change them.
 constexpr uint64_t kAfUnix = 1, kAfVsock = 40;
+constexpr uint32_t kSockStream = 1, kSockSeqpacket = 5, kSockTypeMask = 0xf;
 constexpr uint64_t kCloneNewUser = 0x10000000;
 constexpr uint64_t kTiocsti = 0x5412, kTioclinux = 0x541c;
 constexpr uint32_t kPerLinux32 = 0x0008, kUname26 = 0x0020000;
 static_assert(AF_UNIX == kAfUnix && AF_VSOCK == kAfVsock, "socket families");
+static_assert(SOCK_STREAM == kSockStream && SOCK_SEQPACKET == kSockSeqpacket, "socket types");
 static_assert(CLONE_NEWUSER == kCloneNewUser, "clone flag");
 static_assert(TIOCSTI == kTiocsti && TIOCLINUX == kTioclinux, "tty ioctls");
 static_assert(PER_LINUX32 == kPerLinux32 && UNAME26 == kUname26, "personality values");
@@ -26,11 +28,25 @@ static_assert(PER_LINUX32 == kPerLinux32 && UNAME26 == kUname26, "personality va
 constexpr uint64_t kInt32 = 0xffffffffu; // the half of the register an `int` argument reads
 
 SyscallRule always(std::string_view name, std::string_view group) {
-  return SyscallRule{name, Verdict::Eperm, std::nullopt, group};
+  return SyscallRule{name, Verdict::Eperm, {}, group};
 }
 
 SyscallRule when(std::string_view name, ArgMatch arg, std::string_view group) {
-  return SyscallRule{name, Verdict::Eperm, arg, group};
+  return SyscallRule{name, Verdict::Eperm, {arg}, group};
+}
+
+// socket(AF_UNIX, type) and socketpair(AF_UNIX, type): EPERM unless the
+// type is stream or seqpacket (unixTypeConnectOnly). Like personality below,
+// "not one of two values" is a union of single masked comparisons, here on
+// the 4 type bits: the allowed kinds 0b0001 and 0b0101 are exactly those
+// with bit 0 set and bits 1 and 3 clear, so every other kind has bit 0
+// clear, bit 1 set or bit 3 set. The masks stay inside the low 4 bits, so
+// the flags and the upper half of the register (which the kernel ignores)
+// change nothing.
+void addUnixTypeRules(std::string_view name, std::vector<SyscallRule> &out) {
+  const ArgMatch unix{0, kInt32, kAfUnix};
+  for (ArgMatch type : {ArgMatch{1, 0x1, 0x0}, ArgMatch{1, 0x2, 0x2}, ArgMatch{1, 0x8, 0x8}})
+    out.push_back(SyscallRule{name, Verdict::Eperm, {unix, type}, "unix-sockets"});
 }
 
 // personality(2): EPERM unless the value is allowed (personalityAllowed).
@@ -65,14 +81,32 @@ void addPersonalityRules(std::vector<SyscallRule> &out) {
 
 } // namespace
 
+bool unixTypeConnectOnly(uint32_t type) {
+  uint32_t kind = type & kSockTypeMask;
+  return kind == kSockStream || kind == kSockSeqpacket;
+}
+
 bool personalityAllowed(uint32_t persona) {
   return persona == 0xffffffffu || (persona & ~kAllowedPersonaBits) == 0;
 }
 
 std::vector<SyscallRule> blockedSyscalls(const RuleOptions &options) {
   std::vector<SyscallRule> r;
-  if (!options.allowUnixSockets)
+  switch (options.unixSockets) {
+  case UnixSocketMode::RefuseAll:
     r.push_back(when("socket", {0, kInt32, kAfUnix}, "unix-sockets"));
+    addUnixTypeRules("socketpair", r);
+    break;
+  case UnixSocketMode::BrokerConnect:
+    addUnixTypeRules("socket", r);
+    addUnixTypeRules("socketpair", r);
+    // seccomp cannot tell a unix socket's fd from another: every connect()
+    // goes to the supervisor, which lets other families through.
+    r.push_back(SyscallRule{"connect", Verdict::Notify, {}, "unix-sockets"});
+    break;
+  case UnixSocketMode::AllowAll:
+    break;
+  }
   r.push_back(when("socket", {0, kInt32, kAfVsock}, "vsock"));
 
   for (auto name : {"io_uring_setup", "io_uring_enter", "io_uring_register"})
@@ -87,7 +121,7 @@ std::vector<SyscallRule> blockedSyscalls(const RuleOptions &options) {
   r.push_back(when("unshare", {0, kCloneNewUser, kCloneNewUser}, "user-namespaces"));
   // clone3 passes its flags in memory, which seccomp cannot read: ENOSYS
   // makes glibc (2.34+) fall back to clone, whose flags the rule above sees.
-  r.push_back(SyscallRule{"clone3", Verdict::Enosys, std::nullopt, "user-namespaces"});
+  r.push_back(SyscallRule{"clone3", Verdict::Enosys, {}, "user-namespaces"});
   r.push_back(always("setns", "user-namespaces"));
 
   for (auto name : {"mount", "umount2", "pivot_root", "move_mount", "open_tree", "fsopen",

@@ -1,5 +1,7 @@
 #include "backends/seccomp/UnixSockets.h"
 
+#include <algorithm>
+
 namespace moat::backends::seccomp {
 namespace {
 
@@ -20,28 +22,28 @@ bool coversEveryPath(const fs::PathPattern &p) {
 } // namespace
 
 UnixSocketVerdict unixSocketsAllowed(const ir::Policy &policy) {
-  UnixSocketVerdict v;
   if (const auto &s = policy.options.get(ir::OptionId::SandboxDisabled);
-      s && policy.options.flag(ir::OptionId::SandboxDisabled)) {
-    // The evaluator allows every socket before it looks at any rule.
-    v = {true, "the policy sets sandbox-disabled", s->loc};
-    return v;
-  }
+      s && policy.options.flag(ir::OptionId::SandboxDisabled))
+    return {UnixSocketScope::AllPaths, "the policy sets sandbox-disabled", s->loc};
+  std::vector<const ir::UnixSocketRule *> allows, denies;
   for (const ir::UnixSocketRule &rule : policy.unixSockets)
-    if (rule.effect == ir::Effect::Deny && appliesOnLinux(rule.platform) &&
-        coversEveryPath(rule.path))
-      return v; // no path can be allowed: block them all
+    if (appliesOnLinux(rule.platform))
+      (rule.effect == ir::Effect::Deny ? denies : allows).push_back(&rule);
+  if (std::any_of(denies.begin(), denies.end(), [](auto *r) { return coversEveryPath(r->path); }))
+    return {}; // no path can be allowed
+  // Every path unless a deny takes some out again.
+  UnixSocketScope all = denies.empty() ? UnixSocketScope::AllPaths : UnixSocketScope::SomePaths;
+  std::string except = denies.empty() ? "" : " (but denies '" + denies.front()->path.text() + "')";
   if (const auto &s = policy.options.get(ir::OptionId::AllowAllUnixSockets);
-      s && policy.options.flag(ir::OptionId::AllowAllUnixSockets)) {
-    v = {true, "the policy sets allow-all-unix-sockets", s->loc};
-    return v;
-  }
-  for (const ir::UnixSocketRule &rule : policy.unixSockets)
-    if (rule.effect == ir::Effect::Allow && appliesOnLinux(rule.platform)) {
-      v = {true, "the policy allows the unix socket '" + rule.path.text() + "'", rule.prov.loc};
-      return v;
-    }
-  return v;
+      s && policy.options.flag(ir::OptionId::AllowAllUnixSockets))
+    return {all, "the policy sets allow-all-unix-sockets" + except, s->loc};
+  for (const ir::UnixSocketRule *rule : allows)
+    if (coversEveryPath(rule->path))
+      return {all, "the policy allows the unix socket '" + rule->path.text() + "'" + except, rule->prov.loc};
+  if (!allows.empty())
+    return {UnixSocketScope::SomePaths, "the policy allows the unix socket '" + allows.front()->path.text() + "'",
+            allows.front()->prov.loc};
+  return {};
 }
 
 } // namespace moat::backends::seccomp

@@ -1,10 +1,12 @@
 // The bwrap backend's mount plan on a fake disk: each construct of the plan
 // (write roots, protections and pins, hidden trees, placeholders, links,
-// hard links, sockets, /proc and /dev) and each tightening it reports.
+// hard links, /proc and /dev) and each tightening it reports, and that unix
+// socket files never reach the plan.
 #include "BwrapFakeDisk.h"
 
 #include "backends/bwrap/Bwrap.h"
 #include "backends/bwrap/MountPlan.h"
+#include "backends/bwrap/Scan.h"
 #include "compiler/sema/BuiltinProtections.h"
 
 #include <gtest/gtest.h>
@@ -74,6 +76,12 @@ struct Fixture {
         return true;
     return false;
   }
+  bool placeholder(const std::string &path) const {
+    return std::count(plan.placeholders.begin(), plan.placeholders.end(), path) != 0;
+  }
+  bool has(MountOp::Kind kind, const std::string &path) const {
+    return std::find(plan.ops.begin(), plan.ops.end(), MountOp{kind, path, ""}) != plan.ops.end();
+  }
   bool warned(const std::string &needle) const {
     for (const Diagnostic &d : diags.diagnostics())
       if (d.id == "unenforceable-rule" && d.message.find(needle) != std::string::npos)
@@ -103,10 +111,16 @@ TEST(BwrapPlan, ProtectedPathsAreReadOnlyAndTheirParentsPinned) {
   Ops ops = f.build();
   // /h/p/a and /h/p/a/.git are pins: mount points cannot be renamed, so the
   // repository cannot be moved away and replaced by one with other hooks.
-  // .idea and .vscode are placeholders: editors run tasks found there.
-  EXPECT_EQ(ops, (Ops{"ro-bind /", "dev /dev", "proc /proc", "bind /h/p", "tmpfs /h/p/.idea", "tmpfs /h/p/.vscode",
-                      "bind /h/p/a", "bind /h/p/a/.git", "ro-bind /h/p/a/.git/config", "ro-bind /h/p/a/.git/hooks",
-                      "remount-ro /h/p/.idea", "remount-ro /h/p/.vscode"}));
+  // The protected files are read-only where they are; nothing else in the
+  // repository is mounted.
+  std::vector<std::string> inRepo;
+  for (const std::string &op : ops)
+    if (op.find("/h/p/a") != std::string::npos || op.find("/h/p/b") != std::string::npos)
+      inRepo.push_back(op);
+  EXPECT_EQ(inRepo, (Ops{"bind /h/p/a", "bind /h/p/a/.git", "ro-bind /h/p/a/.git/config",
+                         "ro-bind /h/p/a/.git/hooks"}));
+  EXPECT_EQ(std::vector<std::string>(ops.begin(), ops.begin() + 4),
+            (Ops{"ro-bind /", "dev /dev", "proc /proc", "bind /h/p"}));
   EXPECT_TRUE(f.warned("built-in protections are globs"));
 }
 
@@ -147,8 +161,122 @@ TEST(BwrapPlan, MissingProtectedPathsInAWritableTreeGetPlaceholders) {
   EXPECT_TRUE(has({MountOp::Kind::RemountRo, "/h/.vscode", ""}));
   EXPECT_TRUE(has({MountOp::Kind::Tmpfs, "/h/p/.git/hooks", ""}));
   EXPECT_TRUE(has({MountOp::Kind::Bind, "/h/p", ""})); // pin above .git
-  // Not in the launch directory: a .bashrc there runs nothing.
-  EXPECT_FALSE(std::count(f.plan.placeholders.begin(), f.plan.placeholders.end(), "/h/p/.bashrc"));
+  // The launch directory inside ~ gets its own.
+  EXPECT_TRUE(f.placeholder("/h/p/.bashrc"));
+  EXPECT_TRUE(f.placeholder("/h/p/.mcp.json"));
+}
+
+// Every built-in protection with a fixed tail (`/**/.mcp.json`,
+// `/**/.claude/settings.json`), taken from the built-in list itself: in a
+// writable launch directory and a writable ~ where none of them exists, each
+// one is a placeholder or lies beneath one, and nothing else is.
+TEST(BwrapPlan, EveryFixedProtectedPathIsCoveredInTheHomeAndLaunchDirectories) {
+  Fixture f;
+  f.builtins();
+  f.disk.dir("/h/p");
+  f.rule(Effect::Allow, Access::Write, "~");
+  f.build();
+  std::vector<std::string> tails;
+  for (const ir::FsRule &r : sema::builtinProtections({})) {
+    std::string error;
+    auto g = compileGlobRule(r, r.pattern, error);
+    ASSERT_TRUE(g) << error;
+    if (!g->fixedTail.empty())
+      tails.push_back(g->fixedTail);
+  }
+  ASSERT_GE(tails.size(), 30u);
+  for (const char *dir : {"/h", "/h/p"})
+    for (const std::string &tail : tails) {
+      std::string path = std::string(dir) + "/" + tail;
+      bool covered = std::any_of(f.plan.placeholders.begin(), f.plan.placeholders.end(),
+                                 [&](const std::string &p) { return isWithin(path, p); });
+      EXPECT_TRUE(covered) << path;
+    }
+  for (const std::string &p : f.plan.placeholders)
+    EXPECT_TRUE(parentPath(p) == "/h" || parentPath(p) == "/h/p") << p;
+}
+
+TEST(BwrapPlan, AMissingParentOfProtectedFilesIsOneReadOnlyPlaceholder) {
+  // `.claude/settings.json` under a missing `.claude`: a placeholder file
+  // would need `.claude` created and pinned, and a missing directory cannot
+  // be pinned (bwrap resolves bind sources before it creates anything), so
+  // the sandbox could rename it away and make its own. `.claude` itself
+  // becomes the read-only placeholder, one mount for all five protected
+  // paths beneath it, reported as a tightening.
+  Fixture f;
+  f.builtins();
+  f.disk.dir("/h/p");
+  f.rule(Effect::Allow, Access::Write, "$CWD");
+  f.build();
+  EXPECT_TRUE(f.placeholder("/h/p/.claude"));
+  EXPECT_TRUE(f.has(MountOp::Kind::Tmpfs, "/h/p/.claude"));
+  EXPECT_TRUE(f.has(MountOp::Kind::RemountRo, "/h/p/.claude"));
+  EXPECT_FALSE(f.placeholder("/h/p/.claude/settings.json"));
+  EXPECT_TRUE(f.tightened("/h/p/.claude", Access::Write, TightenReason::PlaceholderDirectory));
+  // Files are /dev/null placeholders, directory names empty directories.
+  EXPECT_TRUE(f.has(MountOp::Kind::DevNull, "/h/p/.mcp.json"));
+  EXPECT_TRUE(f.has(MountOp::Kind::DevNull, "/h/p/.envrc"));
+  EXPECT_TRUE(f.has(MountOp::Kind::DevNull, "/h/p/.gitmodules"));
+  EXPECT_TRUE(f.has(MountOp::Kind::Tmpfs, "/h/p/.vscode"));
+
+  // An existing .claude is pinned and gets a placeholder per missing path.
+  Fixture g;
+  g.builtins();
+  g.disk.file("/h/p/.claude/settings.json");
+  g.rule(Effect::Allow, Access::Write, "$CWD");
+  g.build();
+  EXPECT_TRUE(g.has(MountOp::Kind::Bind, "/h/p/.claude"));
+  EXPECT_TRUE(g.has(MountOp::Kind::RoBind, "/h/p/.claude/settings.json"));
+  EXPECT_TRUE(g.has(MountOp::Kind::DevNull, "/h/p/.claude/settings.local.json"));
+  EXPECT_TRUE(g.has(MountOp::Kind::Tmpfs, "/h/p/.claude/commands"));
+  EXPECT_FALSE(g.placeholder("/h/p/.claude"));
+}
+
+TEST(BwrapPlan, NamesInOtherDirectoriesAreLeftToTheLaunchersSweep) {
+  // A placeholder in every directory of the writable trees would make the
+  // plan grow with the host: `sub/.bashrc` is covered only once it exists.
+  Fixture f;
+  f.builtins();
+  f.disk.dir("/h/p/sub");
+  f.rule(Effect::Allow, Access::Write, "$CWD");
+  f.build();
+  EXPECT_FALSE(f.placeholder("/h/p/sub/.bashrc"));
+  EXPECT_FALSE(f.placeholder("/h/p/sub/.claude"));
+  EXPECT_TRUE(f.warned("moat run sweeps the writable trees for them at exit"));
+}
+
+TEST(BwrapPlan, ASubmodulesDirectoriesDoNotGrowThePlan) {
+  // `/**/.git/modules/**/hooks` protects the hooks of every submodule, but
+  // its parent glob matches every directory of a submodule's git directory:
+  // only the hooks that exist are mounted, never a placeholder per object
+  // directory.
+  auto placeholders = [](int objectDirs) {
+    Fixture f;
+    f.builtins();
+    f.disk.dir("/h/p/.git/modules/sub/hooks");
+    for (int i = 0; i < objectDirs; ++i)
+      f.disk.dir("/h/p/.git/modules/sub/objects/" + std::to_string(i));
+    f.rule(Effect::Allow, Access::Write, "$CWD");
+    f.build();
+    EXPECT_TRUE(f.has(MountOp::Kind::RoBind, "/h/p/.git/modules/sub/hooks"));
+    return f.plan.placeholders;
+  };
+  EXPECT_EQ(placeholders(256), placeholders(0));
+}
+
+TEST(BwrapPlan, AMissingPathAPolicyRuleProtectsIsAPlaceholder) {
+  Fixture f;
+  f.disk.dir("/h/p");
+  f.rule(Effect::Allow, Access::Write, "$CWD");
+  f.rule(Effect::Deny, Access::Write, "$CWD/.env", ir::Tier::Ordinary, true);
+  f.rule(Effect::Deny, Access::Write, "$CWD/.tool/config.toml");
+  f.build();
+  EXPECT_TRUE(f.has(MountOp::Kind::DevNull, "/h/p/.env"));
+  EXPECT_TRUE(f.has(MountOp::Kind::Tmpfs, "/h/p/.tool"));
+  EXPECT_EQ(f.plan.placeholders, (std::vector<std::string>{"/h/p/.env", "/h/p/.tool"}));
+  ASSERT_EQ(f.result.advice.size(), 1u);
+  EXPECT_NE(f.result.advice[0].find("bwrap will create 2 empty placeholders"), std::string::npos)
+      << f.result.advice[0];
 }
 
 TEST(BwrapPlan, PlaceholdersOnlyWhereTheSandboxCouldCreateThePath) {
@@ -158,8 +286,10 @@ TEST(BwrapPlan, PlaceholdersOnlyWhereTheSandboxCouldCreateThePath) {
   f.rule(Effect::Allow, Access::Write, "$CWD");
   f.build();
   // ~ is read-only: nothing can be created there anyway.
-  EXPECT_FALSE(std::count(f.plan.placeholders.begin(), f.plan.placeholders.end(), "/h/.bashrc"));
-  EXPECT_TRUE(std::count(f.plan.placeholders.begin(), f.plan.placeholders.end(), "/h/p/.vscode"));
+  EXPECT_FALSE(f.placeholder("/h/.bashrc"));
+  EXPECT_FALSE(f.placeholder("/h/.claude"));
+  EXPECT_TRUE(f.placeholder("/h/p/.vscode"));
+  EXPECT_TRUE(f.placeholder("/h/p/.bashrc"));
 }
 
 TEST(BwrapPlan, MissingDirectoryAboveAProtectedPathBecomesAReadOnlyPlaceholder) {
@@ -272,40 +402,47 @@ TEST(BwrapPlan, ALinkLoopIsRefused) {
   EXPECT_TRUE(f.result.output.empty());
 }
 
-TEST(BwrapPlan, SocketsThePolicyDoesNotAllowAreHidden) {
+TEST(BwrapPlan, UnixSocketFilesAreNotMounted) {
+  // Which sockets the sandbox may reach is decided by seccomp (none, or a
+  // per-path allowlist brokered by moat run), not by hiding socket files.
   Fixture f;
   f.disk.socket("/run/docker.sock");
-  f.disk.socket("/run/user/1/bus");
+  f.disk.socket("/h/p/agent.sock");
+  f.disk.dir("/h/p");
   ir::UnixSocketRule allow;
   std::string error;
   allow.path = *fs::parsePathPattern("/run/user/1/bus", true, "", error);
   f.policy.unixSockets.push_back(allow);
-  Ops ops = f.build();
-  EXPECT_TRUE(std::count(ops.begin(), ops.end(), "devnull /run/docker.sock"));
-  EXPECT_FALSE(std::count(ops.begin(), ops.end(), "devnull /run/user/1/bus"));
-  EXPECT_EQ(f.plan.hiddenSockets, std::vector<std::string>{"/run/docker.sock"});
-  EXPECT_TRUE(f.warned("cannot filter unix socket connections by path"));
-
-  Fixture all;
-  all.disk.socket("/run/docker.sock");
-  all.policy.options.set(ir::OptionId::AllowAllUnixSockets, {true, {}});
-  Ops none = all.build();
-  EXPECT_FALSE(std::count(none.begin(), none.end(), "devnull /run/docker.sock"));
-  EXPECT_FALSE(all.warned("unix socket"));
+  f.rule(Effect::Allow, Access::Write, "$CWD");
+  EXPECT_EQ(f.build(), (Ops{"ro-bind /", "dev /dev", "proc /proc", "bind /h/p"}));
+  EXPECT_FALSE(f.warned("socket"));
 }
 
-TEST(BwrapPlan, SocketsAreFoundOnceWhereTheScannedPlacesNest) {
-  // $TMPDIR inside /tmp, a write root inside $TMPDIR: every socket is found,
-  // whichever walk looks at it.
-  Fixture f;
-  std::string error;
-  f.bindings.define("TMPDIR", "/tmp/x", error);
-  f.disk.socket("/tmp/a.sock");
-  f.disk.socket("/tmp/x/b.sock");
-  f.disk.socket("/tmp/x/w/c.sock");
-  f.rule(Effect::Allow, Access::Write, "$TMPDIR/w");
-  f.build();
-  EXPECT_EQ(f.plan.hiddenSockets, (std::vector<std::string>{"/tmp/a.sock", "/tmp/x/b.sock", "/tmp/x/w/c.sock"}));
+TEST(BwrapPlan, TheArgumentsDoNotGrowWithSocketFiles) {
+  // 10,000 stale sockets in a writable /tmp (and some in the launch
+  // directory and /run) once made 9,178 arguments, over bubblewrap's limit of
+  // 9,000: the arguments must be the same as without them.
+  auto args = [](size_t sockets) {
+    Fixture f;
+    f.builtins();
+    f.disk.dir("/tmp");
+    f.disk.dir("/h/p");
+    for (size_t i = 0; i < sockets; ++i)
+      f.disk.socket("/tmp/s" + std::to_string(i) + ".sock");
+    for (size_t i = 0; i < sockets / 100; ++i) {
+      f.disk.socket("/run/user/1/s" + std::to_string(i));
+      f.disk.socket("/h/p/.cache/s" + std::to_string(i));
+    }
+    f.rule(Effect::Allow, Access::Write, "$CWD");
+    f.rule(Effect::Allow, Access::Write, "/tmp");
+    f.build();
+    EXPECT_FALSE(f.diags.hasErrors());
+    return f.result.output;
+  };
+  std::string none = args(0), many = args(10000);
+  EXPECT_FALSE(none.empty());
+  EXPECT_EQ(std::count(many.begin(), many.end(), '\0'), std::count(none.begin(), none.end(), '\0'));
+  EXPECT_EQ(many, none);
 }
 
 TEST(BwrapPlan, UnreadableDirectoriesInAWritableTreeAreReadOnly) {

@@ -1,6 +1,6 @@
-// The bwrap backend's build-time walk: topmost glob matches, placeholder
-// anchors, hard links, unreadable directories, sockets, depth limits and
-// subtrees left to another walk.
+// The bwrap backend's build-time walk: every glob match, placeholder
+// anchors, hard links and unreadable directories, to any depth, and nothing
+// else (unix socket files are not its business).
 #include "BwrapFakeDisk.h"
 
 #include "backends/bwrap/Scan.h"
@@ -43,17 +43,27 @@ std::vector<std::string> matchesOf(const WalkFindings &f, size_t glob) {
 }
 
 TEST(BwrapScan, CompilesTheShapesThePlaceholdersNeed) {
-  Globs g({"/**/.bashrc", "/**/.git/hooks", "/w/*.pem", "/w/**"});
+  Globs g({"/**/.bashrc", "/**/.git/hooks", "/w/*.pem", "/w/**", "/**/.claude/settings.json",
+           "/**/.git/modules/**/hooks", "/w/**/.env"});
   EXPECT_EQ(g.compiled[0].prefix, "/");
-  EXPECT_TRUE(g.compiled[0].nameAtAnyDepth);
+  EXPECT_EQ(g.compiled[0].fixedTail, ".bashrc");
   EXPECT_EQ(g.compiled[0].lastLiteral, ".bashrc");
-  EXPECT_FALSE(g.compiled[1].nameAtAnyDepth);
+  EXPECT_FALSE(g.compiled[0].parent.has_value()); // `/**` would anchor it everywhere
+  EXPECT_EQ(g.compiled[1].fixedTail, ".git/hooks");
   ASSERT_TRUE(g.compiled[1].parent.has_value());
   EXPECT_EQ(g.compiled[1].parentLastLiteral, ".git");
   EXPECT_EQ(g.compiled[2].prefix, "/w");
   EXPECT_EQ(g.compiled[2].lastLiteral, "");
+  EXPECT_EQ(g.compiled[2].fixedTail, "");
   EXPECT_FALSE(g.compiled[2].parent.has_value());
   EXPECT_EQ(g.compiled[3].lastLiteral, "");
+  EXPECT_EQ(g.compiled[3].fixedTail, "");
+  EXPECT_EQ(g.compiled[4].fixedTail, ".claude/settings.json");
+  EXPECT_EQ(g.compiled[4].parentLastLiteral, ".claude");
+  EXPECT_EQ(g.compiled[5].fixedTail, ""); // a second `**`: no one place for it
+  EXPECT_FALSE(g.compiled[5].parent.has_value()); // `/**/.git/modules/**` would anchor everywhere
+  EXPECT_EQ(g.compiled[6].prefix, "/w");
+  EXPECT_EQ(g.compiled[6].fixedTail, ".env");
 }
 
 TEST(BwrapScan, ReportsEveryMatchAnchorsAndWhatAWritableTreeHolds) {
@@ -62,7 +72,6 @@ TEST(BwrapScan, ReportsEveryMatchAnchorsAndWhatAWritableTreeHolds) {
   d.file("/w/a/.git/hooks/.git/hooks/x"); // beneath a match: reported too (the match class)
   d.dir("/w/b/.git");
   d.file("/w/k.pem", 5, 2);
-  d.socket("/w/run/agent.sock");
   d.dir("/w/locked");
   d.unreadable("/w/locked");
   d.link("/w/out", "/elsewhere"); // not followed
@@ -72,7 +81,6 @@ TEST(BwrapScan, ReportsEveryMatchAnchorsAndWhatAWritableTreeHolds) {
   req.root = "/w";
   req.globs = {0, 1};
   req.writable = true;
-  req.sockets = true;
   WalkFindings f;
   walk(d, g.compiled, req, f);
   EXPECT_EQ(matchesOf(f, 0), (std::vector<std::string>{"/w/a/.git/hooks", "/w/a/.git/hooks/.git/hooks"}));
@@ -83,27 +91,24 @@ TEST(BwrapScan, ReportsEveryMatchAnchorsAndWhatAWritableTreeHolds) {
   EXPECT_EQ(anchors, (std::vector<std::string>{"/w/a/.git", "/w/a/.git/hooks/.git", "/w/b/.git"}));
   ASSERT_EQ(f.hardLinks.size(), 1u);
   EXPECT_EQ(f.hardLinks[0].path, "/w/k.pem");
-  EXPECT_EQ(f.sockets, std::vector<std::string>{"/w/run/agent.sock"});
   EXPECT_EQ(f.unreadable, std::vector<std::string>{"/w/locked"});
 }
 
-TEST(BwrapScan, DepthLimitsAndSkippedSubtrees) {
+TEST(BwrapScan, WalksToAnyDepthAndCollectsOnlyWhatAWritableTreeNeeds) {
   FakeDisk d;
-  d.socket("/h/s0");
-  d.socket("/h/a/s1");
-  d.socket("/h/a/b/s2");
-  d.socket("/h/a/b/c/s3");
-  d.socket("/h/skip/s4");
+  d.file("/h/a/b/c/d/e/f/.bashrc", 11, 2);
+  d.dir("/h/locked");
+  d.unreadable("/h/locked");
+  Globs g({"/**/.bashrc"});
   WalkRequest req;
   req.root = "/h";
-  req.sockets = true;
-  req.maxDepth = 3;
-  req.skip = {"/h/skip"};
+  req.globs = {0};
   WalkFindings f;
-  walk(d, {}, req, f);
-  EXPECT_EQ(f.sockets, (std::vector<std::string>{"/h/a/b/s2", "/h/a/s1", "/h/s0"}));
+  walk(d, g.compiled, req, f);
+  EXPECT_EQ(matchesOf(f, 0), std::vector<std::string>{"/h/a/b/c/d/e/f/.bashrc"});
   // Outside a writable tree, hard links and unreadable directories do not matter.
   EXPECT_TRUE(f.hardLinks.empty());
+  EXPECT_TRUE(f.unreadable.empty());
 }
 
 TEST(BwrapScan, NeverEntersTheKernelTrees) {

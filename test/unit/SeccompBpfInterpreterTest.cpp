@@ -1,6 +1,7 @@
 // The classic-BPF interpreter the seccomp target checks its programs with:
 // hand-assembled programs for each instruction class, and the programs the
-// kernel would refuse (which the interpreter must refuse too, never guess).
+// kernel would refuse (which the interpreter must refuse too, never guess),
+// and the names of the actions a program returns.
 #include "backends/seccomp/BpfInterpreter.h"
 
 #include <gtest/gtest.h>
@@ -140,4 +141,21 @@ TEST(SeccompBpfInterpreter, RefusesWhatTheKernelRefuses) {
             std::string::npos);
   EXPECT_NE(refusal(assemble({{LD_IMM, 0, 0, 1}})).find("without a return"), std::string::npos);
   EXPECT_NE(refusal(assemble({{0x0e /* RET X */, 0, 0, 0}})).find("K or A"), std::string::npos);
+}
+
+TEST(SeccompBpfInterpreter, UserNotificationIsAnActionLikeAnyOther) {
+  // connect (42 on x86_64) goes to the supervisor, the rest is allowed.
+  std::string prog = assemble({{LD_W_ABS, 0, 0, 0},
+                               {JEQ_K, 0, 1, 42},
+                               {RET_K, 0, 0, kRetUserNotif},
+                               {RET_K, 0, 0, kRetAllow}});
+  EXPECT_EQ(run(prog, call(42)), kRetUserNotif);
+  EXPECT_EQ(run(prog, call(41)), kRetAllow);
+  EXPECT_EQ(describeAction(kRetUserNotif), "NOTIFY");
+  EXPECT_EQ(describeAction(kRetAllow), "ALLOW");
+  EXPECT_EQ(describeAction(kRetErrno | 38), "ERRNO(38)");
+  EXPECT_EQ(describeAction(kRetKillProcess), "KILL_PROCESS");
+  EXPECT_EQ(describeAction(kRetKillThread), "KILL");
+  EXPECT_EQ(describeAction(kRetTrace | 7), "TRACE(7)");
+  EXPECT_EQ(describeAction(0x12340000u), "0x12340000");
 }

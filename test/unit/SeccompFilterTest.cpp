@@ -1,7 +1,8 @@
 // The generated seccomp program, run in the BPF interpreter for both
 // architectures (aarch64 cannot be run natively here): determinism, the
-// verdict of representative calls, foreign and x32 calls killed, and a
-// self-check that notices a tampered or incomplete program.
+// verdict of representative calls, the launcher's form that hands connect()
+// to a supervisor, foreign and x32 calls killed, and a self-check that
+// notices a tampered or incomplete program.
 #include "backends/seccomp/BpfInterpreter.h"
 #include "backends/seccomp/FilterBuilder.h"
 #include "backends/seccomp/FilterCheck.h"
@@ -13,6 +14,12 @@ using namespace moat::backends::seccomp;
 namespace {
 
 constexpr uint32_t kEperm = kRetErrno | 1, kEnosys = kRetErrno | 38;
+
+RuleOptions mode(UnixSocketMode m) {
+  RuleOptions o;
+  o.unixSockets = m;
+  return o;
+}
 
 Filter build(const RuleOptions &options = {}) {
   std::string error;
@@ -52,11 +59,14 @@ TEST(SeccompFilter, BuildingTwiceGivesIdenticalBytes) {
   EXPECT_EQ(a.bpf.size() % 8, 0u);
   EXPECT_EQ(a.bpf, b.bpf);
   EXPECT_EQ(a.pfc, b.pfc);
-  RuleOptions unix;
-  unix.allowUnixSockets = true;
-  Filter c = build(unix), d = build(unix);
+  Filter c = build(mode(UnixSocketMode::AllowAll)), d = build(mode(UnixSocketMode::AllowAll));
   EXPECT_EQ(c.bpf, d.bpf);
   EXPECT_NE(a.bpf, c.bpf);
+  Filter e = build(mode(UnixSocketMode::BrokerConnect)), g = build(mode(UnixSocketMode::BrokerConnect));
+  EXPECT_EQ(e.bpf, g.bpf);
+  EXPECT_NE(e.bpf, a.bpf);
+  // Building the notifying form first changes nothing in the others.
+  EXPECT_EQ(build().bpf, a.bpf);
 }
 
 TEST(SeccompFilter, BothArchitecturesBlockTheSameCalls) {
@@ -78,7 +88,8 @@ TEST(SeccompFilter, BothArchitecturesBlockTheSameCalls) {
     EXPECT_EQ(verdict(f, a, "socket", (1ull << 32) | 1), kEperm); // upper half ignored
     EXPECT_EQ(verdict(f, a, "socket", 40), kEperm);              // AF_VSOCK
     EXPECT_EQ(verdict(f, a, "socket", 2), kRetAllow);
-    EXPECT_EQ(verdict(f, a, "socketpair", 1), kRetAllow);
+    EXPECT_EQ(verdict(f, a, "socketpair", 1, 1), kRetAllow); // SOCK_STREAM
+    EXPECT_EQ(verdict(f, a, "socketpair", 1, 2), kEperm);    // SOCK_DGRAM
     EXPECT_EQ(verdict(f, a, "ioctl", 0, 0x5412), kEperm);
     EXPECT_EQ(verdict(f, a, "ioctl", 0, 0xffffffff00005412ull), kEperm);
     EXPECT_EQ(verdict(f, a, "ioctl", 0, 0x541c), kEperm);
@@ -97,13 +108,68 @@ TEST(SeccompFilter, BothArchitecturesBlockTheSameCalls) {
 }
 
 TEST(SeccompFilter, UnixSocketsStayPossibleWhenAllowed) {
-  RuleOptions unix;
-  unix.allowUnixSockets = true;
-  Filter f = build(unix);
+  Filter f = build(mode(UnixSocketMode::AllowAll));
   for (const Arch &a : targetArches()) {
     EXPECT_EQ(verdict(f, a, "socket", 1), kRetAllow) << a.name;
+    EXPECT_EQ(verdict(f, a, "socket", 1, 2), kRetAllow) << a.name; // SOCK_DGRAM
+    EXPECT_EQ(verdict(f, a, "socketpair", 1, 2), kRetAllow) << a.name;
     EXPECT_EQ(verdict(f, a, "socket", 40), kEperm) << a.name;
+    EXPECT_EQ(verdict(f, a, "connect", 3), kRetAllow) << a.name;
   }
+}
+
+// Values of the kernel ABI, the same on both architectures.
+constexpr uint64_t kAfUnix = 1, kAfInet = 2, kStream = 1, kDgram = 2, kRaw = 3, kSeqpacket = 5,
+                   kNonblock = 04000, kCloexec = 02000000, kHigh = 1ull << 32;
+
+TEST(SeccompFilter, RefusingUnixSocketsAlsoRefusesDatagramPairs) {
+  // A datagram socket sends to any socket path with sendto(), connected or
+  // not: an unnamed datagram pair would reach journald or syslog.
+  Filter f = build();
+  for (const Arch &a : targetArches()) {
+    SCOPED_TRACE(a.name);
+    EXPECT_EQ(verdict(f, a, "socket", kAfUnix, kStream), kEperm);
+    EXPECT_EQ(verdict(f, a, "socketpair", kAfUnix, kStream | kCloexec), kRetAllow);
+    EXPECT_EQ(verdict(f, a, "socketpair", kAfUnix, kSeqpacket), kRetAllow);
+    EXPECT_EQ(verdict(f, a, "socketpair", kAfUnix, kDgram | kCloexec), kEperm);
+    EXPECT_EQ(verdict(f, a, "socketpair", kAfUnix, kHigh | kDgram), kEperm);
+    EXPECT_EQ(verdict(f, a, "socketpair", kHigh | kAfUnix, kRaw), kEperm);
+    EXPECT_EQ(verdict(f, a, "connect", 3), kRetAllow);
+  }
+}
+
+TEST(SeccompFilter, TheLaunchersFormHandsConnectToTheSupervisor) {
+  Filter f = build(mode(UnixSocketMode::BrokerConnect));
+  for (const Arch &a : targetArches()) {
+    SCOPED_TRACE(a.name);
+    EXPECT_EQ(verdict(f, a, "connect", 3), kRetUserNotif);
+    EXPECT_EQ(verdict(f, a, "connect", kHigh | 3, 0xffffffffffffffffull), kRetUserNotif);
+    // Stream and seqpacket sockets, with their flags: they reach a path only
+    // through connect().
+    EXPECT_EQ(verdict(f, a, "socket", kAfUnix, kStream | kNonblock), kRetAllow);
+    EXPECT_EQ(verdict(f, a, "socket", kAfUnix, kStream | kNonblock | kCloexec), kRetAllow);
+    EXPECT_EQ(verdict(f, a, "socket", kAfUnix, kSeqpacket | kCloexec), kRetAllow);
+    // Datagram (and raw, which is datagram for unix sockets) and unknown kinds.
+    EXPECT_EQ(verdict(f, a, "socket", kAfUnix, kDgram | kCloexec), kEperm);
+    EXPECT_EQ(verdict(f, a, "socket", kAfUnix, kDgram | kNonblock), kEperm);
+    EXPECT_EQ(verdict(f, a, "socket", kAfUnix, kRaw), kEperm);
+    EXPECT_EQ(verdict(f, a, "socket", kAfUnix, 0), kEperm);
+    EXPECT_EQ(verdict(f, a, "socket", kAfUnix, 0xf), kEperm);
+    EXPECT_EQ(verdict(f, a, "socketpair", kAfUnix, kDgram), kEperm);
+    EXPECT_EQ(verdict(f, a, "socketpair", kAfUnix, kStream), kRetAllow);
+    // The kernel reads family and type as ints: bits above 31 neither make
+    // a datagram socket pass nor a stream socket fail (CVE-2019-10063).
+    EXPECT_EQ(verdict(f, a, "socket", kHigh | kAfUnix, kDgram), kEperm);
+    EXPECT_EQ(verdict(f, a, "socket", kAfUnix, kHigh | kDgram), kEperm);
+    EXPECT_EQ(verdict(f, a, "socket", kAfUnix, (0xfffffff0ull << 32) | kDgram), kEperm);
+    EXPECT_EQ(verdict(f, a, "socket", kAfUnix, kHigh | kStream), kRetAllow);
+    EXPECT_EQ(verdict(f, a, "socket", kHigh | kAfUnix, kStream), kRetAllow);
+    // Other families are untouched; vsock stays refused.
+    EXPECT_EQ(verdict(f, a, "socket", kAfInet, kDgram), kRetAllow);
+    EXPECT_EQ(verdict(f, a, "socket", 40, kStream), kEperm);
+    EXPECT_EQ(verdict(f, a, "mount"), kEperm);
+  }
+  EXPECT_NE(f.pfc.find("action 0x7fc00000;"), std::string::npos);
 }
 
 TEST(SeccompFilter, ForeignArchitecturesAndX32AreKilled) {
@@ -139,13 +205,39 @@ TEST(SeccompFilter, PfcShowsBothSectionsAndTheKillAction) {
 }
 
 TEST(SeccompFilter, SelfCheckAcceptsTheRealProgram) {
-  for (bool unix : {false, true}) {
-    RuleOptions o;
-    o.allowUnixSockets = unix;
-    Filter f = build(o);
+  for (UnixSocketMode m : {UnixSocketMode::RefuseAll, UnixSocketMode::BrokerConnect, UnixSocketMode::AllowAll}) {
+    Filter f = build(mode(m));
     std::string error;
-    EXPECT_TRUE(checkFilter(f.bpf, blockedSyscalls(o), o, error)) << error;
+    EXPECT_TRUE(checkFilter(f.bpf, blockedSyscalls(mode(m)), mode(m), error)) << error;
   }
+}
+
+TEST(SeccompFilter, SelfCheckRejectsAProgramForAnotherUnixSocketMode) {
+  RuleOptions broker = mode(UnixSocketMode::BrokerConnect);
+  std::string error;
+  std::optional<Filter> f0;
+  // A program without the notification: connect() would never be asked about.
+  Filter refuse = build();
+  EXPECT_FALSE(checkFilter(refuse.bpf, blockedSyscalls(broker), broker, error));
+  EXPECT_NE(error.find("connect on x86_64"), std::string::npos) << error;
+  // Nor is a program that refuses stream sockets the launcher's form.
+  std::vector<SyscallRule> withUnixRefused = blockedSyscalls(broker);
+  withUnixRefused.push_back(SyscallRule{"socket", Verdict::Eperm, {{0, 0xffffffff, 1}}, "test"});
+  f0 = buildFilter(withUnixRefused, error);
+  ASSERT_TRUE(f0.has_value()) << error;
+  EXPECT_FALSE(checkFilter(f0->bpf, blockedSyscalls(broker), broker, error));
+  EXPECT_NE(error.find("socket(AF_UNIX, 0x1) on x86_64"), std::string::npos) << error;
+  std::vector<SyscallRule> noNotify;
+  for (const SyscallRule &r : blockedSyscalls(broker))
+    if (r.syscall != "connect")
+      noNotify.push_back(r);
+  auto f = buildFilter(noNotify, error);
+  ASSERT_TRUE(f.has_value()) << error;
+  EXPECT_FALSE(checkFilter(f->bpf, noNotify, broker, error));
+  EXPECT_NE(error.find("connect on x86_64: the program returns 0x7fff0000 (ALLOW), the table says 0x7fc00000 "
+                       "(NOTIFY)"),
+            std::string::npos)
+      << error;
 }
 
 TEST(SeccompFilter, SelfCheckRejectsATamperedProgram) {
@@ -179,7 +271,7 @@ TEST(SeccompFilter, SelfCheckRejectsAProgramMissingARule) {
   EXPECT_NE(error.find("mount on x86_64"), std::string::npos) << error;
   // And one that blocks a call which must keep working.
   std::vector<SyscallRule> more = rules;
-  more.push_back(SyscallRule{"read", Verdict::Eperm, std::nullopt, "test"});
+  more.push_back(SyscallRule{"read", Verdict::Eperm, {}, "test"});
   f = buildFilter(more, error);
   ASSERT_TRUE(f.has_value()) << error;
   EXPECT_FALSE(checkFilter(f->bpf, rules, {}, error));
@@ -188,7 +280,7 @@ TEST(SeccompFilter, SelfCheckRejectsAProgramMissingARule) {
 
 TEST(SeccompFilter, UnknownCallIsAnError) {
   std::vector<SyscallRule> rules = {
-      SyscallRule{"moat_no_such_call", Verdict::Eperm, std::nullopt, "test"}};
+      SyscallRule{"moat_no_such_call", Verdict::Eperm, {}, "test"}};
   std::string error;
   EXPECT_FALSE(buildFilter(rules, error).has_value());
   EXPECT_NE(error.find("moat_no_such_call"), std::string::npos) << error;

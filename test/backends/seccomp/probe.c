@@ -101,6 +101,17 @@ static int call_socket_unix_high(void) {
   return result_of(syscall(SYS_socket, (1UL << 32) | AF_UNIX, SOCK_STREAM, 0));
 }
 static int call_socket_vsock(void) { return result_of(socket(AF_VSOCK, SOCK_STREAM, 0)); }
+/* An unnamed datagram pair can still send to any socket path with sendto():
+ * refused unless the policy allows every unix socket. The type's upper half
+ * must not change that. */
+static int call_socketpair_unix_dgram(void) {
+  int sv[2];
+  return result_of(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv));
+}
+static int call_socketpair_unix_dgram_high(void) {
+  int sv[2];
+  return result_of(syscall(SYS_socketpair, AF_UNIX, (1UL << 32) | SOCK_DGRAM, 0, sv));
+}
 static int call_io_uring_setup(void) {
   struct io_uring_params p;
   memset(&p, 0, sizeof p);
@@ -336,6 +347,8 @@ static const struct probe probes[] = {
     P(socket_unix, SYS_socket, NULL),
     P(socket_unix_high, SYS_socket, NULL),
     P(socket_vsock, SYS_socket, NULL),
+    P(socketpair_unix_dgram, SYS_socketpair, NULL),
+    P(socketpair_unix_dgram_high, SYS_socketpair, NULL),
     P(io_uring_setup, SYS_io_uring_setup, NULL),
     P(io_uring_enter, SYS_io_uring_enter, NULL),
     P(io_uring_register, SYS_io_uring_register, NULL),

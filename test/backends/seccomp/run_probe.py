@@ -13,6 +13,8 @@ Two runs of the probe under the same bwrap flags:
 Fails (never skips) when bwrap or the probe cannot run.
 
 usage: run_probe.py --filter FILE --expect default|unix-allowed [--probe PATH]
+  unix-allowed: the policy allows every unix socket (a filter for a policy
+  that allows only some paths refuses them all, like the default)
 """
 import argparse
 import os
@@ -53,6 +55,8 @@ def expectations(mode, machine):
     unix = PASSES if mode == "unix-allowed" else EPERM
     want["socket_unix"] = unix
     want["socket_unix_high"] = unix
+    want["socketpair_unix_dgram"] = unix
+    want["socketpair_unix_dgram_high"] = unix
     if machine == "x86_64":
         want["iopl"] = EPERM
         want["ioperm"] = EPERM

@@ -14,14 +14,27 @@ covers the path), or, for a path created by the probe that a glob rule
 decides, the documented limit of build-time glob expansion ("uncovered").
 The sandbox allowing what the policy denies is always a failure.
 
-Usage: differential.py MOAT [--policies N] [--seed S]
+Every policy's tree also holds moat's built-in protected names (read from
+the built-in list, --protections), at the top of the home and launch
+directories and nested in the launch directory at depth 1 and depth 4, each
+one existing, missing with its parent directory there, or missing
+altogether. The probe modifies the existing ones (append, and replace by
+rename) and creates the missing ones (with their parent directories). Where
+moat query denies the write, the plan promises (docs/backends.md, "What the
+plan promises") that the host shows no change:
+  * at the top of ~ and of the launch directory, always;
+  * elsewhere, for a path that existed, or whose parent directory existed
+    (an existing .git, .claude, .ssh or .config), at build time.
+A denied write elsewhere (a new sub/.bashrc, anything under a directory the
+probe made) is counted as left to moat run's sweep at exit, never failed.
+
+Usage: differential.py MOAT --protections FILE [--policies N] [--seed S]
 A failure prints the seed; rerun with --seed S --policies 1 to reproduce.
 """
 import argparse
 import json
 import os
 import random
-import re
 import shutil
 import subprocess
 import sys
@@ -46,6 +59,17 @@ for kind, path, data in ops:
             with open(path, "xb") as f:
                 f.write(data.encode())
             out.append(True)
+        elif kind == "create_p":  # with the missing parent directories
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "xb") as f:
+                f.write(data.encode())
+            out.append(True)
+        elif kind == "replace":  # a new file renamed over the path
+            tmp = os.path.join(os.path.dirname(path), ".moat-replace-" + os.path.basename(path))
+            with open(tmp, "wb") as f:
+                f.write(data.encode())
+            os.replace(tmp, path)
+            out.append(True)
     except OSError as e:
         out.append({"errno": e.errno})
 json.dump(out, sys.stdout)
@@ -55,8 +79,100 @@ NAMES = ["a", "b", "c", ".git", "hooks", "config", ".bashrc", ".ssh", "k.pem", "
 RUNTIME = ["/usr", "/lib", "/lib64", "/bin"]  # what python3 needs when reads default to deny
 
 
+# Names that are directories when they exist (the bwrap target's
+# directoryName): their placeholder is a directory, and what is created or
+# changed is a file inside.
+DIRECTORY_NAMES = {".vscode", ".idea", "hooks", "commands", "agents", "fish", "git"}
+
+
 class Failure(Exception):
     pass
+
+
+def builtin_names(path):
+    """The built-in protections as paths relative to where they apply:
+    `/**/.claude/settings.json` -> `.claude/settings.json`; a `**` inside
+    (`/**/.git/modules/**/hooks`) stands for one directory, `m`."""
+    names = []
+    with open(path) as f:
+        for line in f:
+            line = line.split("#", 1)[0].strip()
+            if not line:
+                continue
+            pattern = line.split()[0]
+            if not pattern.startswith("/**/"):
+                raise Failure("unexpected built-in protection shape: " + pattern)
+            names.append(pattern[len("/**/"):].replace("/**/", "/m/"))
+    return names
+
+
+def make_protected(rng, root, tree, names):
+    """Puts the built-in names at the top of ~ and $CWD and at depth 1 and 4
+    below $CWD, each existing, with only its parent, or missing. Returns
+    [(path, top, name)], leaving out names whose first component the random
+    tree already has there (its own operations cover those)."""
+    places = [(root + "/h", True), (root + "/h/p", True), (root + "/h/p/sub", False),
+              (root + "/h/p/d1/d2/d3/d4", False)]
+    os.makedirs(root + "/h/p/sub")
+    os.makedirs(root + "/h/p/d1/d2/d3/d4")
+    out = []
+    for place, top in places:
+        for name in names:
+            path = place + "/" + name
+            if place + "/" + name.split("/")[0] in tree:
+                continue
+            state = rng.choice(["exists", "parent", "missing"])
+            if state == "exists":
+                if os.path.basename(name) in DIRECTORY_NAMES:
+                    os.makedirs(path, exist_ok=True)
+                    with open(path + "/inner", "w") as f:
+                        f.write("tok-%08x" % rng.getrandbits(32))
+                elif not os.path.isdir(path):
+                    os.makedirs(os.path.dirname(path), exist_ok=True)
+                    with open(path, "w") as f:
+                        f.write("tok-%08x" % rng.getrandbits(32))
+            elif state == "parent" and "/" in name:
+                os.makedirs(os.path.dirname(path), exist_ok=True)
+            out.append((path, top, name))
+    return out
+
+
+def protected_ops(layout, n0):
+    """The probe's writes to the protected layout, judged on the disk as it
+    is now (after the whole layout exists): [(op, promised, judge)] where
+    judge() tells on the host whether the write took effect."""
+    ops = []
+    for n, (path, top, name) in enumerate(layout, n0):
+        # A fixed name with a parent (`.claude/settings.json`) is anchored by
+        # an existing parent directory; a plain name (`.bashrc`) only at the
+        # top; a name with `**` inside (`.git/modules/m/hooks`) only where it
+        # exists.
+        fixed = "/m/" not in name
+        anchored = fixed and "/" in name and os.path.isdir(os.path.dirname(path))
+        if os.path.isdir(path):
+            targets = [("append", path + "/inner"), ("create", path + "/moat-new")]
+        elif os.path.isfile(path):
+            targets = [("append", path), ("replace", path)]
+        elif os.path.basename(path) in DIRECTORY_NAMES:
+            targets = [("create_p", path + "/moat-new")]
+        else:
+            targets = [("create_p", path)]
+        for kind, target in targets:
+            existed = os.path.lexists(target)
+            before = open(target).read() if existed else None
+            data = "moat-%d" % n
+
+            def judge(target=target, before=before, data=data):
+                if before is not None:
+                    with open(target) as f:
+                        return f.read() != before
+                if not os.path.isfile(target):
+                    return False
+                with open(target) as f:
+                    return f.read() == data
+            promised = (top and fixed) or existed or anchored or os.path.lexists(path)
+            ops.append(([kind, target, data], promised, judge))
+    return ops
 
 
 def make_tree(rng, root):
@@ -151,36 +267,28 @@ def run(cmd, **kw):
     return subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kw)
 
 
-def build_and_launch(moat, work, build_args, ops, tree, stats):
-    """Builds the arguments and runs the probe right away. The arguments are
-    a snapshot of the disk: a file outside the scratch tree that vanishes in
-    between (a socket of another program in /tmp, hidden by the plan) makes
-    bwrap refuse to start. That is retried with a fresh build, at most three
-    times; every other failure fails the test. Returns the report, the probe
-    and the directory listings taken right before the launch."""
-    for attempt in range(4):
-        before = {p: (sorted(os.listdir(p)) if tree[p] is None else None) for p in tree}
-        built = run([moat, "build", "--target=bwrap", "--format=json"] + build_args)
-        if built.returncode != 0:
-            raise Failure("moat build failed (%d): %s" % (built.returncode, built.stderr.decode()))
-        report = json.loads(built.stdout)
-        with open(work + "/args", "wb") as f:
-            f.write(b"".join(a.encode() + b"\0" for a in report["args"]))
-        fd = os.open(work + "/args", os.O_RDONLY)
-        try:
-            probe = subprocess.run(["bwrap", "--args", str(fd), "--", "/usr/bin/python3", "-I", "-S", "-c", PROBE],
-                                   input=json.dumps(ops).encode(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                   pass_fds=(fd,), cwd="/", timeout=60)
-        finally:
-            os.close(fd)
-        if probe.returncode == 0:
-            return report, probe, before
-        err = probe.stderr.decode()
-        vanished = re.match(r"bwrap: Can't (?:create file|find source path) (?:at )?(/\S+?):", err)
-        if not vanished or vanished.group(1).startswith(work + "/") or attempt == 3:
-            raise Failure("bwrap or the probe failed (%d): %s" % (probe.returncode, err))
-        stats["retries"] += 1
-    raise Failure("unreachable")
+def build_and_launch(moat, work, build_args, ops, tree):
+    """Builds the arguments and runs the probe right away (the plan mounts
+    nothing outside the policy's own trees, so nothing on the machine can
+    vanish in between). Returns the report, the probe and the directory
+    listings taken right before the launch."""
+    before = {p: (sorted(os.listdir(p)) if tree[p] is None else None) for p in tree}
+    built = run([moat, "build", "--target=bwrap", "--format=json"] + build_args)
+    if built.returncode != 0:
+        raise Failure("moat build failed (%d): %s" % (built.returncode, built.stderr.decode()))
+    report = json.loads(built.stdout)
+    with open(work + "/args", "wb") as f:
+        f.write(b"".join(a.encode() + b"\0" for a in report["args"]))
+    fd = os.open(work + "/args", os.O_RDONLY)
+    try:
+        probe = subprocess.run(["bwrap", "--args", str(fd), "--", "/usr/bin/python3", "-I", "-S", "-c", PROBE],
+                               input=json.dumps(ops).encode(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               pass_fds=(fd,), cwd="/", timeout=60)
+    finally:
+        os.close(fd)
+    if probe.returncode != 0:
+        raise Failure("bwrap or the probe failed (%d): %s" % (probe.returncode, probe.stderr.decode()))
+    return report, probe, before
 
 
 def covered(report, path, access):
@@ -190,7 +298,7 @@ def covered(report, path, access):
     return False
 
 
-def one_policy(moat, seed, stats):
+def one_policy(moat, names, seed, stats):
     rng = random.Random(seed)
     work = tempfile.mkdtemp(prefix="moat-bwrap-diff-")
     try:
@@ -198,6 +306,7 @@ def one_policy(moat, seed, stats):
         os.mkdir(root)
         tree = make_tree(rng, root)
         policy, glob_lines = make_policy(rng, root, tree)
+        layout = make_protected(rng, root, tree, names)
         policy_path = work + "/p.moat"
         with open(policy_path, "w") as f:
             f.write(policy)
@@ -215,6 +324,11 @@ def one_policy(moat, seed, stats):
                 new = "%s/moat-new-%d" % (path, n)
                 ops.append(["create", new, "new"])
                 queries.append("write " + new)
+        protected = protected_ops(layout, len(ops))
+        first_protected = len(ops)
+        for op, _, _ in protected:
+            ops.append(op)
+            queries.append("write " + op[1])
         batch = work + "/queries"
         with open(batch, "w") as f:
             f.write("\n".join(queries) + "\n")
@@ -225,7 +339,7 @@ def one_policy(moat, seed, stats):
         if len(answers) != len(ops):
             raise Failure("moat query gave %d answers for %d queries" % (len(answers), len(ops)))
 
-        report, probe, before = build_and_launch(moat, work, defines + [policy_path], ops, tree, stats)
+        report, probe, before = build_and_launch(moat, work, defines + [policy_path], ops, tree)
         placeholders = set(report["placeholders"])
         mount_points = set()
         args = report["args"]
@@ -235,6 +349,23 @@ def one_policy(moat, seed, stats):
             elif a in ("--tmpfs", "--dev", "--proc"):
                 mount_points.add(args[i + 1])
         results = json.loads(probe.stdout)
+
+        for (op, promised, judge), answer, result in zip(protected, answers[first_protected:],
+                                                         results[first_protected:]):
+            kind, path = op[0], op[1]
+            allowed = answer.startswith("allow ")
+            got = judge()
+            stats["protected_probes"] += 1
+            if got and not allowed:
+                if promised:
+                    raise Failure("the sandbox could %s the protected %s but the policy denies it (%s); probe: %s"
+                                  % (kind, path, answer, result))
+                stats["left_to_sweep"] += 1
+            elif not allowed:
+                stats["protected_refused"] += 1 if promised else 0
+            elif not got and not covered(report, path, "write"):
+                raise Failure("%s %s is refused without a reported tightening (%s); probe: %s" % (kind, path, answer, result))
+        ops, answers, results = ops[:first_protected], answers[:first_protected], results[:first_protected]
 
         for (kind, path, _), answer, result in zip(ops, answers, results):
             allowed = answer.startswith("allow ")
@@ -246,6 +377,7 @@ def one_policy(moat, seed, stats):
                 listing = result if isinstance(result, list) else None
                 expected = sorted(set(before[path]) | {os.path.basename(p) for p in placeholders if os.path.dirname(p) == path})
                 got = listing == expected
+                result = {"listed": listing, "expected": expected}
                 if not allowed and listing is not None:
                     # A hidden directory may show only the mount points made in it.
                     for name in listing:
@@ -268,7 +400,7 @@ def one_policy(moat, seed, stats):
                 raise Failure("the sandbox could %s %s but the policy denies it (%s)" % (kind, path, answer))
             if allowed and not got:
                 if not covered(report, path, access):
-                    raise Failure("%s %s is refused without a reported tightening (%s)" % (kind, path, answer))
+                    raise Failure("%s %s is refused without a reported tightening (%s); probe: %s" % (kind, path, answer, result))
                 stats["tightened"] += 1
         stats["policies"] += 1
     except Exception as e:  # any failure names the seed that reproduces it
@@ -280,18 +412,23 @@ def one_policy(moat, seed, stats):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("moat")
+    ap.add_argument("--protections", required=True, help="compiler/sema/builtin-protections.txt")
     ap.add_argument("--policies", type=int, default=200)
     ap.add_argument("--seed", type=int, default=int(os.environ.get("MOAT_BWRAP_DIFF_SEED", "1")))
     a = ap.parse_args()
-    stats = {"policies": 0, "probes": 0, "tightened": 0, "glob_limited": 0, "retries": 0}
+    stats = {"policies": 0, "probes": 0, "tightened": 0, "glob_limited": 0, "protected_probes": 0,
+             "protected_refused": 0, "left_to_sweep": 0}
     try:
+        names = builtin_names(a.protections)
         for i in range(a.policies):
-            one_policy(a.moat, a.seed + i, stats)
+            one_policy(a.moat, names, a.seed + i, stats)
     except Failure as e:
         print("FAIL:", e)
         sys.exit(1)
     print("bwrap differential: %(policies)d policies, %(probes)d probes, %(tightened)d reported tightenings, "
-          "%(glob_limited)d new paths decided by globs, %(retries)d launches retried" % stats)
+          "%(glob_limited)d new paths decided by globs" % stats)
+    print("built-in protected paths: %(protected_probes)d writes tried, %(protected_refused)d denied and promised "
+          "refused, %(left_to_sweep)d denied but left to moat run's sweep" % stats)
 
 
 if __name__ == "__main__":
