@@ -14,7 +14,7 @@ const std::vector<Target> &targets() {
   static const std::vector<Target> all = {
       {"bwrap", "bubblewrap arguments for bwrap --args FD (--format=json|shell)", bwrap::build},
       {"sbpl", "macOS Seatbelt profile for sandbox-exec -f (roots as -D parameters)", sbpl::build},
-      {"seccomp", "seccomp BPF for bwrap --seccomp FD, x86_64 + aarch64 (--format=bpf|pfc)", seccomp::build},
+      {"seccomp", "seccomp BPF for bwrap --seccomp FD, x86_64 + aarch64 (--format=bpf|pfc|runtime-pfc)", seccomp::build},
       {"proxy", "the allowlist moat's filtering proxy reads (--format=linux|macos)", proxy::build},
       {"srt", "sandbox-runtime srt-settings.json (--format=linux|macos for one platform)", srt::build},
       {"claude", "Claude Code settings.json sandbox block (--format=linux|macos)", claude::build},

@@ -43,12 +43,12 @@ echo "(moat check exited $status)"
 # moat run: the same policy, enforced. A scratch home and launch directory,
 # so that nothing of the user's is touched even if confinement failed.
 echo
-echo "== moat run --policy=examples/agent-default.moat -- sh examples/run-demo.sh =="
+echo "== moat run --policy=examples/agent-default.moat -- sh scripts/run-demo.sh =="
 case "$BUILD_DIR" in /*) build_abs="$BUILD_DIR" ;; *) build_abs="$PWD/$BUILD_DIR" ;; esac
 demo="$build_abs/run-demo"
 rm -rf "$demo" && mkdir -p "$demo/home" "$demo/project" "$demo/tmp"
 printf '# the demo home\n' > "$demo/home/.bashrc"
-script="$PWD/examples/run-demo.sh" policy="$PWD/examples/agent-default.moat" moat="$build_abs/bin/moat"
+script="$PWD/scripts/run-demo.sh" policy="$PWD/examples/agent-default.moat" moat="$build_abs/bin/moat"
 (cd "$demo/project" && HOME="$demo/home" TMPDIR="$demo/tmp" "$moat" run --policy="$policy" -- sh "$script") || true
 if grep -q pwned "$demo/home/.bashrc" || [ ! -s "$demo/project/allowed.txt" ]; then
   echo "setup: moat run did not confine the demo as expected" >&2

@@ -13,7 +13,7 @@
 #include "backends/bwrap/Disk.h"
 #include "backends/bwrap/MountPlan.h"
 #include "backends/bwrap/Render.h"
-#include "backends/seccomp/SeccompTarget.h"
+#include "backends/seccomp/RuntimeFilter.h"
 #include "compiler/eval/Evaluator.h"
 #include "runtime/EventLog.h"
 #include "runtime/ExitSweep.h"
@@ -176,22 +176,6 @@ pid_t spawnBwrap(ChildFds &fds, const std::vector<std::string> &argv, std::strin
   return pid;
 }
 
-// The command's seccomp program. Until the seccomp target grows its
-// brokered form, unix sockets are all or nothing here, as the standalone
-// target decides them.
-struct CommandFilter {
-  std::string bpf;
-  bool brokerUnixConnect = false;
-};
-std::optional<CommandFilter> commandFilter(const ir::Policy &policy, DiagnosticEngine &diags) {
-  backends::BuildOptions options;
-  backends::BuildResult result;
-  backends::seccomp::build(policy, options, diags, result);
-  if (diags.hasErrors())
-    return std::nullopt;
-  return CommandFilter{result.output, false};
-}
-
 struct Outcome {
   bool started = false;
   std::optional<int> exitStatus;
@@ -233,9 +217,11 @@ public:
       return kExitLaunchFailed;
     }
     log_ = std::move(*log);
-    auto filter = commandFilter(*request_.policy, diags_);
-    if (!filter)
+    auto filter = backends::seccomp::buildRuntimeFilter(*request_.policy, error);
+    if (!filter) {
+      report(diags_, "cannot build the seccomp filter: " + error);
       return kExitLaunchFailed;
+    }
 
     // The plan names files that exist now; one that vanishes before
     // bubblewrap mounts it (a build's temporary file) makes bubblewrap
@@ -274,7 +260,7 @@ public:
         sigaddset(&handled, sig);
       sigset_t previous;
       ::pthread_sigmask(SIG_BLOCK, &handled, &previous);
-      Attempt result = supervise(*dir, plan, filter->bpf, filter->brokerUnixConnect, handled);
+      Attempt result = supervise(*dir, plan, filter->filter.bpf, filter->brokerUnixConnect, handled);
       ::pthread_sigmask(SIG_SETMASK, &previous, nullptr);
       if (result.launcherFailed)
         return kExitLaunchFailed;

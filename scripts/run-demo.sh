@@ -1,6 +1,6 @@
 #!/bin/sh
 # What `moat run` does, in three lines of output: run by scripts/setup.sh as
-#   moat run --policy=examples/agent-default.moat -- sh examples/run-demo.sh
+#   moat run --policy=examples/agent-default.moat -- sh scripts/run-demo.sh
 # inside a scratch home and launch directory. Each line is checked on the
 # host by setup.sh too; this script only tries.
 echo "hello from the sandbox" > allowed.txt && echo "allowed write:      $PWD/allowed.txt"
