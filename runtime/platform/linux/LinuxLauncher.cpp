@@ -23,6 +23,7 @@
 #include "runtime/platform/linux/NamespaceSupport.h"
 #include "runtime/platform/linux/RuntimeDir.h"
 #include "runtime/platform/linux/UnixSocketBroker.h"
+#include "runtime/platform/linux/UniqueFd.h"
 #include "runtime/proxy/ProxyServer.h"
 
 #include <fmt/format.h>
@@ -51,45 +52,24 @@ constexpr int kArgsFd = 3;
 constexpr BridgeFds kBridgeFds{4, 5, 6, 7};
 constexpr int kFirstClosedFd = 8;
 
-class Fd {
-public:
-  explicit Fd(int fd = -1) : fd_(fd) {}
-  Fd(Fd &&o) noexcept : fd_(o.fd_) { o.fd_ = -1; }
-  Fd &operator=(Fd &&o) noexcept {
-    reset(o.fd_);
-    o.fd_ = -1;
-    return *this;
-  }
-  ~Fd() { reset(); }
-  void reset(int fd = -1) {
-    if (fd_ >= 0)
-      ::close(fd_);
-    fd_ = fd;
-  }
-  int get() const { return fd_; }
-  explicit operator bool() const { return fd_ >= 0; }
-
-private:
-  int fd_;
-};
 
 void report(DiagnosticEngine &diags, const std::string &message) {
   diags.report(DiagKind::LaunchFailed, SourceLoc{}, message);
 }
 
 // A sealed memfd holding `bytes`, above the fixed numbers.
-Fd sealedMemfd(const char *name, const std::string &bytes, std::string &error) {
-  Fd fd(static_cast<int>(::memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING)));
+UniqueFd sealedMemfd(const char *name, const std::string &bytes, std::string &error) {
+  UniqueFd fd(static_cast<int>(::memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING)));
   if (!fd) {
     error = std::string("memfd_create: ") + std::strerror(errno);
-    return Fd();
+    return UniqueFd();
   }
   size_t done = 0;
   while (done < bytes.size()) {
     ssize_t n = ::write(fd.get(), bytes.data() + done, bytes.size() - done);
     if (n <= 0) {
       error = std::string("writing a memfd: ") + std::strerror(errno);
-      return Fd();
+      return UniqueFd();
     }
     done += static_cast<size_t>(n);
   }
@@ -98,17 +78,17 @@ Fd sealedMemfd(const char *name, const std::string &bytes, std::string &error) {
   // at the offset the writes left: rewind, or they see nothing.
   if (::lseek(fd.get(), 0, SEEK_SET) != 0) {
     error = std::string("lseek: ") + std::strerror(errno);
-    return Fd();
+    return UniqueFd();
   }
   return fd;
 }
 
 // Moves a descriptor above everything the child will use, so that putting
 // the inherited set in place cannot overwrite one of its members.
-Fd high(Fd fd) {
+UniqueFd high(UniqueFd fd) {
   if (!fd)
     return fd;
-  return Fd(::fcntl(fd.get(), F_DUPFD_CLOEXEC, 100));
+  return UniqueFd(::fcntl(fd.get(), F_DUPFD_CLOEXEC, 100));
 }
 
 std::string ruleLocation(const DiagnosticEngine &diags, const ir::NetRule *rule) {
@@ -145,7 +125,7 @@ std::string bwrapArguments(const backends::bwrap::Plan &plan, const LaunchReques
 }
 
 struct ChildFds {
-  Fd args, control, netDir, filter, exe;
+  UniqueFd args, control, netDir, filter, exe;
 };
 
 // fork + exec bubblewrap with exactly the inherited descriptors.
@@ -298,12 +278,12 @@ private:
       report(diags_, std::string("socketpair: ") + std::strerror(errno));
       return failed;
     }
-    Fd control(pair[0]);
+    UniqueFd control(pair[0]);
     ChildFds child;
-    child.control = high(Fd(pair[1]));
-    child.netDir = high(Fd(::open(dir.netDir().c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC)));
+    child.control = high(UniqueFd(pair[1]));
+    child.netDir = high(UniqueFd(::open(dir.netDir().c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC)));
     child.filter = high(sealedMemfd("moat-seccomp", bpf, error));
-    child.exe = high(Fd(::open("/proc/self/exe", O_RDONLY | O_CLOEXEC)));
+    child.exe = high(UniqueFd(::open("/proc/self/exe", O_RDONLY | O_CLOEXEC)));
     std::vector<std::string> bridge = bridgeCommand(kBridgeFds, broker, request_.command);
     child.args = high(sealedMemfd("moat-bwrap-args", bwrapArguments(plan, request_, dir.base(), *evaluator_), error));
     if (!child.control || !child.netDir || !child.filter || !child.exe || !child.args) {
@@ -320,7 +300,7 @@ private:
 
     std::vector<std::string> argv = {"bwrap", "--args", std::to_string(kArgsFd)};
     argv.insert(argv.end(), bridge.begin(), bridge.end());
-    Fd signals(::signalfd(-1, &handled, SFD_CLOEXEC));
+    UniqueFd signals(::signalfd(-1, &handled, SFD_CLOEXEC));
     timespec launchedAt{};
     ::clock_gettime(CLOCK_REALTIME_COARSE, &launchedAt);
     pid_t bwrap = spawnBwrap(child, argv, error);
@@ -403,7 +383,7 @@ private:
                    "files stopped there\n", request.maxEntries);
   }
 
-  bool receive(Fd &control, Outcome &outcome, bool broker, std::unique_ptr<UnixSocketBroker> &brokerThread) {
+  bool receive(UniqueFd &control, Outcome &outcome, bool broker, std::unique_ptr<UnixSocketBroker> &brokerThread) {
     int fd = -1;
     auto m = receiveControl(control.get(), fd);
     if (!m)

@@ -1,4 +1,5 @@
 #include "runtime/platform/linux/UnixSocketBroker.h"
+#include "runtime/platform/linux/UniqueFd.h"
 
 #include "runtime/platform/linux/SandboxPath.h"
 
@@ -27,21 +28,6 @@
 namespace moat::runtime::linux_platform {
 namespace {
 
-class Fd {
-public:
-  explicit Fd(int fd = -1) : fd_(fd) {}
-  Fd(const Fd &) = delete;
-  Fd &operator=(const Fd &) = delete;
-  ~Fd() {
-    if (fd_ >= 0)
-      ::close(fd_);
-  }
-  int get() const { return fd_; }
-  explicit operator bool() const { return fd_ >= 0; }
-
-private:
-  int fd_;
-};
 
 // The notification is still pending: the process has not died and its pid
 // was not recycled since the request was read.
@@ -121,10 +107,10 @@ int UnixSocketBroker::decideAndConnect(const seccomp_notif &request) {
     if (::process_vm_readv(pid, &local, 1, &remote, 1, 0) != static_cast<ssize_t>(len))
       return -EFAULT;
   }
-  Fd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
+  UniqueFd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
   if (!pidfd || !stillValid(listener_, request.id))
     return -ESRCH;
-  Fd socket(static_cast<int>(::syscall(SYS_pidfd_getfd, pidfd.get(), static_cast<int>(fdArg), 0)));
+  UniqueFd socket(static_cast<int>(::syscall(SYS_pidfd_getfd, pidfd.get(), static_cast<int>(fdArg), 0)));
   if (!socket)
     return -EBADF;
   int domain = 0;
@@ -158,14 +144,14 @@ int UnixSocketBroker::decideAndConnect(const seccomp_notif &request) {
   if (!evaluator_.unixSocketAllowed(normaliseAbsolute(path)))
     return refuse("the policy does not allow this unix socket");
 
-  Fd root(::open(("/proc/" + std::to_string(pid) + "/root").c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  UniqueFd root(::open(("/proc/" + std::to_string(pid) + "/root").c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
   if (!root || !stillValid(listener_, request.id))
     return -ESRCH;
   int err = 0;
   auto resolved = resolveInRoot(root.get(), path, err);
   if (!resolved)
     return -err;
-  Fd target(resolved->fd);
+  UniqueFd target(resolved->fd);
   for (const std::string &spelling : resolved->spellings)
     if (!evaluator_.unixSocketAllowed(spelling)) {
       event.target = path + " -> " + spelling;
