@@ -7,6 +7,7 @@
 #include <llvm/Support/raw_ostream.h>
 
 #include "runtime/Launch.h"
+#include "runtime/SocksConnect.h"
 
 #include <cstring>
 
@@ -15,6 +16,9 @@ int main(int argc, char **argv) {
   // moat run's in-sandbox helper: argv is its own, never parsed as options.
   if (argc > 1 && std::strcmp(argv[1], "__bridge") == 0)
     return moat::runtime::bridgeMain(argc, argv);
+  // ssh's ProxyCommand inside the sandbox (GIT_SSH_COMMAND).
+  if (argc > 1 && std::strcmp(argv[1], "__connect") == 0)
+    return moat::runtime::socksConnectMain(argc, argv);
   // `moat run ... -- CMD ARG...`: the command is not moat's to parse.
   if (argc > 1 && std::strcmp(argv[1], "run") == 0)
     for (int i = 2; i < argc; ++i)

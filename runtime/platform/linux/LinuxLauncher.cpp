@@ -119,6 +119,18 @@ std::string bwrapArguments(const backends::bwrap::Plan &plan, const LaunchReques
   std::string socks = fmt::format("socks5h://127.0.0.1:{}", kBridgeSocksPort);
   for (const auto &[name, value] : proxyEnvironment(http, socks))
     groups.push_back({"--setenv", name, value});
+  // git over ssh: ssh cannot speak SOCKS, so its ProxyCommand is moat's own
+  // SOCKS client, when the sandbox can see the moat executable at all.
+  char exe[4096];
+  ssize_t n = ::readlink("/proc/self/exe", exe, sizeof exe - 1);
+  if (n > 0) {
+    std::string self(exe, static_cast<size_t>(n));
+    if (evaluator.decide(self, ir::Access::Read).effect == ir::Effect::Allow)
+      groups.push_back({"--setenv", "GIT_SSH_COMMAND",
+                        fmt::format("ssh -o ProxyCommand={}", backends::bwrap::shellQuote(fmt::format(
+                                        "{} __connect 127.0.0.1:{} %h %p",
+                                        backends::bwrap::shellQuote(self), kBridgeSocksPort)))});
+  }
   if (auto cwd = request.bindings.lookup("CWD"))
     groups.push_back({"--chdir", *cwd});
   return backends::bwrap::renderNul(groups);
