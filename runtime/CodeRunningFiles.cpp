@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <cctype>
-#include <fstream>
+#include <fcntl.h>
+#include <optional>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <sstream>
 #include <vector>
 
@@ -105,6 +108,37 @@ std::string commandRunningGitKey(const std::string &text) {
   return "";
 }
 
+namespace {
+// The file's text when it is a regular file of sensible size, opened without
+// following a link and without blocking (the sandbox may have left a FIFO).
+std::optional<std::string> readConfigFile(const std::string &path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0)
+    return std::nullopt;
+  struct stat st {};
+  std::optional<std::string> text;
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && static_cast<size_t>(st.st_size) <= kMaxConfigBytes) {
+    std::string buffer(static_cast<size_t>(st.st_size), '\0');
+    ssize_t n = ::pread(fd, buffer.data(), buffer.size(), 0);
+    if (n == st.st_size)
+      text = std::move(buffer);
+  }
+  ::close(fd);
+  return text;
+}
+
+Classification gitSettings(const std::string &path, const char *what) {
+  auto text = readConfigFile(path);
+  if (!text)
+    return {Verdict::Quarantine, std::string(what) + " that is not a regular file moat can read (a link, a FIFO, "
+                                 "or over 1 MiB)"};
+  std::string key = commandRunningGitKey(*text);
+  if (key.empty())
+    return {};
+  return {Verdict::Quarantine, std::string(what) + " that makes git run a command (" + key + ")"};
+}
+} // namespace
+
 Classification classifyProtectedFile(const std::string &path) {
   std::string name = baseName(path), parent = parentName(path);
   if (parent == "hooks") {
@@ -112,22 +146,10 @@ Classification classifyProtectedFile(const std::string &path) {
       return {};
     return {Verdict::Quarantine, "a git hook, which git runs outside the sandbox"};
   }
-  if (name == "config" && (parent == ".git" || path.find("/.git/modules/") != std::string::npos)) {
-    std::ifstream in(path, std::ios::binary);
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    std::string key = commandRunningGitKey(text);
-    if (key.empty())
-      return {};
-    return {Verdict::Quarantine, "a repository config that makes git run a command (" + key + ")"};
-  }
-  if (name == ".gitmodules") {
-    std::ifstream in(path, std::ios::binary);
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    std::string key = commandRunningGitKey(text);
-    if (key.empty())
-      return {};
-    return {Verdict::Quarantine, ".gitmodules that makes git run a command (" + key + ")"};
-  }
+  if (name == "config" && (parent == ".git" || path.find("/.git/modules/") != std::string::npos))
+    return gitSettings(path, "a repository config");
+  if (name == ".gitmodules")
+    return gitSettings(path, ".gitmodules");
   return {Verdict::Quarantine, "a file the policy does not let the command write (a protected path created where no mount could protect it)"};
 }
 

@@ -14,6 +14,7 @@
 //  * a file in a repository's `hooks/` only when it is a hook git would run
 //    (not one of the `*.sample` files `git init` writes).
 #pragma once
+#include <cstddef>
 #include <string>
 
 namespace moat::runtime {
@@ -25,10 +26,12 @@ struct Classification {
   std::string why; // for Quarantine: what it would run, in words
 };
 
-// `path` is a regular file or symbolic link the policy protects from
-// writing and that changed during the run (repository config files and
-// .gitmodules are read).
+// `path` is a file the policy protects from writing that changed during the
+// run. Repository config files and .gitmodules are read when they are
+// regular files (never through a link, never a FIFO that would block, at
+// most kMaxConfigBytes); anything else in their place is quarantined.
 Classification classifyProtectedFile(const std::string &path);
+inline constexpr size_t kMaxConfigBytes = 1 << 20;
 
 // The git config text sets a key that runs a command (or does not parse):
 // the key, else "".

@@ -38,6 +38,7 @@ struct SweepRequest {
   std::vector<std::string> sweptAreas;
   timespec launchedAt{};               // CLOCK_REALTIME_COARSE before the sandbox started
   std::string quarantineDir;           // created on demand; files keep their path beneath it
+  std::string fallbackQuarantineDir;   // used when quarantineDir cannot be (a link in its path)
   size_t maxEntries = 2'000'000;       // a bound on the walk; reported when reached
 };
 

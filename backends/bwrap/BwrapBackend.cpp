@@ -246,6 +246,11 @@ private:
       return globs_[g].rule->effect == ir::Effect::Deny && globs_[g].rule->access == ir::Access::Write;
     };
     auto placeholder = [&](size_t g, const std::string &path) {
+      std::string existing = parentPath(path);
+      while (existing != "/" && disk_->lstat(existing).type == Disk::Type::Missing)
+        existing = parentPath(existing);
+      if (!disk_->userCanCreateIn(existing))
+        return; // nobody in the sandbox can create it either (Disk.h)
       if (globs_[g].rule->prov.layer == ir::Layer::Builtin)
         builtinPlaceholders_.insert(path);
       unsigned why = PlanRequest::Placeholder;
@@ -269,10 +274,16 @@ private:
     for (const char *root : {"HOME", "CWD"})
       if (auto dir = rootValue(root))
         homeAndCwd.push_back(*dir);
+    // Except inside a repository that does not exist: a read-only `.git`
+    // placeholder would make `git init` fail there, and a new repository's
+    // hooks and config are what the launcher's exit sweep judges.
+    auto missingRepository = [&](const std::string &dir, const std::string &tail) {
+      return tail.rfind(".git/", 0) == 0 && disk_->lstat(joinPath(dir, ".git")).type == Disk::Type::Missing;
+    };
     for (size_t g = 0; g < globs_.size(); ++g)
       if (protecting(g) && !globs_[g].fixedTail.empty())
         for (const std::string &dir : homeAndCwd)
-          if (isWithin(dir, globs_[g].prefix))
+          if (isWithin(dir, globs_[g].prefix) && !missingRepository(dir, globs_[g].fixedTail))
             placeholder(g, joinPath(dir, globs_[g].fixedTail));
     addHardLinks(found);
     for (const std::string &s : found.unreadable)

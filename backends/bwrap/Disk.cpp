@@ -9,10 +9,16 @@
 
 namespace moat::backends::bwrap {
 
+bool Disk::userCanCreateIn(const std::string &) const { return true; }
+
 namespace {
 
 class RealDisk final : public Disk {
 public:
+  bool userCanCreateIn(const std::string &dir) const override {
+    return ::access(dir.c_str(), W_OK | X_OK) == 0;
+  }
+
   Info lstat(const std::string &path) const override {
     struct stat st;
     Info info;

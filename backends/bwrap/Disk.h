@@ -39,6 +39,14 @@ public:
     Type type = Type::Missing; // Missing: unknown, lstat it
   };
   virtual std::optional<std::vector<Entry>> listEntries(const std::string &path) const;
+
+  // Whether this user can create entries in the existing directory `dir`.
+  // bubblewrap makes a placeholder's mount point on the host as the user, so
+  // where the user cannot create one it fails to start; the sandbox, running
+  // as the same user without privileges, cannot create anything there
+  // either, so no placeholder is needed. (The fake disk of the unit tests
+  // says yes everywhere.)
+  virtual bool userCanCreateIn(const std::string &dir) const;
 };
 
 // The real file system, through lstat(2), readlink(2) and opendir(3).

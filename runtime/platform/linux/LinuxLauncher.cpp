@@ -22,6 +22,8 @@
 #include "runtime/platform/linux/ControlChannel.h"
 #include "runtime/platform/linux/NamespaceSupport.h"
 #include "runtime/platform/linux/RuntimeDir.h"
+#include "runtime/platform/linux/SharedPlaceholders.h"
+#include "runtime/platform/linux/StdinRelay.h"
 #include "runtime/platform/linux/UnixSocketBroker.h"
 #include "runtime/platform/linux/UniqueFd.h"
 #include "runtime/proxy/ProxyServer.h"
@@ -29,6 +31,7 @@
 #include <fmt/format.h>
 
 #include <cerrno>
+#include <set>
 #include <csignal>
 #include <cstring>
 #include <fcntl.h>
@@ -103,8 +106,17 @@ std::string ruleLocation(const DiagnosticEngine &diags, const ir::NetRule *rule)
 // bubblewrap's arguments (read from a memfd with --args: a plan can hold
 // thousands, beyond what a command line may carry).
 std::string bwrapArguments(const backends::bwrap::Plan &plan, const LaunchRequest &request,
-                           const std::string &runtimeBase, const eval::Evaluator &evaluator) {
+                           const std::string &runtimeBase, const std::string &emptyFile,
+                           const eval::Evaluator &evaluator) {
   std::vector<backends::bwrap::ArgGroup> groups = backends::bwrap::argumentGroups(plan);
+  // A placeholder file is /dev/null in the bwrap target, which a nodev
+  // mount makes unreadable (EACCES): tools that read an optional file such
+  // as ~/.gitconfig then fail where a missing one is fine. The launcher
+  // binds an empty read-only file instead, which reads as empty.
+  std::set<std::string> placeholders(plan.placeholders.begin(), plan.placeholders.end());
+  for (backends::bwrap::ArgGroup &g : groups)
+    if (g.size() == 3 && g[0] == "--ro-bind" && g[1] == "/dev/null" && placeholders.count(g[2]))
+      g[1] = emptyFile;
   // The launcher keeps the caller's terminal: job control and /dev/tty work.
   // --new-session is what stops TIOCSTI for a bare bwrap profile; here the
   // command's seccomp filter refuses TIOCSTI and TIOCLINUX instead.
@@ -138,6 +150,7 @@ std::string bwrapArguments(const backends::bwrap::Plan &plan, const LaunchReques
 
 struct ChildFds {
   UniqueFd args, control, netDir, filter, exe;
+  int stdinFd = 0; // what the sandbox reads as standard input (StdinRelay.h)
 };
 
 // fork + exec bubblewrap with exactly the inherited descriptors.
@@ -156,6 +169,9 @@ pid_t spawnBwrap(ChildFds &fds, const std::vector<std::string> &argv, std::strin
     sigset_t none;
     sigemptyset(&none);
     ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    ::signal(SIGPIPE, SIG_DFL); // the launcher ignores it; the command must not inherit that
+    if (fds.stdinFd > 0)
+      ::dup2(fds.stdinFd, 0);
     ::dup2(fds.args.get(), kArgsFd);
     ::dup2(fds.control.get(), kBridgeFds.control);
     ::dup2(fds.netDir.get(), kBridgeFds.netDir);
@@ -198,6 +214,9 @@ public:
       return kExitLaunchFailed;
     }
     std::string error;
+    // A relay thread writing to a sandbox that has gone must get EPIPE, not
+    // end the launcher (bubblewrap gets the default back before exec).
+    ::signal(SIGPIPE, SIG_IGN);
     evaluator_ = eval::Evaluator::create(*request_.policy, request_.bindings, ir::Platform::Linux, error);
     if (!evaluator_) {
       report(diags_, error);
@@ -226,8 +245,16 @@ public:
       backends::BuildOptions options;
       options.bindings = request_.bindings;
       backends::BuildResult planned;
+      auto dir = RuntimeDir::create(error);
+      if (!dir) {
+        report(diags_, error);
+        return kExitLaunchFailed;
+      }
       backends::bwrap::Plan plan;
-      backends::bwrap::buildOn(*backends::bwrap::realDisk(), *request_.policy, options, planDiags, planned, &plan);
+      // Other runs' placeholders are not this disk's files (SharedPlaceholders.h).
+      auto disk = backends::bwrap::realDisk();
+      OthersPlaceholdersMissing plannedDisk(*disk, livePlaceholders(dir->base(), dir->path()));
+      backends::bwrap::buildOn(plannedDisk, *request_.policy, options, planDiags, planned, &plan);
       if (planDiags.hasErrors()) {
         if (attempt > 1)
           report(diags_, "the sandbox could not be planned again after the disk changed");
@@ -235,11 +262,6 @@ public:
       }
       if (attempt == 1 && request_.beforeStart)
         request_.beforeStart();
-      auto dir = RuntimeDir::create(error);
-      if (!dir) {
-        report(diags_, error);
-        return kExitLaunchFailed;
-      }
       if (!dir->recordPlaceholders(plan.placeholders, error)) {
         report(diags_, error);
         return kExitLaunchFailed;
@@ -297,7 +319,7 @@ private:
     child.filter = high(sealedMemfd("moat-seccomp", bpf, error));
     child.exe = high(UniqueFd(::open("/proc/self/exe", O_RDONLY | O_CLOEXEC)));
     std::vector<std::string> bridge = bridgeCommand(kBridgeFds, broker, request_.command);
-    child.args = high(sealedMemfd("moat-bwrap-args", bwrapArguments(plan, request_, dir.base(), *evaluator_), error));
+    child.args = high(sealedMemfd("moat-bwrap-args", bwrapArguments(plan, request_, dir.base(), dir.emptyFile(), *evaluator_), error));
     if (!child.control || !child.netDir || !child.filter || !child.exe || !child.args) {
       report(diags_, "cannot prepare the sandbox's descriptors: " + (error.empty() ? std::strerror(errno) : error));
       return failed;
@@ -310,6 +332,12 @@ private:
       return failed;
     }
 
+    StdinRelay stdinRelay;
+    child.stdinFd = stdinRelay.sandboxStdin();
+    if (child.stdinFd < 0) {
+      report(diags_, std::string("cannot make a pipe for standard input: ") + std::strerror(errno));
+      return failed;
+    }
     std::vector<std::string> argv = {"bwrap", "--args", std::to_string(kArgsFd)};
     argv.insert(argv.end(), bridge.begin(), bridge.end());
     UniqueFd signals(::signalfd(-1, &handled, SFD_CLOEXEC));
@@ -321,6 +349,7 @@ private:
       return failed;
     }
     child = ChildFds{}; // the parent's copies: the bridge holds the channel's far end now
+    stdinRelay.started();
 
     Outcome outcome;
     std::unique_ptr<UnixSocketBroker> brokerThread;
@@ -369,13 +398,13 @@ private:
     attempt.raced = !outcome.started && outcome.setupFailure.empty() && !outcome.execErrno &&
                     !(WIFEXITED(bwrapStatus) && WEXITSTATUS(bwrapStatus) == 127) && userNamespacesWork();
     if (outcome.started)
-      sweep(plan, launchedAt);
+      sweep(plan, launchedAt, dir.base());
     return attempt;
   }
 
   // Protected files the command created where the mount plan could not
   // reach (ExitSweep.h).
-  void sweep(const backends::bwrap::Plan &plan, const timespec &launchedAt) {
+  void sweep(const backends::bwrap::Plan &plan, const timespec &launchedAt, const std::string &runtimeBase) {
     SweepRequest request;
     for (const backends::bwrap::MountOp &op : plan.ops)
       if (op.kind == backends::bwrap::MountOp::Kind::Bind)
@@ -387,6 +416,8 @@ private:
       return;
     request.launchedAt = launchedAt;
     request.quarantineDir = defaultQuarantineDir(request_.bindings.lookup("HOME").value_or("/root"));
+    request.fallbackQuarantineDir =
+        runtimeBase + "/quarantine/" + request.quarantineDir.substr(request.quarantineDir.rfind('/') + 1);
     SweepResult swept = sweepWriteRoots(request, *evaluator_, &log_);
     for (const std::string &failure : swept.failures)
       ::dprintf(2, "moat: WARNING: could not quarantine %s\n", failure.c_str());

@@ -1,5 +1,7 @@
 #include "runtime/platform/linux/RuntimeDir.h"
 
+#include "runtime/platform/linux/SharedPlaceholders.h"
+
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
@@ -8,6 +10,7 @@
 #include <fcntl.h>
 #include <fstream>
 #include <random>
+#include <set>
 #include <sstream>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -93,10 +96,14 @@ void removeSession(const std::string &dir) {
   ::rmdir((dir + "/net").c_str());
   ::unlink((dir + "/owner").c_str());
   ::unlink((dir + "/placeholders").c_str());
+  ::unlink((dir + "/empty").c_str());
   ::rmdir(dir.c_str());
 }
 
-bool ownerAlive(const std::string &dir) {
+
+} // namespace
+
+bool RuntimeDir::ownerAlive(const std::string &dir) {
   std::vector<std::string> owner = readLines(dir + "/owner");
   if (owner.size() != 2)
     return false; // a session without a complete record never started a sandbox
@@ -106,8 +113,6 @@ bool ownerAlive(const std::string &dir) {
     return false;
   return startTime(static_cast<pid_t>(pid)) == owner[1];
 }
-
-} // namespace
 
 void removePlaceholder(const std::string &path) {
   struct stat st {};
@@ -119,6 +124,15 @@ void removePlaceholder(const std::string &path) {
     ::rmdir(path.c_str()); // fails unless empty, as it must
 }
 
+namespace {
+// A session still being made is named new-PID-RANDOM until its owner
+// record is complete: it is stale only once no process has that pid.
+bool makerAlive(const std::string &name) {
+  long pid = std::strtol(name.c_str() + 4, nullptr, 10);
+  return pid > 0 && ::access(("/proc/" + std::to_string(pid)).c_str(), F_OK) == 0;
+}
+} // namespace
+
 size_t RuntimeDir::cleanStale(const std::string &base) {
   DIR *d = ::opendir(base.c_str());
   if (!d)
@@ -126,22 +140,25 @@ size_t RuntimeDir::cleanStale(const std::string &base) {
   std::vector<std::string> dead;
   while (dirent *e = ::readdir(d)) {
     std::string name = e->d_name;
-    if (name.rfind("session-", 0) != 0)
+    bool session = name.rfind("session-", 0) == 0, making = name.rfind("new-", 0) == 0;
+    if (!session && !making)
       continue;
     std::string dir = base + "/" + name;
     struct stat st {};
     if (::lstat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != ::getuid())
       continue;
-    if (!ownerAlive(dir))
+    if (session ? !ownerAlive(dir) : !makerAlive(name))
       dead.push_back(dir);
   }
   ::closedir(d);
+  std::set<std::string> inUse = livePlaceholders(base, "");
   for (const std::string &dir : dead) {
     std::vector<std::string> placeholders = readLines(dir + "/placeholders");
     // Deepest first, so that placeholder directories empty out.
     std::sort(placeholders.rbegin(), placeholders.rend());
     for (const std::string &p : placeholders)
-      removePlaceholder(p);
+      if (!inUse.count(p))
+        removePlaceholder(p);
     removeSession(dir);
   }
   return dead.size();
@@ -154,36 +171,54 @@ std::optional<RuntimeDir> RuntimeDir::create(std::string &error) {
   cleanStale(*base);
   RuntimeDir dir;
   dir.base_ = *base;
-  for (int attempt = 0; attempt < 8 && dir.path_.empty(); ++attempt) {
-    std::string candidate = *base + "/session-" + std::to_string(::getpid()) + "-" + randomSuffix();
-    if (::mkdir(candidate.c_str(), 0700) == 0)
-      dir.path_ = candidate;
-    else if (errno != EEXIST) {
+  // Made under a "new-" name and renamed once the owner record is written,
+  // so that a concurrent run's cleanStale never mistakes it for dead.
+  std::string making;
+  for (int attempt = 0; attempt < 8 && making.empty(); ++attempt) {
+    std::string suffix = std::to_string(::getpid()) + "-" + randomSuffix();
+    std::string candidate = *base + "/new-" + suffix;
+    if (::mkdir(candidate.c_str(), 0700) == 0) {
+      making = candidate;
+      dir.path_ = *base + "/session-" + suffix;
+    } else if (errno != EEXIST) {
       error = "cannot create '" + candidate + "': " + errnoText();
       return std::nullopt;
     }
   }
-  if (dir.path_.empty()) {
+  if (making.empty()) {
     error = "cannot create a session directory under '" + *base + "'";
     return std::nullopt;
   }
-  dir.owned_ = true;
-  if (::mkdir(dir.netDir().c_str(), 0700) != 0) {
-    error = "cannot create '" + dir.netDir() + "': " + errnoText();
+  if (::mkdir((making + "/net").c_str(), 0700) != 0 ||
+      !writeFile(making + "/owner", std::to_string(::getpid()) + "\n" + startTime(::getpid()) + "\n", error) ||
+      !writeFile(making + "/empty", "", error) || ::chmod((making + "/empty").c_str(), 0444) != 0 ||
+      ::rename(making.c_str(), dir.path_.c_str()) != 0) {
+    if (error.empty())
+      error = "cannot set up '" + making + "': " + errnoText();
+    removeSession(making);
     return std::nullopt;
   }
-  if (!writeFile(dir.path_ + "/owner", std::to_string(::getpid()) + "\n" + startTime(::getpid()) + "\n", error))
+  dir.owned_ = true;
+  // The proxy's socket is bound through this descriptor (/proc/self/fd/N/
+  // proxy.sock): a long $XDG_RUNTIME_DIR would not fit sun_path.
+  dir.netDirFd_ = ::open(dir.netDir().c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (dir.netDirFd_ < 0) {
+    error = "cannot open '" + dir.netDir() + "': " + errnoText();
     return std::nullopt;
+  }
   return dir;
 }
 
 RuntimeDir::RuntimeDir(RuntimeDir &&other) noexcept
     : base_(std::move(other.base_)), path_(std::move(other.path_)), placeholders_(std::move(other.placeholders_)),
-      owned_(other.owned_) {
+      owned_(other.owned_), netDirFd_(other.netDirFd_) {
   other.owned_ = false;
+  other.netDirFd_ = -1;
 }
 
 RuntimeDir::~RuntimeDir() {
+  if (netDirFd_ >= 0)
+    ::close(netDirFd_);
   if (!owned_)
     return;
   removePlaceholders();
@@ -201,8 +236,10 @@ bool RuntimeDir::recordPlaceholders(const std::vector<std::string> &paths, std::
 void RuntimeDir::removePlaceholders() {
   std::vector<std::string> sorted = placeholders_;
   std::sort(sorted.rbegin(), sorted.rend());
+  std::set<std::string> inUse = livePlaceholders(base_, path_);
   for (const std::string &p : sorted)
-    removePlaceholder(p);
+    if (!inUse.count(p))
+      removePlaceholder(p);
   placeholders_.clear();
 }
 

@@ -29,23 +29,31 @@ public:
   const std::string &base() const { return base_; }       // the per-user directory
   const std::string &path() const { return path_; }       // this session
   std::string netDir() const { return path_ + "/net"; }   // holds proxy.sock only
-  std::string proxySocket() const { return netDir() + "/proxy.sock"; }
+  // An empty read-only file, bound over missing protected files.
+  std::string emptyFile() const { return path_ + "/empty"; }
+  // The proxy's socket, spelled through a descriptor of net/ so that its
+  // length never depends on where the session lives (sun_path: 108 bytes).
+  std::string proxySocket() const { return "/proc/self/fd/" + std::to_string(netDirFd_) + "/proxy.sock"; }
 
   // Records the placeholders before bubblewrap creates them, so that even
   // a killed launcher's are found again.
   bool recordPlaceholders(const std::vector<std::string> &paths, std::string &error);
-  // Removes what bubblewrap left on the host (call after the sandbox ended).
+  // Removes what bubblewrap left on the host (call after the sandbox ended),
+  // except what another live session also lists (SharedPlaceholders.h).
   void removePlaceholders();
 
   // Sessions under `base` whose owner is provably dead are cleaned; returns
   // how many (tests).
   static size_t cleanStale(const std::string &base);
+  // The session's owner (pid and start time) is a live process.
+  static bool ownerAlive(const std::string &sessionDir);
 
 private:
   RuntimeDir() = default;
   std::string base_, path_;
   std::vector<std::string> placeholders_;
   bool owned_ = false;
+  int netDirFd_ = -1;
 };
 
 // Removes `path` if it is an empty regular file or an empty directory, never
