@@ -37,6 +37,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/random.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -148,6 +149,18 @@ std::string bwrapArguments(const backends::bwrap::Plan &plan, const LaunchReques
   return backends::bwrap::renderNul(groups);
 }
 
+// Every tunnel costs the proxy two descriptors (and the bridge two more):
+// at the common soft limit of 1,024 half of 1,000 concurrent connections
+// would be reset. The hard limit is the user's to give; take all of it
+// (bubblewrap and the bridge inherit it).
+void raiseOpenFileLimit() {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    ::setrlimit(RLIMIT_NOFILE, &limit);
+  }
+}
+
 struct ChildFds {
   UniqueFd args, control, netDir, filter, exe;
   int stdinFd = 0; // what the sandbox reads as standard input (StdinRelay.h)
@@ -217,6 +230,7 @@ public:
     // A relay thread writing to a sandbox that has gone must get EPIPE, not
     // end the launcher (bubblewrap gets the default back before exec).
     ::signal(SIGPIPE, SIG_IGN);
+    raiseOpenFileLimit();
     evaluator_ = eval::Evaluator::create(*request_.policy, request_.bindings, ir::Platform::Linux, error);
     if (!evaluator_) {
       report(diags_, error);
@@ -348,7 +362,9 @@ private:
       report(diags_, error);
       return failed;
     }
-    child = ChildFds{}; // the parent's copies: the bridge holds the channel's far end now
+    // The parent's copies: the bridge holds the channel's far end now.
+    for (UniqueFd *fd : {&child.args, &child.control, &child.netDir, &child.filter, &child.exe})
+      fd->reset();
     stdinRelay.started();
 
     Outcome outcome;
