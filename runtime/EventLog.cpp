@@ -1,5 +1,7 @@
 #include "runtime/EventLog.h"
 
+#include "runtime/WriteAll.h"
+
 #include <llvm/Support/JSON.h>
 #include <llvm/Support/raw_ostream.h>
 
@@ -70,19 +72,6 @@ std::string EventLog::line(const Event &e, int64_t unixMillis) {
   return out;
 }
 
-namespace {
-void writeAll(int fd, const std::string &text) {
-  size_t done = 0;
-  while (done < text.size()) {
-    ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n <= 0)
-      return; // the log is best effort; the decision already happened
-    done += static_cast<size_t>(n);
-  }
-}
-} // namespace
 
 void EventLog::record(const Event &e) {
   int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -93,14 +82,15 @@ void EventLog::record(const Event &e) {
   bool denied = e.decision != "allow";
   denials_ += denied;
   if (fd_ >= 0)
-    writeAll(fd_, text);
+    writeAll(fd_, text.data(), text.size()); // best effort: the decision already happened
   if (echo_ && denied) {
     std::string msg = "moat: blocked " + e.kind + " " + e.target;
     if (e.port)
       msg += ":" + std::to_string(*e.port);
     if (!e.reason.empty())
       msg += " (" + e.reason + ")";
-    writeAll(2, msg + "\n");
+    msg += '\n';
+    writeAll(2, msg.data(), msg.size());
   }
 }
 

@@ -1,5 +1,7 @@
 #include "runtime/SocksConnect.h"
 
+#include "runtime/WriteAll.h"
+
 #include <arpa/inet.h>
 #include <cerrno>
 #include <cstdio>
@@ -17,20 +19,6 @@ namespace {
 int fail(const std::string &why) {
   std::fprintf(stderr, "moat __connect: %s\n", why.c_str());
   return 1;
-}
-
-bool writeAll(int fd, const void *data, size_t size) {
-  const char *p = static_cast<const char *>(data);
-  while (size > 0) {
-    ssize_t n = ::write(fd, p, size);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n <= 0)
-      return false;
-    p += n;
-    size -= static_cast<size_t>(n);
-  }
-  return true;
 }
 
 bool readExactly(int fd, void *data, size_t size) {

@@ -41,12 +41,6 @@ void touch(const std::string &path) { std::ofstream(path).put('x'); }
 
 } // namespace
 
-TEST(RuntimeSandboxPath, NormalisesLexically) {
-  EXPECT_EQ(normaliseAbsolute("/a/./b/../c//d/"), "/a/c/d");
-  EXPECT_EQ(normaliseAbsolute("/../.."), "/");
-  EXPECT_EQ(normaliseAbsolute("/"), "/");
-}
-
 TEST(RuntimeSandboxPath, WalksLinksInsideTheRootAndRecordsEverySpelling) {
   ScratchDir root;
   fsys::create_directories(root.path() + "/run/user");

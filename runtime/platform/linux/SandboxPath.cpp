@@ -1,5 +1,7 @@
 #include "runtime/platform/linux/SandboxPath.h"
 
+#include "compiler/fs/PathPattern.h"
+
 #include <cerrno>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -8,17 +10,12 @@
 namespace moat::runtime::linux_platform {
 namespace {
 
+// Components of a path as written ("." and ".." kept: the walk resolves
+// them physically, after links, as the kernel does).
 std::vector<std::string> components(const std::string &path) {
   std::vector<std::string> out;
-  size_t i = 0;
-  while (i < path.size()) {
-    size_t j = path.find('/', i);
-    if (j == std::string::npos)
-      j = path.size();
-    if (j > i)
-      out.push_back(path.substr(i, j - i));
-    i = j + 1;
-  }
+  for (std::string_view c : fs::splitPath(path))
+    out.emplace_back(c);
   return out;
 }
 
@@ -29,22 +26,11 @@ std::string join(const std::vector<std::string> &parts) {
   return out.empty() ? "/" : out;
 }
 
-} // namespace
+// The lexical form of a spelling, for the policy to decide on; "" (which
+// no rule allows) when it has control characters.
+std::string lexical(const std::string &path) { return fs::normaliseAbsolute(path).value_or(""); }
 
-std::string normaliseAbsolute(const std::string &path) {
-  std::vector<std::string> out;
-  for (const std::string &c : components(path)) {
-    if (c == ".")
-      continue;
-    if (c == "..") {
-      if (!out.empty())
-        out.pop_back();
-      continue;
-    }
-    out.push_back(c);
-  }
-  return join(out);
-}
+} // namespace
 
 std::optional<ResolvedPath> resolveInRoot(int rootFd, const std::string &path, int &err) {
   if (path.empty() || path[0] != '/') {
@@ -52,7 +38,7 @@ std::optional<ResolvedPath> resolveInRoot(int rootFd, const std::string &path, i
     return std::nullopt;
   }
   ResolvedPath result;
-  result.spellings.push_back(normaliseAbsolute(path));
+  result.spellings.push_back(lexical(path));
   std::vector<std::string> pending = components(path); // still to walk, in order
   std::vector<std::string> walked;                      // the directories walked so far
   std::vector<int> dirFds;                              // parallel to walked, plus the root
@@ -125,7 +111,7 @@ std::optional<ResolvedPath> resolveInRoot(int rootFd, const std::string &path, i
       next = 0;
       std::vector<std::string> spelled = walked;
       spelled.insert(spelled.end(), pending.begin(), pending.end());
-      result.spellings.push_back(normaliseAbsolute(join(spelled)));
+      result.spellings.push_back(lexical(join(spelled)));
       continue;
     }
     walked.push_back(name);

@@ -26,7 +26,4 @@ struct ResolvedPath {
 // absolute. nullopt with `err` (an errno) when the walk fails.
 std::optional<ResolvedPath> resolveInRoot(int rootFd, const std::string &path, int &err);
 
-// "/a/./b/../c" -> "/a/c" (lexical; ".." at the root stays at the root).
-std::string normaliseAbsolute(const std::string &path);
-
 } // namespace moat::runtime::linux_platform

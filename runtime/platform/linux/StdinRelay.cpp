@@ -1,5 +1,7 @@
 #include "runtime/platform/linux/StdinRelay.h"
 
+#include "runtime/WriteAll.h"
+
 #include <cerrno>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -26,15 +28,9 @@ StdinRelay::StdinRelay() {
         continue;
       if (n <= 0)
         break;
-      for (ssize_t done = 0; done < n;) {
-        ssize_t w = ::write(out, buffer + done, static_cast<size_t>(n - done));
-        if (w < 0 && errno == EINTR)
-          continue;
-        if (w <= 0) {
-          ::close(out); // the sandbox closed its end (EPIPE; SIGPIPE is ignored)
-          return;
-        }
-        done += w;
+      if (!writeAll(out, buffer, static_cast<size_t>(n))) {
+        ::close(out); // the sandbox closed its end (EPIPE; SIGPIPE is ignored)
+        return;
       }
     }
     ::close(out); // end of file for the sandbox

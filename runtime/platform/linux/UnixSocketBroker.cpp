@@ -2,6 +2,7 @@
 #include "runtime/platform/linux/UniqueFd.h"
 
 #include "runtime/platform/linux/SandboxPath.h"
+#include "compiler/fs/PathPattern.h"
 
 #include <cerrno>
 #include <cstddef>
@@ -141,7 +142,8 @@ int UnixSocketBroker::decideAndConnect(const seccomp_notif &request) {
   };
   if (path[0] != '/')
     return refuse("a relative socket path cannot be decided from outside the process; use an absolute path");
-  if (!evaluator_.unixSocketAllowed(normaliseAbsolute(path)))
+  auto lexical = fs::normaliseAbsolute(path);
+  if (!lexical || !evaluator_.unixSocketAllowed(*lexical))
     return refuse("the policy does not allow this unix socket");
 
   UniqueFd root(::open(("/proc/" + std::to_string(pid) + "/root").c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
