@@ -17,6 +17,15 @@ std::string readFirstLine(const char *path) {
   return line;
 }
 
+// The initial user namespace maps every id to itself; anything else means
+// moat runs inside another sandbox or container's user namespace.
+bool inNestedUserNamespace() {
+  std::ifstream in("/proc/self/uid_map");
+  std::string inside, outside, count;
+  in >> inside >> outside >> count;
+  return !(inside == "0" && outside == "0" && count == "4294967295");
+}
+
 bool inContainer() {
   if (::access("/.dockerenv", F_OK) == 0 || ::access("/run/.containerenv", F_OK) == 0)
     return true;
@@ -53,6 +62,9 @@ std::string diagnoseNamespaces() {
     return "AppArmor restricts unprivileged user namespaces (kernel.apparmor_restrict_unprivileged_userns=1, "
            "as on Ubuntu 24.04); fix: an AppArmor profile that allows userns for bwrap "
            "(e.g. /etc/apparmor.d/bwrap with 'userns,'), or sysctl -w kernel.apparmor_restrict_unprivileged_userns=0";
+  if (inNestedUserNamespace())
+    return "moat is itself running inside a user namespace (another sandbox, such as bubblewrap with "
+           "--disable-userns, or a rootless container) that does not allow one more; run moat outside it";
   if (inContainer())
     return "this looks like a container whose seccomp profile or missing capabilities forbid new namespaces; "
            "fix: run the container with --security-opt seccomp=unconfined and --security-opt apparmor=unconfined "
