@@ -9,6 +9,7 @@
 #include "EffectivePolicy.h"
 #include "Subcommands.h"
 
+#include "compiler/layers/Layers.h"
 #include "runtime/Launch.h"
 
 #include <llvm/Support/raw_ostream.h>
@@ -89,13 +90,15 @@ std::optional<std::string> commandLineLayer(const eval::Bindings &bindings) {
   return "policy \"command line\" {\n" + body + "}\n";
 }
 
-// Diagnostics from index `from` on: errors always, the plan's warnings
-// (what it tightened) with --verbose. Returns the index to go on from.
+// Diagnostics from index `from` on: errors and managed violations always,
+// the plan's warnings (what it tightened) with --verbose. Returns the index to go on from.
 size_t printFrom(DiagnosticEngine &diags, size_t from) {
   DiagnosticEngine shown(diags.files());
   for (size_t i = from; i < diags.diagnostics().size(); ++i) {
     const Diagnostic &d = diags.diagnostics()[i];
-    if (Verbose || d.severity == Severity::Error)
+    // A layer's statement the managed policy dropped (a --allow-* flag
+    // among them) is always shown: the user asked for it and does not get it.
+    if (Verbose || d.severity == Severity::Error || d.id == layers::kManagedViolationId)
       shown.add(d);
   }
   printDiagnostics(shown, llvm::errs());
