@@ -15,7 +15,13 @@ The suite runs twice from the same build: as root, then as uid/gid 65534
 
   escape_suite.py --moat BUILD/bin/moat --helper uring=PATH ... [--base-dir DIR]
                   [--pass root|unprivileged|both] [--only GLOB] [--jobs N]
-                  [--known-failures FILE]
+                  [--known-failures FILE] [--runtime moat|srt --srt CLI.js]
+
+With --runtime srt every case runs under sandbox-runtime instead: its policy is
+converted by `moat build --target=srt` into a settings file in the case's
+scratch tree and the command runs as `node CLI.js --settings FILE -- CMD`; a
+case srt cannot be put to (moat-only flags, a policy the target refuses, moat's
+own features) is `n/a`, never a pass.
 
 Exit status: 0 all passed, 1 a case failed, 77 bubblewrap cannot create
 namespaces on this machine.
@@ -70,6 +76,10 @@ class Fail(Exception):
 
 class Skip(Exception):
     """The case cannot run on this machine (the reason is reported)."""
+
+
+class NotApplicable(Exception):
+    """The case cannot be put to the runtime under test (--runtime srt): reported as n/a."""
 
 
 def expect(condition, message):
@@ -363,9 +373,8 @@ class Scene:
         """Starts `moat run` (in CWD, with the scene's environment less `unset`); returns the Popen."""
         if policy is None:
             policy = self.policy()
-        flags = ["--policy=" + policy] if policy else []
         env = {k: v for k, v in self.env().items() if k not in unset}
-        argv = self.identity.wrap(env) + [self.suite.moat, "run", *flags, *args, "--", *command]
+        argv = self.identity.wrap(env) + self.suite.launcher(self, policy, args, command)
         if controlling_tty:
             argv = ["/usr/bin/setsid", "--ctty"] + argv
         proc = subprocess.Popen(argv, cwd=self.cwd, env={"PATH": SAFE_PATH}, stdin=stdin, stdout=stdout,
@@ -402,6 +411,11 @@ class Scene:
         expect(run.rc == 0 and not run.timed_out, "the attack did not run to its end: %r" % run)
         return run
 
+    def moat_only(self, what):
+        """Marks a case that checks one of moat's own features (n/a for another runtime)."""
+        if self.suite.runtime != "moat":
+            raise NotApplicable("checks %s" % what)
+
     def helper(self, name, *args):
         """A shell line running a helper; exit 10 marks the attack as admitted."""
         return "%s %s; [ $? = %d ] && admitted=1\n" % (
@@ -409,6 +423,8 @@ class Scene:
 
     def client(self, *args):
         """A shell line running the in-sandbox network client."""
+        if self.suite.runtime != "moat":
+            raise NotApplicable("proxy_client.py cannot send the credentials srt's proxy requires")
         return "%s %s %s\n" % (PYTHON, shlex.quote(PROXY_CLIENT), " ".join(shlex.quote(str(a)) for a in args))
 
     def listen_tcp(self, addresses=("127.0.0.1",), udp=False):
@@ -802,7 +818,8 @@ def session_dir_through_descriptors(c):
              and not p.startswith("home/proj/")]
     expect(not found, "written through a descriptor: %s" % found)
     base = os.path.join(c.rundir, "moat")
-    expect(not (os.path.isdir(base) and os.listdir(base)), "session directory left: %s" % os.listdir(base))
+    left = os.listdir(base) if os.path.isdir(base) else []
+    expect(not left, "session directory left: %s" % left)
 
 
 # --- attacks: reading secrets -----------------------------------------------------------------
@@ -1421,6 +1438,7 @@ def git_init_commit_subdir(c):
 def quarantine_keeps_new_hook(c):
     """A hook written into a repository made during the run is moved to the
     quarantine (kept, not deleted) and moat says so on stderr."""
+    c.moat_only("moat's quarantine")
     run = ok(c.sh("git init -q sub && printf '#!/bin/sh\\n' > sub/.git/hooks/pre-push"), "moat run")
     expect(not os.path.exists(os.path.join(c.cwd, "sub/.git/hooks/pre-push")), "the hook is still in place")
     kept = [os.path.join(r, f) for r, _, fs in os.walk(os.path.join(c.state, "moat")) for f in fs if f == "pre-push"]
@@ -1601,6 +1619,7 @@ def nothing_left_on_the_host(c):
 def no_session_left(c):
     """After runs that ended normally, by exit status and by signal, no session
     directory is left under $XDG_RUNTIME_DIR/moat."""
+    c.moat_only("moat's session directories")
     c.sh("true")
     c.sh("exit 4")
     c.sh("kill -KILL $$")
@@ -1612,9 +1631,31 @@ def no_session_left(c):
 # --- passes ---------------------------------------------------------------------------------------
 
 class Suite:
-    def __init__(self, moat, helpers, verbose=False):
+    def __init__(self, moat, helpers, verbose=False, runtime="moat", srt=None):
         self.moat, self.helpers, self.verbose = moat, helpers, verbose
+        self.runtime, self.srt = runtime, srt
         self.runtime_root, self.count, self.lock = None, 0, threading.Lock()
+
+    def launcher(self, scene, policy, args, command):
+        """The argv (before the identity's prefix) that runs `command` confined by `policy`."""
+        if self.runtime == "moat":
+            return [self.moat, "run", *(["--policy=" + policy] if policy else []), *args, "--", *command]
+        if args or not policy:
+            raise NotApplicable("moat-only flags: %s" % " ".join(args or ["(no policy)"]))
+        settings = policy[:-len(".moat")] + ".srt.json"
+        if not os.path.exists(settings):
+            build = subprocess.run(
+                [self.moat, "build", "--target=srt", "--format=linux", "-o", settings, "--define=HOME=" + scene.home,
+                 "--define=CWD=" + scene.cwd, "--define=TMPDIR=" + scene.tmp, policy],
+                stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=RUN_TIMEOUT)
+            if build.returncode != 0 or not os.path.exists(settings):
+                errors = [l for l in build.stderr.splitlines() if "error" in l] or build.stderr.splitlines() or ["?"]
+                raise NotApplicable("moat build --target=srt refuses the policy: %s" % errors[0].strip())
+            scene.identity.own(settings)
+        # srt gives the command TMPDIR=$CLAUDE_CODE_TMPDIR (the scene's), and makes its own
+        # unix sockets in its TMPDIR: a short directory of the pass (108-byte limit).
+        return ["/usr/bin/env", "TMPDIR=" + scene.rundir, "CLAUDE_CODE_TMPDIR=" + scene.tmp,
+                shutil.which("node") or "node", self.srt, "--settings", settings, "--", *command]
 
     def short_dir(self, mode):
         """A fresh directory with a short path, under runtime_root."""
@@ -1640,6 +1681,8 @@ def run_case(suite, identity, pass_dir, case):
         status, detail = "PASS", ""
     except Skip as e:
         status, detail = "SKIP", str(e)
+    except NotApplicable as e:
+        status, detail = "n/a", str(e)
     except Fail as e:
         status, detail = "FAIL", str(e)
     except Exception:
@@ -1678,7 +1721,7 @@ def run_pass(suite, identity, base, cases, jobs):
                 case = futures[future]
                 results[case.name] = future.result()
                 status, detail, _ = results[case.name]
-                if status not in ("PASS", "SKIP"):
+                if status not in ("PASS", "SKIP", "n/a"):
                     print("  %s %s [%s]: %s" % (status, case.name, identity.label, detail.strip()), flush=True)
     finally:
         remove_tree(pass_dir)
@@ -1689,6 +1732,20 @@ def can_sandbox(identity):
     """Can bubblewrap create namespaces as this user?"""
     cmd = identity.wrap({"PATH": SAFE_PATH}) + ["bwrap", "--unshare-all", "--ro-bind", "/", "/", "true"]
     return subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=30).returncode == 0
+
+
+def reachable(identity, path):
+    """Can this user reach `path` (every directory above it searchable)?"""
+    cmd = identity.wrap({"PATH": SAFE_PATH}) + ["test", "-e", path]
+    return subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=30).returncode == 0
+
+
+def stage_binary(path, staging):
+    """A world-readable copy of an executable in `staging`; returns its path."""
+    copy = os.path.join(staging, os.path.basename(path))
+    shutil.copy2(path, copy)
+    os.chmod(copy, 0o755)
+    return copy
 
 
 def load_known_failures(path):
@@ -1727,6 +1784,8 @@ def report(cases, passes, results, known, seconds):
                 failed.append("XPASS %s [%s]: listed as a known failure but passed: remove it" % (c.name, p.label))
             elif status == "SKIP":
                 skipped.add("SKIP %s: %s" % (c.name, detail))
+            elif status == "n/a":
+                skipped.add("n/a %s [%s]: %s" % (c.name, p.label, detail))
     attacks = sum(c.kind == "attack" for c in cases)
     print("\n%d attacks, %d controls, %d pass(es) in %.1f s: %s" % (
         attacks, len(cases) - attacks, len(passes), seconds,
@@ -1748,6 +1807,9 @@ def main():
                         help="file of case names (or root:NAME, unprivileged:NAME) expected to fail, for triage")
     parser.add_argument("--list", action="store_true", help="list the cases and exit")
     parser.add_argument("--verbose", action="store_true", help="print every run's output (triage)")
+    parser.add_argument("--runtime", choices=["moat", "srt"], default="moat",
+                        help="the sandbox the cases run under (default moat; srt needs --srt)")
+    parser.add_argument("--srt", metavar="CLI.js", help="sandbox-runtime's cli.js, run with node (--runtime srt)")
     args = parser.parse_args()
 
     cases = [c for c in CASES if not args.only or any(fnmatch.fnmatch(c.name, g) for g in args.only)]
@@ -1761,7 +1823,10 @@ def main():
     missing = [h for h in HELPERS if not os.access(helpers.get(h, ""), os.X_OK)]
     if missing:
         parser.error("missing --helper for: %s" % ", ".join(missing))
-    suite = Suite(os.path.abspath(args.moat), {k: os.path.abspath(v) for k, v in helpers.items()}, args.verbose)
+    if args.runtime == "srt" and not (args.srt and os.path.isfile(args.srt)):
+        parser.error("--runtime srt needs --srt PATH/TO/cli.js")
+    suite = Suite(os.path.abspath(args.moat), {k: os.path.abspath(v) for k, v in helpers.items()}, args.verbose,
+                  args.runtime, args.srt and os.path.abspath(args.srt))
 
     root = os.geteuid() == 0
     me = Identity("root" if root else "user", os.geteuid(), os.getegid())
@@ -1782,6 +1847,17 @@ def main():
     known = load_known_failures(args.known_failures)
 
     base_parent = args.base_dir or os.path.dirname(os.path.dirname(suite.moat))
+    staging = None
+    if any(p.uid != os.geteuid() for p in passes) and not all(
+            reachable(p, path) for p in passes for path in [suite.moat, base_parent, *suite.helpers.values()]):
+        # A checkout under a private directory (/root is 0700): the other
+        # user could neither run moat nor enter the scratch tree. Stage the
+        # binaries and the scratch trees in a directory both can reach.
+        staging = tempfile.mkdtemp(prefix="moat-escape-stage-", dir="/var/tmp")
+        os.chmod(staging, 0o755)
+        suite.moat = stage_binary(suite.moat, staging)
+        suite.helpers = {k: stage_binary(v, staging) for k, v in suite.helpers.items()}
+        base_parent = staging
     base = tempfile.mkdtemp(prefix="escape-", dir=base_parent)
     os.chmod(base, 0o755)
     # moat's session socket is XDG_RUNTIME_DIR/moat/session-PID-RANDOM/net/proxy.sock
@@ -1804,6 +1880,8 @@ def main():
         remove_tree(base)
         if os.path.exists(suite.runtime_root):
             remove_tree(suite.runtime_root)
+        if staging:
+            remove_tree(staging)
     return report(cases, passes, results, known, time.monotonic() - started)
 
 
