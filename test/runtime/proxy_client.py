@@ -13,6 +13,7 @@ heads, payloads) are Python escapes: "a\\x00b" is a, NUL, b.
   socks-name NAME PORT PAYLOAD     SOCKS5 CONNECT to a domain name (ATYP 3)
   socks-ip ADDRESS PORT PAYLOAD    SOCKS5 CONNECT to an address (ATYP 1 or 4)
 """
+import base64
 import codecs
 import ipaddress
 import os
@@ -23,14 +24,49 @@ import sys
 TIMEOUT = 5
 
 
-def proxy(variable, default_port):
-    """(host, port) of a proxy from the environment moat sets, else the default."""
+def proxy_url(variable):
+    """(host, port, credentials) of a proxy from the environment the sandbox
+    sets. moat's proxy URLs carry no credentials (the bridge adds the session's);
+    srt's carry user:password, which its proxy requires: sent as it asks, so
+    that the suite compares what each proxy decides, not who may talk to it."""
     value = os.environ.get(variable, "")
-    hostport = value.split("://", 1)[-1].rstrip("/")
-    if ":" in hostport:
-        host, port = hostport.rsplit(":", 1)
-        return host, int(port)
-    return "127.0.0.1", default_port
+    rest = value.split("://", 1)[-1].rstrip("/")
+    credentials = None
+    if "@" in rest:
+        userinfo, rest = rest.rsplit("@", 1)
+        user, _, password = userinfo.partition(":")
+        credentials = (user, password)
+    if ":" in rest:
+        host, port = rest.rsplit(":", 1)
+        return host, int(port), credentials
+    return None
+
+
+def socks_variable():
+    """The variable naming a SOCKS5 proxy: ALL_PROXY for moat, FTP_PROXY for
+    srt (whose ALL_PROXY is its HTTP proxy)."""
+    for variable in ("ALL_PROXY", "FTP_PROXY", "ftp_proxy"):
+        if os.environ.get(variable, "").startswith("socks"):
+            return variable
+    return "ALL_PROXY"
+
+
+def proxy(variable, default_port):
+    """(host, port) of a proxy from the environment, else the default."""
+    found = proxy_url(variable)
+    return found[:2] if found else ("127.0.0.1", default_port)
+
+
+def with_authorization(head):
+    """The request head with Proxy-Authorization when the HTTP proxy wants it."""
+    found = proxy_url("HTTP_PROXY")
+    if not found or not found[2]:
+        return head
+    token = base64.b64encode(("%s:%s" % found[2]).encode()).decode()
+    line_end = head.find(b"\r\n")
+    if line_end < 0:
+        return head
+    return head[:line_end + 2] + b"Proxy-Authorization: Basic " + token.encode() + b"\r\n" + head[line_end + 2:]
 
 
 def unescape(text):
@@ -61,12 +97,12 @@ def exchange(address, first, then=b""):
 def http(url, host=None):
     authority = url.split("://", 1)[-1].split("/", 1)[0]
     head = "GET %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n" % (url, host or authority)
-    return exchange(proxy("HTTP_PROXY", 3128), head.encode("latin-1"))
+    return exchange(proxy("HTTP_PROXY", 3128), with_authorization(head.encode("latin-1")))
 
 
 def connect(authority, payload):
     head = b"CONNECT " + authority + b" HTTP/1.1\r\nHost: " + authority + b"\r\n\r\n"
-    return exchange(proxy("HTTP_PROXY", 3128), head, payload)
+    return exchange(proxy("HTTP_PROXY", 3128), with_authorization(head), payload)
 
 
 def client_hello(sni):
@@ -82,10 +118,19 @@ def client_hello(sni):
 def socks(address_bytes, port, payload):
     request = b"\x05\x01\x00" + address_bytes + struct.pack("!H", port)
     got = b""
-    with socket.create_connection(proxy("ALL_PROXY", 1080), timeout=TIMEOUT) as s:
+    found = proxy_url(socks_variable())
+    credentials = found[2] if found else None
+    with socket.create_connection(proxy(socks_variable(), 1080), timeout=TIMEOUT) as s:
         try:
-            s.sendall(b"\x05\x01\x00")
-            got = s.recv(2)
+            if credentials:  # RFC 1929 username/password, as srt's proxy asks
+                s.sendall(b"\x05\x01\x02")
+                got = s.recv(2)
+                user, password = (c.encode() for c in credentials)
+                s.sendall(b"\x01" + bytes([len(user)]) + user + bytes([len(password)]) + password)
+                got += s.recv(2)
+            else:
+                s.sendall(b"\x05\x01\x00")
+                got = s.recv(2)
             s.sendall(request)
             reply = s.recv(65536)
             got += reply
@@ -117,7 +162,7 @@ def main(argv):
         if mode == "http":
             out = http(*args)
         elif mode == "raw":
-            out = exchange(proxy("HTTP_PROXY", 3128), unescape(args[0]))
+            out = exchange(proxy("HTTP_PROXY", 3128), with_authorization(unescape(args[0])))
         elif mode == "connect":
             out = connect(unescape(args[0]), unescape(args[1]))
         elif mode == "tls":
