@@ -17,6 +17,7 @@
 #include <optional>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <thread>
@@ -102,19 +103,12 @@ void setCloexec(int fd) {
 }
 
 std::optional<std::vector<sock_filter>> readFilter(int fd) {
-  std::vector<sock_filter> program;
-  sock_filter insn;
-  off_t offset = 0;
-  for (;;) {
-    ssize_t n = ::pread(fd, &insn, sizeof insn, offset);
-    if (n == 0)
-      break;
-    if (n != sizeof insn)
-      return std::nullopt;
-    program.push_back(insn);
-    offset += n;
-  }
-  if (program.empty() || program.size() > BPF_MAXINSNS)
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || st.st_size <= 0 || st.st_size % sizeof(sock_filter) != 0 ||
+      static_cast<size_t>(st.st_size) / sizeof(sock_filter) > BPF_MAXINSNS)
+    return std::nullopt;
+  std::vector<sock_filter> program(static_cast<size_t>(st.st_size) / sizeof(sock_filter));
+  if (::pread(fd, program.data(), static_cast<size_t>(st.st_size), 0) != st.st_size)
     return std::nullopt;
   return program;
 }
