@@ -226,6 +226,16 @@ public:
       report(diags_, "no command to run");
       return kExitLaunchFailed;
     }
+    // A policy that switches the sandbox off (Claude Code settings without
+    // `sandbox.enabled: true`, `set sandbox-disabled`) would make this an
+    // unconfined run: refuse rather than run it looking confined.
+    if (request_.policy->options.flag(ir::OptionId::SandboxDisabled)) {
+      diags_.report(DiagKind::LaunchFailed, request_.policy->options.get(ir::OptionId::SandboxDisabled)->loc,
+                    "this policy switches the sandbox off, and moat run does not run commands unconfined; "
+                    "enable the sandbox (Claude Code: \"sandbox\": {\"enabled\": true}) or run the command "
+                    "without moat");
+      return kExitLaunchFailed;
+    }
     std::string error;
     // A relay thread writing to a sandbox that has gone must get EPIPE, not
     // end the launcher (bubblewrap gets the default back before exec).
