@@ -1,6 +1,7 @@
 #include "lint/Knowledge.h"
 
 #include "compiler/fs/Glob.h"
+#include "compiler/support/Blanks.h"
 
 #include <cstdio>
 #include <cstdlib>
@@ -10,18 +11,11 @@ namespace moat::lint {
 
 namespace {
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-    s.remove_suffix(1);
-  return s;
-}
 
 std::vector<std::string_view> words(std::string_view s) {
   std::vector<std::string_view> out;
   while (true) {
-    s = trim(s);
+    s = trimBlanks(s);
     if (s.empty())
       return out;
     size_t end = s.find_first_of(" \t");
@@ -36,7 +30,7 @@ std::vector<std::string_view> words(std::string_view s) {
 // (macOS: "~/Library/Application Support/...") is written in double quotes;
 // an opening quote without its closing one is an error, not a path.
 bool splitHead(std::string_view head, std::vector<std::string_view> &out, std::string &error) {
-  head = trim(head);
+  head = trimBlanks(head);
   if (head.empty() || head.front() != '"') {
     out = words(head);
     return true;
@@ -90,7 +84,7 @@ bool parsePathEntries(const std::vector<std::string_view> &lines, std::vector<Pa
     std::vector<std::string_view> head;
     if (!splitHead(line.substr(0, bar), head, error))
       return false;
-    std::string_view why = trim(line.substr(bar + 1));
+    std::string_view why = trimBlanks(line.substr(bar + 1));
     if (head.empty() || why.empty()) {
       error = "'" + std::string(line) + "' needs a path and a reason";
       return false;
@@ -152,8 +146,8 @@ bool parseHostEntries(const std::vector<std::string_view> &lines, std::vector<Ho
                       std::string &error) {
   for (std::string_view line : lines) {
     size_t bar = line.find('|');
-    std::string_view head = trim(line.substr(0, bar));
-    std::string_view why = bar == std::string_view::npos ? std::string_view() : trim(line.substr(bar + 1));
+    std::string_view head = trimBlanks(line.substr(0, bar));
+    std::string_view why = bar == std::string_view::npos ? std::string_view() : trimBlanks(line.substr(bar + 1));
     if (head.empty() || why.empty() || head.find_first_of(" \t") != std::string_view::npos) {
       error = "'" + std::string(line) + "' must be 'HOST[:PORT] | WHY'";
       return false;
@@ -323,8 +317,8 @@ bool parseNamedEntries(const std::vector<std::string_view> &lines, std::vector<N
                        std::string &error) {
   for (std::string_view line : lines) {
     size_t bar = line.find('|');
-    std::string_view name = trim(line.substr(0, bar));
-    std::string_view why = bar == std::string_view::npos ? std::string_view() : trim(line.substr(bar + 1));
+    std::string_view name = trimBlanks(line.substr(0, bar));
+    std::string_view why = bar == std::string_view::npos ? std::string_view() : trimBlanks(line.substr(bar + 1));
     if (name.empty() || why.empty() || name.find_first_of(" \t/") != std::string_view::npos) {
       error = "'" + std::string(line) + "' must be 'NAME | WHY'";
       return false;

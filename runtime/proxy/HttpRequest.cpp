@@ -2,6 +2,7 @@
 // to origin form (RFC 9112 sections 3 and 5, RFC 9110 section 7.2). See
 // HttpRequest.h for why everything unusual is refused rather than repaired.
 #include "runtime/proxy/HttpRequest.h"
+#include "compiler/support/Blanks.h"
 
 #include <cctype>
 
@@ -48,13 +49,6 @@ bool equalsIgnoreCase(std::string_view a, std::string_view b) {
   return true;
 }
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-    s.remove_suffix(1);
-  return s;
-}
 
 // Splits off one CRLF-terminated line; a bare LF or CR inside is an error.
 bool takeLine(std::string_view &rest, std::string_view &line) {
@@ -148,7 +142,7 @@ std::optional<HttpHead> parseHttpHead(std::string_view head, std::string &error)
       error = "malformed header name";
       return std::nullopt;
     }
-    std::string_view value = trim(line.substr(colon + 1));
+    std::string_view value = trimBlanks(line.substr(colon + 1));
     if (!isFieldValue(value)) {
       error = "control byte in a header value";
       return std::nullopt;
