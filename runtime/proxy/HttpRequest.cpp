@@ -2,6 +2,7 @@
 // to origin form (RFC 9112 sections 3 and 5, RFC 9110 section 7.2). See
 // HttpRequest.h for why everything unusual is refused rather than repaired.
 #include "runtime/proxy/HttpRequest.h"
+
 #include "compiler/support/Blanks.h"
 
 #include <cctype>
