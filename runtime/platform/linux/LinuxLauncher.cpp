@@ -36,6 +36,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <poll.h>
+#include <linux/seccomp.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/random.h>
@@ -161,6 +162,15 @@ void raiseOpenFileLimit() {
   }
 }
 
+// The broker needs seccomp user notification (Linux 5.0) and pidfd_getfd
+// (5.6); both answer EBADF, not ENOSYS, to a bad descriptor where they exist.
+bool brokerSupported() {
+  seccomp_notif_sizes sizes{};
+  if (::syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sizes) != 0)
+    return false;
+  return ::syscall(438 /* SYS_pidfd_getfd */, -1, 0, 0) < 0 && errno != ENOSYS;
+}
+
 struct ChildFds {
   UniqueFd args, control, netDir, filter, exe;
   int stdinFd = 0; // what the sandbox reads as standard input (StdinRelay.h)
@@ -253,6 +263,15 @@ public:
     }
     log_ = std::move(*log);
     auto filter = backends::seccomp::buildRuntimeFilter(*request_.policy, error);
+    if (filter && filter->brokerUnixConnect && !brokerSupported()) {
+      // No way to decide per path here: no unix socket at all, said once.
+      ir::Policy withoutSockets = *request_.policy;
+      withoutSockets.unixSockets.clear();
+      filter = backends::seccomp::buildRuntimeFilter(withoutSockets, error);
+      diags_.report(DiagKind::UnenforceableRule, request_.policy->unixSockets.front().prov.loc,
+                    "this kernel lacks seccomp user notification or pidfd_getfd (Linux 5.6), which moat run "
+                    "needs to decide unix socket connections by path, so the command gets no unix sockets at all");
+    }
     if (!filter) {
       report(diags_, "cannot build the seccomp filter: " + error);
       return kExitLaunchFailed;
