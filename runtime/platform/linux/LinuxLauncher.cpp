@@ -268,9 +268,10 @@ public:
       ir::Policy withoutSockets = *request_.policy;
       withoutSockets.unixSockets.clear();
       filter = backends::seccomp::buildRuntimeFilter(withoutSockets, error);
-      diags_.report(DiagKind::UnenforceableRule, request_.policy->unixSockets.front().prov.loc,
-                    "this kernel lacks seccomp user notification or pidfd_getfd (Linux 5.6), which moat run "
-                    "needs to decide unix socket connections by path, so the command gets no unix sockets at all");
+      // Printed whatever --verbose says: it takes away what the policy allows.
+      ::dprintf(2, "moat: warning: this kernel lacks seccomp user notification or pidfd_getfd (Linux 5.6), "
+                   "which moat run needs to decide unix socket connections by path, so the command gets no "
+                   "unix sockets at all\n");
     }
     if (!filter) {
       report(diags_, "cannot build the seccomp filter: " + error);
