@@ -1,0 +1,120 @@
+#include "runtime/platform/linux/BwrapInvocation.h"
+
+#include "backends/bwrap/Render.h"
+#include "runtime/ProxyEnvironment.h"
+#include "runtime/WriteAll.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <fcntl.h>
+#include <set>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+namespace moat::runtime::linux_platform {
+
+UniqueFd sealedMemfd(const char *name, const std::string &bytes, std::string &error) {
+  UniqueFd fd(static_cast<int>(::memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING)));
+  if (!fd) {
+    error = std::string("memfd_create: ") + std::strerror(errno);
+    return UniqueFd();
+  }
+  if (!writeAll(fd.get(), bytes.data(), bytes.size())) {
+    error = std::string("writing a memfd: ") + std::strerror(errno);
+    return UniqueFd();
+  }
+  ::fcntl(fd.get(), F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL);
+  // Readers that read(2) rather than pread(2) (bubblewrap's --args) start
+  // at the offset the writes left: rewind, or they see nothing.
+  if (::lseek(fd.get(), 0, SEEK_SET) != 0) {
+    error = std::string("lseek: ") + std::strerror(errno);
+    return UniqueFd();
+  }
+  return fd;
+}
+
+UniqueFd high(UniqueFd fd) {
+  if (!fd)
+    return fd;
+  return UniqueFd(::fcntl(fd.get(), F_DUPFD_CLOEXEC, 100));
+}
+
+std::string bwrapArguments(const backends::bwrap::Plan &plan, const LaunchRequest &request,
+                           const std::string &runtimeBase, const std::string &emptyFile,
+                           const eval::Evaluator &evaluator) {
+  std::vector<backends::bwrap::ArgGroup> groups = backends::bwrap::argumentGroups(plan);
+  // A placeholder file is /dev/null in the bwrap target, which a nodev
+  // mount makes unreadable (EACCES): tools that read an optional file such
+  // as ~/.gitconfig then fail where a missing one is fine. The launcher
+  // binds an empty read-only file instead, which reads as empty.
+  std::set<std::string> placeholders(plan.placeholders.begin(), plan.placeholders.end());
+  for (backends::bwrap::ArgGroup &g : groups)
+    if (g.size() == 3 && g[0] == "--ro-bind" && g[1] == "/dev/null" && placeholders.count(g[2]))
+      g[1] = emptyFile;
+  // The launcher keeps the caller's terminal: job control and /dev/tty work.
+  // --new-session is what stops TIOCSTI for a bare bwrap profile; here the
+  // command's seccomp filter refuses TIOCSTI and TIOCLINUX instead.
+  groups.erase(std::remove_if(groups.begin(), groups.end(),
+                              [](const backends::bwrap::ArgGroup &g) { return g.front() == "--new-session"; }),
+               groups.end());
+  // Other sessions' directories (their placeholder lists) stay out of
+  // sight even where the policy lets the sandbox read or write /tmp.
+  if (evaluator.decide(runtimeBase, ir::Access::Read).effect == ir::Effect::Allow)
+    groups.push_back({"--tmpfs", runtimeBase});
+  std::string http = fmt::format("http://127.0.0.1:{}", kBridgeHttpPort);
+  std::string socks = fmt::format("socks5h://127.0.0.1:{}", kBridgeSocksPort);
+  for (const auto &[name, value] : proxyEnvironment(http, socks))
+    groups.push_back({"--setenv", name, value});
+  // git over ssh: ssh cannot speak SOCKS, so its ProxyCommand is moat's own
+  // SOCKS client, when the sandbox can see the moat executable at all.
+  char exe[4096];
+  ssize_t n = ::readlink("/proc/self/exe", exe, sizeof exe - 1);
+  if (n > 0) {
+    std::string self(exe, static_cast<size_t>(n));
+    if (evaluator.decide(self, ir::Access::Read).effect == ir::Effect::Allow)
+      groups.push_back({"--setenv", "GIT_SSH_COMMAND",
+                        fmt::format("ssh -o ProxyCommand={}", backends::bwrap::shellQuote(fmt::format(
+                                        "{} __connect 127.0.0.1:{} %h %p",
+                                        backends::bwrap::shellQuote(self), kBridgeSocksPort)))});
+  }
+  if (auto cwd = request.bindings.lookup("CWD"))
+    groups.push_back({"--chdir", *cwd});
+  return backends::bwrap::renderNul(groups);
+}
+
+pid_t spawnBwrap(ChildFds &fds, const std::vector<std::string> &argv, std::string &error) {
+  std::vector<char *> cargv;
+  for (const std::string &a : argv)
+    cargv.push_back(const_cast<char *>(a.c_str()));
+  cargv.push_back(nullptr);
+  pid_t pid = ::fork();
+  if (pid < 0) {
+    error = std::string("fork: ") + std::strerror(errno);
+    return -1;
+  }
+  if (pid == 0) {
+    // Only async-signal-safe calls from here on.
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    ::signal(SIGPIPE, SIG_DFL); // the launcher ignores it; the command must not inherit that
+    if (fds.stdinFd > 0)
+      ::dup2(fds.stdinFd, 0);
+    ::dup2(fds.args.get(), kArgsFd);
+    ::dup2(fds.control.get(), kBridgeFds.control);
+    ::dup2(fds.netDir.get(), kBridgeFds.netDir);
+    ::dup2(fds.filter.get(), kBridgeFds.filter);
+    ::dup2(fds.exe.get(), kBridgeFds.exe);
+    ::syscall(SYS_close_range, kFirstClosedFd, ~0U, 0);
+    ::execvp(cargv[0], cargv.data());
+    ::_exit(errno == ENOENT ? 127 : 126);
+  }
+  return pid;
+}
+
+} // namespace moat::runtime::linux_platform
