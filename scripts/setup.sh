@@ -17,6 +17,8 @@ PACKAGES+=(squid-openssl openssl)
 # The differential test against real sandbox-runtime (test/srt-differential) installs srt
 # from npm; srt on Linux runs bwrap, socat and ripgrep.
 PACKAGES+=(socat ripgrep)
+# moat run's escape suite (test/runtime) fetches through the proxy with curl.
+PACKAGES+=(curl)
 command -v npm >/dev/null 2>&1 || PACKAGES+=(nodejs npm)
 missing=()
 for p in "${PACKAGES[@]}"; do
