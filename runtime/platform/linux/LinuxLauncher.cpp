@@ -100,6 +100,7 @@ struct Attempt {
   // the plan met a disk that had changed.
   bool raced = false;
   bool launcherFailed = false; // moat itself failed before bubblewrap ran (reported)
+  bool namespacesWork = true;  // when bubblewrap failed: could a user namespace be made?
 };
 
 // Planning again is cheap next to a failed start; a busy /tmp (a build or
@@ -202,7 +203,7 @@ public:
       if (result.launcherFailed)
         return kExitLaunchFailed;
       if (!result.raced || attempt == kAttempts)
-        return conclude(result.outcome, result.bwrapStatus);
+        return conclude(result);
       ::dprintf(2, "moat: the disk changed while the sandbox was being set up; planning it again\n");
       ::usleep(static_cast<useconds_t>(5000 * attempt));
     }
@@ -320,8 +321,11 @@ private:
     Attempt attempt;
     attempt.outcome = outcome;
     attempt.bwrapStatus = bwrapStatus;
-    attempt.raced = !outcome.started && outcome.setupFailure.empty() && !outcome.execErrno &&
-                    !(WIFEXITED(bwrapStatus) && WEXITSTATUS(bwrapStatus) == 127) && userNamespacesWork();
+    bool bwrapFailed = !outcome.started && outcome.setupFailure.empty() && !outcome.execErrno;
+    bool bwrapMissing = WIFEXITED(bwrapStatus) && WEXITSTATUS(bwrapStatus) == 127;
+    if (bwrapFailed)
+      attempt.namespacesWork = userNamespacesWork(); // probed once, on failure only
+    attempt.raced = bwrapFailed && !bwrapMissing && attempt.namespacesWork;
     if (outcome.started)
       sweep(plan, launchedAt, dir.base());
     return attempt;
@@ -386,7 +390,9 @@ private:
     return true;
   }
 
-  int conclude(const Outcome &outcome, int bwrapStatus) {
+  int conclude(const Attempt &attempt) {
+    const Outcome &outcome = attempt.outcome;
+    int bwrapStatus = attempt.bwrapStatus;
     if (outcome.execErrno) {
       report(diags_, fmt::format("cannot run '{}': {}", request_.command[0], std::strerror(*outcome.execErrno)));
       return *outcome.execErrno == ENOENT ? kExitNotFound : kExitCannotExecute;
@@ -396,7 +402,7 @@ private:
       return kExitLaunchFailed;
     }
     if (!outcome.started) {
-      std::string why = userNamespacesWork() ? "" : diagnoseNamespaces();
+      std::string why = attempt.namespacesWork ? "" : diagnoseNamespaces();
       if (WIFEXITED(bwrapStatus) && WEXITSTATUS(bwrapStatus) == 127 && why.empty())
         why = "bubblewrap (bwrap) was not found; install it (Debian/Ubuntu: apt-get install bubblewrap)";
       report(diags_, "bubblewrap could not create the sandbox, so nothing was run" +
