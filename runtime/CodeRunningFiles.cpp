@@ -1,5 +1,7 @@
 #include "runtime/CodeRunningFiles.h"
 
+#include "compiler/support/Blanks.h"
+
 #include <algorithm>
 #include <cctype>
 #include <fcntl.h>
@@ -17,13 +19,6 @@ std::string lower(std::string s) {
   return s;
 }
 
-std::string trim(const std::string &s) {
-  size_t b = s.find_first_not_of(" \t\r");
-  if (b == std::string::npos)
-    return "";
-  size_t e = s.find_last_not_of(" \t\r");
-  return s.substr(b, e - b + 1);
-}
 
 std::string baseName(const std::string &path) { return path.substr(path.rfind('/') + 1); }
 
@@ -58,8 +53,6 @@ bool runsCommand(const std::string &section, const std::string &subsection, cons
     return shellCommand; // "!cmd" aliases run a shell command
   if (section == "gpg" && !subsection.empty() && key == "program")
     return true;
-  if (section == "credential" && key == "helper")
-    return true;
   if (section == "submodule" && key == "update")
     return shellCommand; // "!cmd" runs on `git submodule update`
   return false;
@@ -71,17 +64,19 @@ std::string commandRunningGitKey(const std::string &text) {
   std::istringstream in(text);
   std::string section, subsection;
   for (std::string raw; std::getline(in, raw);) {
-    std::string line = trim(raw);
+    if (!raw.empty() && raw.back() == '\r')
+      raw.pop_back();
+    std::string line(trimBlanks(raw));
     if (line.empty() || line[0] == '#' || line[0] == ';')
       continue;
     if (line[0] == '[') {
       size_t close = line.find(']');
       if (close == std::string::npos)
         return "(unreadable section header)";
-      std::string header = trim(line.substr(1, close - 1));
+      std::string header(trimBlanks(line.substr(1, close - 1)));
       size_t quote = header.find('"');
       subsection = quote == std::string::npos ? "" : header.substr(quote);
-      std::string name = trim(header.substr(0, quote));
+      std::string name(trimBlanks(header.substr(0, quote)));
       // [section.sub] is the old spelling of a subsection.
       size_t dot = name.find('.');
       if (dot != std::string::npos) {
@@ -89,15 +84,15 @@ std::string commandRunningGitKey(const std::string &text) {
         name = name.substr(0, dot);
       }
       section = lower(name);
-      line = trim(line.substr(close + 1));
+      line = std::string(trimBlanks(line.substr(close + 1)));
       if (line.empty() || line[0] == '#' || line[0] == ';')
         continue;
     }
     if (section.empty())
       return "(a key outside any section)";
     size_t eq = line.find('=');
-    std::string key = lower(trim(line.substr(0, eq)));
-    std::string value = eq == std::string::npos ? "" : trim(line.substr(eq + 1));
+    std::string key = lower(std::string(trimBlanks(line.substr(0, eq))));
+    std::string value = eq == std::string::npos ? "" : std::string(trimBlanks(line.substr(eq + 1)));
     if (value.size() >= 2 && value.front() == '"')
       value = value.substr(1);
     if (key.empty() || !std::all_of(key.begin(), key.end(), [](unsigned char c) { return std::isalnum(c) || c == '-'; }))

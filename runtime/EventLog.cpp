@@ -1,6 +1,6 @@
 #include "runtime/EventLog.h"
 
-#include "runtime/WriteAll.h"
+#include "runtime/FullIo.h"
 
 #include <llvm/Support/JSON.h>
 #include <llvm/Support/raw_ostream.h>

@@ -39,22 +39,25 @@ void Relay::start(Direction &d, std::shared_ptr<void> owner) {
   if (closed_)
     return;
   d.buffer.reset(new char[kChunk]);
-  writePending(d, std::move(owner));
+  if (d.pending.empty())
+    copyStep(d, std::move(owner));
+  else
+    writeThenCopy(d, asio::buffer(d.pending), std::move(owner));
 }
 
-void Relay::writePending(Direction &d, std::shared_ptr<void> owner) {
-  if (d.pending.empty())
-    return copyStep(d, std::move(owner));
-  asio::async_write(*d.to, asio::buffer(d.pending),
-                    [this, &d, owner](const asio::error_code &ec, size_t n) mutable {
-                      if (closed_)
-                        return;
-                      if (ec)
-                        return fail();
-                      d.counter->fetch_add(n, std::memory_order_relaxed);
-                      d.pending = std::string();
-                      copyStep(d, std::move(owner));
-                    });
+// Sends `bytes` (the pending bytes or a chunk just read) on, then reads the
+// next chunk: the one write step of both directions.
+void Relay::writeThenCopy(Direction &d, asio::const_buffer bytes, std::shared_ptr<void> owner) {
+  asio::async_write(*d.to, bytes, [this, &d, owner](const asio::error_code &ec, size_t n) mutable {
+    if (closed_)
+      return;
+    if (ec)
+      return fail();
+    d.counter->fetch_add(n, std::memory_order_relaxed);
+    if (!d.pending.empty())
+      d.pending = std::string(); // sent: free it
+    copyStep(d, std::move(owner));
+  });
 }
 
 void Relay::copyStep(Direction &d, std::shared_ptr<void> owner) {
@@ -66,15 +69,7 @@ void Relay::copyStep(Direction &d, std::shared_ptr<void> owner) {
                               return ended(d);
                             if (ec)
                               return fail();
-                            asio::async_write(*d.to, asio::buffer(d.buffer.get(), n),
-                                              [this, &d, owner](const asio::error_code &ec, size_t n) mutable {
-                                                if (closed_)
-                                                  return;
-                                                if (ec)
-                                                  return fail();
-                                                d.counter->fetch_add(n, std::memory_order_relaxed);
-                                                copyStep(d, std::move(owner));
-                                              });
+                            writeThenCopy(d, asio::buffer(d.buffer.get(), n), std::move(owner));
                           });
 }
 

@@ -10,6 +10,7 @@
 // shutdown(send) on the other); the tunnel is finished when both
 // directions have ended, or at once on any error.
 #pragma once
+#include <asio/buffer.hpp>
 #include <asio/generic/stream_protocol.hpp>
 
 #include <atomic>
@@ -54,7 +55,7 @@ public:
 
 private:
   void start(Direction &d, std::shared_ptr<void> owner);
-  void writePending(Direction &d, std::shared_ptr<void> owner);
+  void writeThenCopy(Direction &d, asio::const_buffer bytes, std::shared_ptr<void> owner);
   void copyStep(Direction &d, std::shared_ptr<void> owner);
   void ended(Direction &d);
   void fail();

@@ -1,6 +1,6 @@
 #include "runtime/SocksConnect.h"
 
-#include "runtime/WriteAll.h"
+#include "runtime/FullIo.h"
 
 #include <arpa/inet.h>
 #include <cerrno>
@@ -19,20 +19,6 @@ namespace {
 int fail(const std::string &why) {
   std::fprintf(stderr, "moat __connect: %s\n", why.c_str());
   return 1;
-}
-
-bool readExactly(int fd, void *data, size_t size) {
-  char *p = static_cast<char *>(data);
-  while (size > 0) {
-    ssize_t n = ::read(fd, p, size);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n <= 0)
-      return false;
-    p += n;
-    size -= static_cast<size_t>(n);
-  }
-  return true;
 }
 
 // RFC 1928: no authentication, CONNECT to a domain name.

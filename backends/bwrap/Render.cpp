@@ -3,9 +3,12 @@
 #include <llvm/Support/JSON.h>
 #include <llvm/Support/raw_ostream.h>
 
+#include <algorithm>
+#include <set>
+
 namespace moat::backends::bwrap {
 
-std::vector<ArgGroup> argumentGroups(const Plan &plan) {
+std::vector<ArgGroup> argumentGroups(const Plan &plan, const RenderOptions &options) {
   // Without --unshare-user or --cap-drop ALL, bwrap run as root keeps its
   // capabilities (a remount of / read-write succeeds); --disable-userns
   // stops nested namespaces (and so nested sandboxes that could remount);
@@ -14,6 +17,9 @@ std::vector<ArgGroup> argumentGroups(const Plan &plan) {
       {"--unshare-net"},  {"--unshare-pid"},   {"--unshare-user"}, {"--disable-userns"},
       {"--cap-drop", "ALL"}, {"--new-session"}, {"--die-with-parent"},
   };
+  if (!options.newSession)
+    out.erase(std::find(out.begin(), out.end(), ArgGroup{"--new-session"}));
+  std::set<std::string> placeholders(plan.placeholders.begin(), plan.placeholders.end());
   for (const MountOp &op : plan.ops) {
     switch (op.kind) {
     case MountOp::Kind::Bind:
@@ -26,7 +32,7 @@ std::vector<ArgGroup> argumentGroups(const Plan &plan) {
       out.push_back({"--tmpfs", op.path});
       break;
     case MountOp::Kind::DevNull:
-      out.push_back({"--ro-bind", "/dev/null", op.path});
+      out.push_back({"--ro-bind", placeholders.count(op.path) ? options.placeholderFile : "/dev/null", op.path});
       break;
     case MountOp::Kind::Dev:
       out.push_back({"--dev", op.path});

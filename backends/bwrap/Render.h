@@ -13,8 +13,21 @@ namespace moat::backends::bwrap {
 // One option and its operands, e.g. {"--ro-bind", "/", "/"}.
 using ArgGroup = std::vector<std::string>;
 
+// What a launcher may change in the arguments (the defaults are the bwrap
+// target's own output).
+struct RenderOptions {
+  // Bound over a missing protected file. /dev/null needs no file of its
+  // own, but a nodev mount makes it unreadable (EACCES), and tools that read
+  // an optional file (~/.gitconfig) then fail; `moat run` gives an empty
+  // read-only file of its session instead.
+  std::string placeholderFile = "/dev/null";
+  // --new-session stops TIOCSTI for a bare profile; `moat run` keeps the
+  // terminal (job control, /dev/tty) and refuses TIOCSTI with seccomp.
+  bool newSession = true;
+};
+
 // The isolation options every sandbox gets, then the mounts in plan order.
-std::vector<ArgGroup> argumentGroups(const Plan &plan);
+std::vector<ArgGroup> argumentGroups(const Plan &plan, const RenderOptions &options = {});
 
 std::string renderNul(const std::vector<ArgGroup> &groups);
 // Quotes a word for POSIX sh: unchanged when it is made of safe characters,

@@ -5,6 +5,8 @@
 
 #include <llvm/Support/JSON.h>
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 using namespace moat::backends::bwrap;
@@ -23,6 +25,25 @@ Plan samplePlan() {
            {MountOp::Kind::RemountRo, "/home/u/.ssh", ""}};
   p.placeholders = {"/home/u/.bashrc"};
   return p;
+}
+
+TEST(BwrapRender, ALauncherSwapsOnlyPlaceholderFilesAndMayKeepTheTerminal) {
+  Plan p = samplePlan();
+  p.ops.push_back({MountOp::Kind::DevNull, "/home/u/.bashrc", ""});
+  auto has = [](const std::vector<ArgGroup> &groups, const ArgGroup &g) {
+    return std::find(groups.begin(), groups.end(), g) != groups.end();
+  };
+  std::vector<ArgGroup> plain = argumentGroups(p);
+  EXPECT_TRUE(has(plain, {"--ro-bind", "/dev/null", "/home/u/.bashrc"}));
+  EXPECT_TRUE(has(plain, {"--new-session"}));
+  RenderOptions launcher;
+  launcher.placeholderFile = "/run/session/empty";
+  launcher.newSession = false;
+  std::vector<ArgGroup> run = argumentGroups(p, launcher);
+  EXPECT_TRUE(has(run, {"--ro-bind", "/run/session/empty", "/home/u/.bashrc"}));
+  // A hidden file stays /dev/null: reading it must fail.
+  EXPECT_TRUE(has(run, {"--ro-bind", "/dev/null", "/home/u/.netrc"}));
+  EXPECT_FALSE(has(run, {"--new-session"}));
 }
 
 TEST(BwrapRender, NulSeparatedArgumentsEndEveryArgument) {

@@ -2,7 +2,7 @@
 
 #include "backends/bwrap/Render.h"
 #include "runtime/ProxyEnvironment.h"
-#include "runtime/WriteAll.h"
+#include "runtime/FullIo.h"
 
 #include <fmt/format.h>
 
@@ -11,7 +11,6 @@
 #include <csignal>
 #include <cstring>
 #include <fcntl.h>
-#include <set>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -47,21 +46,10 @@ UniqueFd high(UniqueFd fd) {
 std::string bwrapArguments(const backends::bwrap::Plan &plan, const LaunchRequest &request,
                            const std::string &runtimeBase, const std::string &emptyFile,
                            const eval::Evaluator &evaluator) {
-  std::vector<backends::bwrap::ArgGroup> groups = backends::bwrap::argumentGroups(plan);
-  // A placeholder file is /dev/null in the bwrap target, which a nodev
-  // mount makes unreadable (EACCES): tools that read an optional file such
-  // as ~/.gitconfig then fail where a missing one is fine. The launcher
-  // binds an empty read-only file instead, which reads as empty.
-  std::set<std::string> placeholders(plan.placeholders.begin(), plan.placeholders.end());
-  for (backends::bwrap::ArgGroup &g : groups)
-    if (g.size() == 3 && g[0] == "--ro-bind" && g[1] == "/dev/null" && placeholders.count(g[2]))
-      g[1] = emptyFile;
-  // The launcher keeps the caller's terminal: job control and /dev/tty work.
-  // --new-session is what stops TIOCSTI for a bare bwrap profile; here the
-  // command's seccomp filter refuses TIOCSTI and TIOCLINUX instead.
-  groups.erase(std::remove_if(groups.begin(), groups.end(),
-                              [](const backends::bwrap::ArgGroup &g) { return g.front() == "--new-session"; }),
-               groups.end());
+  backends::bwrap::RenderOptions render;
+  render.placeholderFile = emptyFile; // readable as empty (Render.h)
+  render.newSession = false;          // the terminal is kept; seccomp refuses TIOCSTI
+  std::vector<backends::bwrap::ArgGroup> groups = backends::bwrap::argumentGroups(plan, render);
   // Other sessions' directories (their placeholder lists) stay out of
   // sight even where the policy lets the sandbox read or write /tmp.
   if (evaluator.decide(runtimeBase, ir::Access::Read).effect == ir::Effect::Allow)

@@ -1,6 +1,6 @@
 #include "runtime/platform/linux/StdinRelay.h"
 
-#include "runtime/WriteAll.h"
+#include "runtime/FullIo.h"
 
 #include <cerrno>
 #include <fcntl.h>
