@@ -9,14 +9,14 @@
 
 #include "runtime/proxy/Session.h"
 
-#include <asio/local/stream_protocol.hpp>
 #include <asio/post.hpp>
 
 #include <csignal>
 #include <cstring>
 #include <future>
 #include <pthread.h>
-#include <sys/stat.h>
+#include <sys/socket.h>
+#include <utility>
 #include <unistd.h>
 
 namespace moat::runtime::proxy {
@@ -29,42 +29,69 @@ constexpr auto kAcceptRetry = std::chrono::milliseconds(50);
 
 ServerCore::ServerCore(Config c) : config(std::move(c)) {}
 
-bool ServerCore::listen(const asio::generic::stream_protocol::endpoint &endpoint, const std::string &path,
-                        std::string &error) {
+bool ServerCore::listen(const asio::ip::tcp::endpoint &endpoint, std::string &error) {
   asio::error_code ec;
-  acceptor_.emplace(io);
-  acceptor_->open(endpoint.protocol(), ec);
-  if (!ec && path.empty())
-    acceptor_->set_option(asio::socket_base::reuse_address(true), ec);
+  auto &acceptor = listeners_.emplace_back(io).acceptor;
+  acceptor.open(asio::generic::stream_protocol(endpoint.protocol().family(), IPPROTO_TCP), ec);
   if (!ec)
-    acceptor_->bind(endpoint, ec);
-  if (!ec && !path.empty()) {
-    unixPath = path; // created by this server: removed when it stops
-    if (::chmod(path.c_str(), 0600) != 0)
-      ec = asio::error_code(errno, asio::system_category());
-  }
+    acceptor.set_option(asio::socket_base::reuse_address(true), ec);
   if (!ec)
-    acceptor_->listen(asio::socket_base::max_listen_connections, ec);
+    acceptor.bind(asio::generic::stream_protocol::endpoint(endpoint), ec);
+  if (!ec)
+    acceptor.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) {
-    error = "cannot listen on " + (path.empty() ? std::string("TCP") : path) + ": " + ec.message();
-    acceptor_->close(ec);
-    if (!unixPath.empty())
-      ::unlink(unixPath.c_str());
+    error = "cannot listen on TCP: " + ec.message();
+    acceptor.close(ec);
     return false;
   }
-  if (path.empty()) {
-    asio::generic::stream_protocol::endpoint local = acceptor_->local_endpoint(ec);
-    asio::ip::tcp::endpoint tcp;
-    if (!ec && local.size() <= tcp.capacity()) {
-      std::memcpy(tcp.data(), local.data(), local.size());
-      tcp.resize(local.size());
-    }
-    std::string address = tcp.address().to_string();
-    endpointText = (tcp.address().is_v6() ? "[" + address + "]" : address) + ":" + std::to_string(tcp.port());
-  } else {
-    endpointText = path;
+  asio::generic::stream_protocol::endpoint local = acceptor.local_endpoint(ec);
+  asio::ip::tcp::endpoint tcp;
+  if (!ec && local.size() <= tcp.capacity()) {
+    std::memcpy(tcp.data(), local.data(), local.size());
+    tcp.resize(local.size());
   }
-  acceptNext();
+  std::string address = tcp.address().to_string();
+  endpointText = (tcp.address().is_v6() ? "[" + address + "]" : address) + ":" + std::to_string(tcp.port());
+  startServing();
+  return true;
+}
+
+bool ServerCore::adopt(std::vector<int> listening, std::string &error) {
+  // On any failure every descriptor not yet an acceptor's is closed here.
+  auto fail = [&](std::string why) {
+    error = std::move(why);
+    for (int &fd : listening)
+      if (fd >= 0)
+        ::close(std::exchange(fd, -1));
+    return false;
+  };
+  if (listening.empty())
+    return fail("no listener handed to the proxy");
+  for (int &fd : listening) {
+    int type = 0, accepting = 0, domain = 0;
+    socklen_t n = sizeof type;
+    bool ok = ::getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &n) == 0 && type == SOCK_STREAM;
+    n = sizeof accepting;
+    ok = ok && ::getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &accepting, &n) == 0 && accepting;
+    n = sizeof domain;
+    ok = ok && ::getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &n) == 0 && (domain == AF_INET || domain == AF_INET6);
+    if (!ok)
+      return fail("a descriptor handed to the proxy is not a listening TCP socket");
+    asio::error_code ec;
+    listeners_.emplace_back(io).acceptor.assign(asio::generic::stream_protocol(domain, IPPROTO_TCP), fd, ec);
+    if (ec)
+      return fail("cannot serve a handed-over listener: " + ec.message());
+    fd = -1; // the acceptor's now
+  }
+  credentialRequired = false;
+  endpointText = "the sandbox's listeners";
+  startServing();
+  return true;
+}
+
+void ServerCore::startServing() {
+  for (Listener &listener : listeners_)
+    acceptNext(listener);
   running = true;
   thread_ = std::thread([this] {
     // A peer that went away must never kill the launcher with SIGPIPE
@@ -82,35 +109,37 @@ bool ServerCore::listen(const asio::generic::stream_protocol::endpoint &endpoint
       // and stop() still closes every socket.
     }
   });
-  return true;
 }
 
-void ServerCore::acceptNext() {
-  acceptor_->async_accept([this](const asio::error_code &ec, Socket socket) {
+void ServerCore::acceptNext(Listener &listener) {
+  listener.acceptor.async_accept([this, &listener](const asio::error_code &ec, Socket socket) {
     if (stopped_ || ec == asio::error::operation_aborted)
       return;
     if (ec) {
       // Out of descriptors or similar: retry shortly instead of spinning.
-      acceptRetry_.expires_after(kAcceptRetry);
-      acceptRetry_.async_wait([this](const asio::error_code &ec) {
+      listener.retry.expires_after(kAcceptRetry);
+      listener.retry.async_wait([this, &listener](const asio::error_code &ec) {
         if (!ec && !stopped_)
-          acceptNext();
+          acceptNext(listener);
       });
       return;
     }
     admit(std::move(socket));
-    acceptNext();
+    acceptNext(listener);
   });
 }
 
 void ServerCore::admit(Socket socket) {
   accepted.fetch_add(1, std::memory_order_relaxed);
+  // Without it the last segment of every response would wait for the
+  // client's delayed ACK (Nagle): ~40 ms on each download.
+  asio::error_code ignored;
+  socket.set_option(asio::ip::tcp::no_delay(true), ignored);
   bool overLimit = admitted >= config.limits.maxConnections;
   if (overLimit && overflow >= kMaxOverflow) {
     refused.fetch_add(1, std::memory_order_relaxed);
     record("proxy-limit", "", std::nullopt, false, "builtin",
            "connection limit reached and too many connections waiting to be told; closed", "");
-    asio::error_code ignored;
     socket.close(ignored);
     return;
   }
@@ -149,9 +178,10 @@ void ServerCore::stop() {
     std::promise<void> closed;
     asio::post(io, [this, &closed] {
       asio::error_code ignored;
-      acceptRetry_.cancel();
-      if (acceptor_)
-        acceptor_->close(ignored);
+      for (Listener &listener : listeners_) {
+        listener.retry.cancel();
+        listener.acceptor.close(ignored);
+      }
       for (Session *session : sessions)
         session->abort();
       closed.set_value();
@@ -165,12 +195,10 @@ void ServerCore::stop() {
   lookups.join();
   // Whatever was never started or is still queued: close its sockets too.
   asio::error_code ignored;
-  if (acceptor_)
-    acceptor_->close(ignored);
+  for (Listener &listener : listeners_)
+    listener.acceptor.close(ignored);
   for (Session *session : sessions)
     session->abort();
-  if (!unixPath.empty())
-    ::unlink(unixPath.c_str());
   running = false;
 }
 
@@ -178,29 +206,26 @@ Server::Server(std::unique_ptr<ServerCore> core) : core_(std::move(core)) {}
 
 Server::~Server() { stop(); }
 
-std::unique_ptr<Server> Server::listenUnix(Config config, const std::string &socketPath, std::string &error) {
-  if (!config.evaluator) {
-    error = "the proxy needs an evaluator";
-    return nullptr;
-  }
-  if (socketPath.size() >= sizeof(sockaddr_un::sun_path)) {
-    error = "the socket path '" + socketPath + "' is too long";
-    return nullptr;
-  }
-  auto core = std::make_unique<ServerCore>(std::move(config));
-  asio::local::stream_protocol::endpoint endpoint(socketPath);
-  if (!core->listen(asio::generic::stream_protocol::endpoint(endpoint), socketPath, error))
-    return nullptr;
-  return std::unique_ptr<Server>(new Server(std::move(core)));
-}
-
 std::unique_ptr<Server> Server::listenTcp(Config config, const asio::ip::tcp::endpoint &endpoint, std::string &error) {
   if (!config.evaluator) {
     error = "the proxy needs an evaluator";
     return nullptr;
   }
   auto core = std::make_unique<ServerCore>(std::move(config));
-  if (!core->listen(asio::generic::stream_protocol::endpoint(endpoint), "", error))
+  if (!core->listen(endpoint, error))
+    return nullptr;
+  return std::unique_ptr<Server>(new Server(std::move(core)));
+}
+
+std::unique_ptr<Server> Server::serveListeners(Config config, std::vector<int> listening, std::string &error) {
+  if (!config.evaluator) {
+    error = "the proxy needs an evaluator";
+    for (int fd : listening)
+      ::close(fd);
+    return nullptr;
+  }
+  auto core = std::make_unique<ServerCore>(std::move(config));
+  if (!core->adopt(std::move(listening), error))
     return nullptr;
   return std::unique_ptr<Server>(new Server(std::move(core)));
 }

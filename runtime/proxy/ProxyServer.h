@@ -1,8 +1,9 @@
 // moat's filtering proxy: the only network exit of a sandbox whose network
 // namespace is empty. It runs inside `moat run` on a thread of its own and
-// listens on a unix socket that the in-sandbox bridge connects to once per
-// client connection, writing the 32-byte session credential first and then
-// relaying the client's HTTP-proxy or SOCKS5 bytes verbatim.
+// accepts the sandbox's clients itself, on the 127.0.0.1 listeners the
+// in-sandbox bridge made in the sandbox's namespace and handed over: a
+// client's HTTP-proxy or SOCKS5 bytes reach it directly, and each tunnel
+// is one relay (client socket to destination socket) in this process.
 //
 // Every connection is decided by the policy's reference evaluator, dialled
 // only at vetted addresses, checked for a TLS server name that contradicts
@@ -45,7 +46,7 @@ std::vector<asio::ip::address> systemResolve(const std::string &name, std::strin
 
 struct Config {
   const eval::Evaluator *evaluator = nullptr; // required; must outlive the server
-  std::array<unsigned char, 32> credential{};
+  std::array<unsigned char, 32> credential{}; // what listenTcp's clients send first
   Limits limits;
   Resolver resolve;         // null: systemResolve
   EventLog *log = nullptr;  // null: decisions are not logged
@@ -57,22 +58,27 @@ class ServerCore;
 
 class Server {
 public:
-  // Creates the socket (mode 0600; put it in a directory only the user can
-  // enter: the mode is set just after bind) and starts serving. Fails when
-  // the path exists or the config lacks an evaluator.
-  static std::unique_ptr<Server> listenUnix(Config config, const std::string &socketPath, std::string &error);
-  // The same on TCP (the macOS seam, and tests); port 0 picks one.
+  // Listens on TCP (port 0 picks one); every connection must present the
+  // session credential first. The macOS seam, and the unit tests.
   static std::unique_ptr<Server> listenTcp(Config config, const asio::ip::tcp::endpoint &endpoint,
                                            std::string &error);
+  // Serves TCP sockets that already listen and that only the sandbox can
+  // reach: `moat run` on Linux, where the in-sandbox bridge makes them on
+  // 127.0.0.1 in the sandbox's own network namespace and hands them over,
+  // so every client connection is accepted here and relayed in one hop.
+  // Their connections present no credential (nothing outside the sandbox
+  // can connect to them). Takes the descriptors; fails (closing them) when
+  // one is not a listening TCP socket.
+  static std::unique_ptr<Server> serveListeners(Config config, std::vector<int> listening, std::string &error);
 
   Server(const Server &) = delete;
   Server &operator=(const Server &) = delete;
   ~Server(); // stop()
 
-  std::string endpointText() const; // the socket path, or "127.0.0.1:PORT"
+  std::string endpointText() const; // "127.0.0.1:PORT", or what adopted listeners are
 
   // Stops accepting, closes every connection and tunnel, joins the thread
-  // (and waits for lookups in flight); removes the unix socket it created.
+  // (and waits for lookups in flight).
   // Idempotent. Must not be called from the server's own thread.
   void stop();
   bool running() const;

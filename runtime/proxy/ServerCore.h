@@ -10,10 +10,12 @@
 #include <asio/basic_socket_acceptor.hpp>
 #include <asio/generic/stream_protocol.hpp>
 #include <asio/io_context.hpp>
+#include <asio/ip/tcp.hpp>
 #include <asio/steady_timer.hpp>
 #include <asio/thread_pool.hpp>
 
 #include <atomic>
+#include <list>
 #include <optional>
 #include <thread>
 #include <unordered_set>
@@ -27,14 +29,15 @@ class ServerCore {
 public:
   explicit ServerCore(Config config);
 
-  // Opens, binds and listens; starts the accept loop and the thread.
-  // `unixPath`: the socket file the endpoint names ("" for TCP).
-  bool listen(const asio::generic::stream_protocol::endpoint &endpoint, const std::string &unixPath,
-              std::string &error);
+  // Opens, binds and listens on TCP; starts the accept loop and the thread.
+  bool listen(const asio::ip::tcp::endpoint &endpoint, std::string &error);
+  // Serves sockets that already listen (ownership taken, closed on any
+  // failure); their connections present no credential.
+  bool adopt(std::vector<int> listening, std::string &error);
 
   const Config config;
-  std::string endpointText; // the socket path, or "127.0.0.1:PORT"
-  std::string unixPath;     // the socket file this server created (removed on stop)
+  bool credentialRequired = true; // false for adopted listeners (Server::serveListeners)
+  std::string endpointText;       // "127.0.0.1:PORT", or what adopted listeners are
 
   // Counters readable from any thread.
   std::atomic<uint64_t> accepted{0}, refused{0}, bytesUp{0}, bytesDown{0};
@@ -58,11 +61,16 @@ public:
   asio::thread_pool lookups{4};
 
 private:
-  void acceptNext();
+  struct Listener {
+    explicit Listener(asio::io_context &io) : acceptor(io), retry(io) {}
+    asio::basic_socket_acceptor<asio::generic::stream_protocol> acceptor;
+    asio::steady_timer retry; // after a failed accept (out of descriptors)
+  };
+  void startServing();
+  void acceptNext(Listener &listener);
   void admit(Socket socket);
 
-  std::optional<asio::basic_socket_acceptor<asio::generic::stream_protocol>> acceptor_;
-  asio::steady_timer acceptRetry_{io};
+  std::list<Listener> listeners_; // a list: accept handlers hold references
   std::thread thread_;
   std::atomic<bool> stopped_{false};
 };

@@ -54,7 +54,10 @@ Session::~Session() {
 
 void Session::start() {
   armDeadline(core_.config.limits.handshakeTimeout);
-  readCredential();
+  if (core_.credentialRequired)
+    return readCredential();
+  credentialChecked_ = true; // a listener only the sandbox reaches
+  sniffProtocol();
 }
 
 void Session::readCredential() {

@@ -293,8 +293,8 @@ class Scene:
       tmp/ state/      TMPDIR, XDG_STATE_HOME
     Two short directories of the pass hold what must have a short path (unix
     socket paths are limited to 108 bytes; Suite.short_dir): XDG_RUNTIME_DIR
-    (0700; moat's proxy socket lives beneath it) and our unix sockets (outside
-    the write roots).
+    (0700; moat's session directories live beneath it) and our unix sockets
+    (outside the write roots).
     """
 
     SENTINELS = ["home/.bashrc", "home/.profile", "home/notes.txt", "home/other/file.txt",
@@ -1858,9 +1858,8 @@ def main():
         base_parent = staging
     base = tempfile.mkdtemp(prefix="escape-", dir=base_parent)
     os.chmod(base, 0o755)
-    # moat's session socket is XDG_RUNTIME_DIR/moat/session-PID-RANDOM/net/proxy.sock
-    # (about 50 bytes below it), and our own sockets need short paths too: under
-    # /tmp if the base is too deep.
+    # The suite's own unix sockets need short paths (sun_path is 108 bytes):
+    # under /tmp if the base is too deep.
     suite.runtime_root = os.path.join(base, "r")
     if len(suite.runtime_root) > 48:
         suite.runtime_root = tempfile.mkdtemp(prefix="moat-escape-")

@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+
 #include <sys/resource.h>
 
 using namespace moat;
@@ -189,34 +191,66 @@ TEST(RuntimeProxyTunnel, StopClosesOpenTunnels) {
   EXPECT_FALSE(h.server().running());
   EXPECT_TRUE(test::closedByPeer(fd.get()));
   // The listener is gone with it.
-  Fd again(::socket(AF_UNIX, SOCK_STREAM, 0));
-  sockaddr_un a{};
-  a.sun_family = AF_UNIX;
-  std::strncpy(a.sun_path, h.socketPath().c_str(), sizeof a.sun_path - 1);
-  EXPECT_NE(::connect(again.get(), reinterpret_cast<sockaddr *>(&a), sizeof a), 0);
+  EXPECT_LT(test::connectLoopback(h.port()).get(), 0);
 }
 
-TEST(RuntimeProxyTunnel, TcpListenerForTheMacosSeam) {
+// `moat run`'s shape: listeners the bridge made (here: the test) are handed
+// over; their clients send no credential, and the proxy closes them when it
+// stops.
+TEST(RuntimeProxyTunnel, ServedListenersNeedNoCredential) {
   Origin origin(Origin::Mode::Echo);
   test::TestPolicy p(kPolicy);
   runtime::proxy::Config config;
   config.evaluator = p.evaluator.get();
   config.resolve = test::testResolve;
-  std::string error;
-  auto server = runtime::proxy::Server::listenTcp(config, asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0), error);
-  ASSERT_TRUE(server) << error;
-  std::string text = server->endpointText();
-  ASSERT_EQ(text.rfind("127.0.0.1:", 0), 0u) << text;
-  Fd fd(::socket(AF_INET, SOCK_STREAM, 0));
+  int listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_in a{};
   a.sin_family = AF_INET;
   a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = htons(static_cast<uint16_t>(std::stoi(text.substr(10))));
-  ASSERT_EQ(::connect(fd.get(), reinterpret_cast<sockaddr *>(&a), sizeof a), 0);
-  test::setTimeouts(fd.get(), 5000);
-  ASSERT_TRUE(test::sendAll(fd.get(), std::string(32, '\0') + "CONNECT allowed.test:" +
-                                          std::to_string(origin.port()) + " HTTP/1.1\r\n\r\n"));
-  EXPECT_EQ(test::readUntil(fd.get(), "\r\n\r\n"), "HTTP/1.1 200 Connection Established\r\n\r\n");
+  ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr *>(&a), sizeof a), 0);
+  ASSERT_EQ(::listen(listener, 16), 0);
+  socklen_t len = sizeof a;
+  ASSERT_EQ(::getsockname(listener, reinterpret_cast<sockaddr *>(&a), &len), 0);
+  uint16_t port = ntohs(a.sin_port);
+  std::string error;
+  auto server = runtime::proxy::Server::serveListeners(config, {listener}, error);
+  ASSERT_TRUE(server) << error;
+  {
+    Fd fd = test::connectLoopback(port);
+    ASSERT_GE(fd.get(), 0);
+    test::setTimeouts(fd.get(), 5000);
+    ASSERT_TRUE(test::sendAll(fd.get(), "CONNECT allowed.test:" + std::to_string(origin.port()) + " HTTP/1.1\r\n\r\n"));
+    EXPECT_EQ(test::readUntil(fd.get(), "\r\n\r\n"), "HTTP/1.1 200 Connection Established\r\n\r\n");
+    ASSERT_TRUE(test::sendAll(fd.get(), "ping"));
+    EXPECT_EQ(test::readBytes(fd.get(), 4), "ping");
+  }
+  { // SOCKS5 on the same listener: the proxy tells the two apart
+    Fd fd = test::connectLoopback(port);
+    ASSERT_GE(fd.get(), 0);
+    test::setTimeouts(fd.get(), 5000);
+    ASSERT_TRUE(test::sendAll(fd.get(), std::string("\x05\x01\x00", 3)));
+    EXPECT_EQ(test::readBytes(fd.get(), 2), std::string("\x05\x00", 2));
+  }
+  server->stop();
+  EXPECT_LT(test::connectLoopback(port).get(), 0);
+}
+
+TEST(RuntimeProxyTunnel, ServeListenersRefusesWhatIsNotAListeningTcpSocket) {
+  test::TestPolicy p(kPolicy);
+  runtime::proxy::Config config;
+  config.evaluator = p.evaluator.get();
+  std::string error;
+  int unixPair[2];
+  ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM, 0, unixPair), 0);
+  int unbound = ::socket(AF_INET, SOCK_STREAM, 0);
+  EXPECT_FALSE(runtime::proxy::Server::serveListeners(config, {unixPair[0]}, error));
+  EXPECT_NE(error.find("not a listening TCP socket"), std::string::npos) << error;
+  EXPECT_FALSE(runtime::proxy::Server::serveListeners(config, {unbound}, error));
+  EXPECT_FALSE(runtime::proxy::Server::serveListeners(config, {}, error));
+  // Refused descriptors are closed, not leaked.
+  EXPECT_EQ(::fcntl(unixPair[0], F_GETFD), -1);
+  EXPECT_EQ(::fcntl(unbound, F_GETFD), -1);
+  ::close(unixPair[1]);
 }
 
 TEST(RuntimeProxyTunnel, TwoHundredConcurrentTunnels) {

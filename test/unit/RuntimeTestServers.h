@@ -2,7 +2,7 @@
 // (echo, a tiny HTTP server that records the request, one that speaks
 // first), blocking client helpers with timeouts, a policy parsed from
 // .moat text, a hand-built TLS ClientHello, and a harness that runs the
-// proxy on a unix socket in a scratch directory. Every wait is bounded:
+// proxy on a loopback port with its log in a scratch directory. Every wait is bounded:
 // sockets get receive/send timeouts, so a broken proxy fails a test
 // instead of hanging the suite.
 #pragma once
@@ -129,6 +129,18 @@ public:
 private:
   int fd_;
 };
+
+// A TCP connection to 127.0.0.1:port (an empty Fd when refused).
+inline Fd connectLoopback(uint16_t port) {
+  Fd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = htons(port);
+  if (::connect(fd.get(), reinterpret_cast<sockaddr *>(&a), sizeof a) != 0)
+    fd.reset();
+  return fd;
+}
 
 // An origin server on 127.0.0.1, one thread per connection.
 class Origin {
@@ -299,7 +311,8 @@ inline std::vector<asio::ip::address> testResolve(const std::string &name, std::
   return out;
 }
 
-// The proxy on a unix socket in a scratch directory, with a log file.
+// The proxy on a loopback TCP port (listenTcp: every connection sends the
+// session credential first), with a log file in a scratch directory.
 class ProxyHarness {
 public:
   explicit ProxyHarness(const std::string &policyText, runtime::proxy::Limits limits = {}) : policy_(policyText) {
@@ -324,27 +337,25 @@ public:
     config.resolve = testResolve;
     config.log = log_ ? &*log_ : nullptr;
     config.ruleName = ruleLocation;
-    socketPath_ = dir_ + "/proxy.sock";
-    server_ = runtime::proxy::Server::listenUnix(config, socketPath_, error);
+    server_ = runtime::proxy::Server::listenTcp(
+        config, asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0), error);
     EXPECT_TRUE(server_) << error;
+    if (server_)
+      port_ = static_cast<uint16_t>(std::stoi(server_->endpointText().substr(server_->endpointText().rfind(':') + 1)));
   }
   ~ProxyHarness() {
     server_.reset();
     ::unlink(logPath_.c_str());
-    ::unlink(socketPath_.c_str());
     ::rmdir(dir_.c_str());
   }
 
   runtime::proxy::Server &server() { return *server_; }
-  const std::string &socketPath() const { return socketPath_; }
+  uint16_t port() const { return port_; }
 
   // A connection to the proxy, credential not yet sent.
   Fd connectRaw(int timeoutMillis = 5000) const {
-    Fd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
-    sockaddr_un a{};
-    a.sun_family = AF_UNIX;
-    std::strncpy(a.sun_path, socketPath_.c_str(), sizeof a.sun_path - 1);
-    EXPECT_EQ(::connect(fd.get(), reinterpret_cast<sockaddr *>(&a), sizeof a), 0) << std::strerror(errno);
+    Fd fd = connectLoopback(port_);
+    EXPECT_GE(fd.get(), 0) << std::strerror(errno);
     setTimeouts(fd.get(), timeoutMillis);
     return fd;
   }
@@ -385,7 +396,8 @@ public:
 
 private:
   TestPolicy policy_;
-  std::string dir_, logPath_, socketPath_;
+  std::string dir_, logPath_;
+  uint16_t port_ = 0;
   std::optional<runtime::EventLog> log_;
   std::array<unsigned char, 32> credential_{};
   std::unique_ptr<runtime::proxy::Server> server_;

@@ -1,14 +1,16 @@
 // The bridge: the first process inside the sandbox (`moat __bridge`, which
 // bubblewrap starts in place of the command). The sandbox's network
-// namespace is empty; the bridge gives it its one way out. It listens on
-// 127.0.0.1 (an HTTP proxy port and a SOCKS5 port, fixed, since the
-// namespace is the sandbox's own) and carries every connection to the
-// launcher's proxy over its unix socket, prefixed with the session
-// credential. It then forks the command: the child sets no_new_privs, loads
-// the seccomp filter (handing its notification descriptor to the launcher
-// when unix-socket connects are brokered) and execs. The bridge itself stays
-// outside the filter but makes itself undumpable, so the command can neither
-// trace it nor open its descriptors through /proc.
+// namespace is empty; the bridge gives it its one way out without carrying
+// a byte itself: it makes the two proxy listeners on 127.0.0.1 (an HTTP
+// proxy port and a SOCKS5 port, fixed, since the namespace is the sandbox's
+// own) and hands them to the launcher, whose proxy accepts and relays every
+// connection directly. It then waits for the command's seccomp program,
+// forks the command (the child sets no_new_privs, loads the program,
+// handing its notification descriptor to the launcher when unix-socket
+// connects are brokered, and execs), passes on the signals the launcher
+// forwards, and reports how the command ended. The bridge itself stays
+// outside the filter but makes itself undumpable, so the command can
+// neither trace it nor reach the control channel through /proc.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -22,14 +24,11 @@ inline constexpr uint16_t kBridgeSocksPort = 1080;
 // The descriptors the launcher passes through bubblewrap.
 struct BridgeFds {
   int control = -1; // the SOCK_SEQPACKET control channel (ControlChannel.h)
-  int netDir = -1;  // O_PATH of the session's net/ directory (proxy.sock)
-  int filter = -1;  // the seccomp program (struct sock_filter[]), a sealed memfd
   int exe = -1;     // the moat executable the bridge was started from
 };
 
 // argv for bubblewrap's command: the bridge, then the user's command.
-std::vector<std::string> bridgeCommand(const BridgeFds &fds, bool brokerUnixConnect,
-                                       const std::vector<std::string> &command);
+std::vector<std::string> bridgeCommand(const BridgeFds &fds, const std::vector<std::string> &command);
 
 int runBridge(int argc, char **argv);
 

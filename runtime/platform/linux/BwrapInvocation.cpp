@@ -9,9 +9,11 @@
 #include <algorithm>
 #include <cerrno>
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -75,7 +77,35 @@ std::string bwrapArguments(const backends::bwrap::Plan &plan, const LaunchReques
   return backends::bwrap::renderNul(groups);
 }
 
+namespace {
+
+// execvp's search, done once in the parent: a PATH with many directories
+// before bubblewrap's (a developer's shims) would otherwise cost a failed
+// execve each, in the child, on every start. Not found: the name itself,
+// for execvp to fail on as it would.
+std::string findExecutable(const std::string &name) {
+  const char *path = std::getenv("PATH");
+  if (name.find('/') != std::string::npos || !path)
+    return name;
+  std::string dirs = path;
+  for (size_t start = 0; start <= dirs.size();) {
+    size_t end = dirs.find(':', start);
+    if (end == std::string::npos)
+      end = dirs.size();
+    std::string dir = dirs.substr(start, end - start);
+    std::string candidate = (dir.empty() ? std::string(".") : dir) + "/" + name;
+    struct stat st {};
+    if (::stat(candidate.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(candidate.c_str(), X_OK) == 0)
+      return candidate;
+    start = end + 1;
+  }
+  return name;
+}
+
+} // namespace
+
 pid_t spawnBwrap(ChildFds &fds, const std::vector<std::string> &argv, std::string &error) {
+  std::string program = findExecutable(argv.at(0));
   std::vector<char *> cargv;
   for (const std::string &a : argv)
     cargv.push_back(const_cast<char *>(a.c_str()));
@@ -95,11 +125,9 @@ pid_t spawnBwrap(ChildFds &fds, const std::vector<std::string> &argv, std::strin
       ::dup2(fds.stdinFd, 0);
     ::dup2(fds.args.get(), kArgsFd);
     ::dup2(fds.control.get(), kBridgeFds.control);
-    ::dup2(fds.netDir.get(), kBridgeFds.netDir);
-    ::dup2(fds.filter.get(), kBridgeFds.filter);
     ::dup2(fds.exe.get(), kBridgeFds.exe);
     ::syscall(SYS_close_range, kFirstClosedFd, ~0U, 0);
-    ::execvp(cargv[0], cargv.data());
+    ::execvp(program.c_str(), cargv.data());
     ::_exit(errno == ENOENT ? 127 : 126);
   }
   return pid;

@@ -19,8 +19,8 @@ namespace moat::runtime::linux_platform {
 // above them is closed before bubblewrap starts: the proxy's sockets and the
 // log must never reach the sandbox).
 constexpr int kArgsFd = 3;
-constexpr BridgeFds kBridgeFds{4, 5, 6, 7};
-constexpr int kFirstClosedFd = 8;
+constexpr BridgeFds kBridgeFds{4, 5};
+constexpr int kFirstClosedFd = 6;
 
 // A sealed memfd holding `bytes`, rewound (empty UniqueFd and `error` on failure).
 UniqueFd sealedMemfd(const char *name, const std::string &bytes, std::string &error);
@@ -36,7 +36,7 @@ std::string bwrapArguments(const backends::bwrap::Plan &plan, const LaunchReques
                            const eval::Evaluator &evaluator);
 
 struct ChildFds {
-  UniqueFd args, control, netDir, filter, exe;
+  UniqueFd args, control, exe;
   int stdinFd = 0; // what the sandbox reads as standard input (StdinRelay.h)
 };
 

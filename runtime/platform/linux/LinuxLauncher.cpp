@@ -40,7 +40,6 @@
 #include <linux/seccomp.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
-#include <sys/random.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -142,22 +141,6 @@ public:
       return kExitLaunchFailed;
     }
     log_ = std::move(*log);
-    auto filter = backends::seccomp::buildRuntimeFilter(*request_.policy, error);
-    if (filter && filter->brokerUnixConnect && !brokerSupported()) {
-      // No way to decide per path here: no unix socket at all, said once.
-      ir::Policy withoutSockets = *request_.policy;
-      withoutSockets.unixSockets.clear();
-      filter = backends::seccomp::buildRuntimeFilter(withoutSockets, error);
-      // Printed whatever --verbose says: it takes away what the policy allows.
-      ::dprintf(2, "moat: warning: this kernel lacks seccomp user notification or pidfd_getfd (Linux 5.6), "
-                   "which moat run needs to decide unix socket connections by path, so the command gets no "
-                   "unix sockets at all\n");
-    }
-    if (!filter) {
-      report(diags_, "cannot build the seccomp filter: " + error);
-      return kExitLaunchFailed;
-    }
-
     // The plan names files that exist now; one that vanishes before
     // bubblewrap mounts it (a build's temporary file) makes bubblewrap
     // refuse to start. Nothing has run then, so plan again, a few times.
@@ -198,7 +181,7 @@ public:
         sigaddset(&handled, sig);
       sigset_t previous;
       ::pthread_sigmask(SIG_BLOCK, &handled, &previous);
-      Attempt result = supervise(*dir, plan, filter->filter.bpf, filter->brokerUnixConnect, handled);
+      Attempt result = supervise(*dir, plan, handled);
       ::pthread_sigmask(SIG_SETMASK, &previous, nullptr);
       if (result.launcherFailed)
         return kExitLaunchFailed;
@@ -210,52 +193,55 @@ public:
   }
 
 private:
-  Attempt supervise(RuntimeDir &dir, const backends::bwrap::Plan &plan, const std::string &bpf, bool broker,
-                    const sigset_t &handled) {
+  // The command's seccomp program, built once (while the first attempt's
+  // bubblewrap makes the sandbox). Null: reported.
+  const backends::seccomp::RuntimeFilter *runtimeFilter() {
+    if (filter_)
+      return &*filter_;
+    std::string error;
+    auto filter = backends::seccomp::buildRuntimeFilter(*request_.policy, error);
+    if (filter && filter->brokerUnixConnect && !brokerSupported()) {
+      // No way to decide per path here: no unix socket at all, said once.
+      ir::Policy withoutSockets = *request_.policy;
+      withoutSockets.unixSockets.clear();
+      filter = backends::seccomp::buildRuntimeFilter(withoutSockets, error);
+      // Printed whatever --verbose says: it takes away what the policy allows.
+      ::dprintf(2, "moat: warning: this kernel lacks seccomp user notification or pidfd_getfd (Linux 5.6), "
+                   "which moat run needs to decide unix socket connections by path, so the command gets no "
+                   "unix sockets at all\n");
+    }
+    if (!filter) {
+      report(diags_, "cannot build the seccomp filter: " + error);
+      return nullptr;
+    }
+    filter_ = std::move(*filter);
+    return &*filter_;
+  }
+
+  // One sandbox, from bubblewrap's start to its end. While bubblewrap makes
+  // the namespaces the launcher builds the seccomp program; the bridge
+  // hands over the proxy's listeners, the proxy starts serving them, and
+  // only then does the bridge get the program it needs to start the
+  // command: the command never runs without its proxy.
+  Attempt supervise(RuntimeDir &dir, const backends::bwrap::Plan &plan, const sigset_t &handled) {
     Attempt failed;
     failed.launcherFailed = true; // reported where it happened
     std::string error;
-    std::array<unsigned char, 32> credential{};
-    if (::getrandom(credential.data(), credential.size(), 0) != static_cast<ssize_t>(credential.size())) {
-      report(diags_, "no randomness for the session credential");
-      return failed;
-    }
-    proxy::Config config;
-    config.evaluator = evaluator_.get();
-    config.credential = credential;
-    config.log = &log_;
-    config.ruleName = [this](const ir::NetRule *rule) { return ruleLocation(diags_, rule); };
-    auto server = proxy::Server::listenUnix(std::move(config), dir.proxySocket(), error);
-    if (!server) {
-      report(diags_, "cannot start the proxy: " + error);
-      return failed;
-    }
-
     int pair[2];
     if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) != 0) {
       report(diags_, std::string("socketpair: ") + std::strerror(errno));
       return failed;
     }
-    UniqueFd control(pair[0]);
+    Running running;
+    running.control = UniqueFd(pair[0]);
     ChildFds child;
     child.control = high(UniqueFd(pair[1]));
-    child.netDir = high(UniqueFd(::open(dir.netDir().c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC)));
-    child.filter = high(sealedMemfd("moat-seccomp", bpf, error));
     child.exe = high(UniqueFd(::open("/proc/self/exe", O_RDONLY | O_CLOEXEC)));
-    std::vector<std::string> bridge = bridgeCommand(kBridgeFds, broker, request_.command);
     child.args = high(sealedMemfd("moat-bwrap-args", bwrapArguments(plan, request_, dir.base(), dir.emptyFile(), *evaluator_), error));
-    if (!child.control || !child.netDir || !child.filter || !child.exe || !child.args) {
+    if (!child.control || !child.exe || !child.args) {
       report(diags_, "cannot prepare the sandbox's descriptors: " + (error.empty() ? std::strerror(errno) : error));
       return failed;
     }
-    ControlMessage hello;
-    hello.type = ControlType::Credential;
-    std::memcpy(hello.data.data(), credential.data(), credential.size());
-    if (!sendControl(control.get(), hello)) {
-      report(diags_, "cannot reach the bridge's control channel");
-      return failed;
-    }
-
     StdinRelay stdinRelay;
     child.stdinFd = stdinRelay.sandboxStdin();
     if (child.stdinFd < 0) {
@@ -263,6 +249,7 @@ private:
       return failed;
     }
     std::vector<std::string> argv = {"bwrap", "--args", std::to_string(kArgsFd)};
+    std::vector<std::string> bridge = bridgeCommand(kBridgeFds, request_.command);
     argv.insert(argv.end(), bridge.begin(), bridge.end());
     UniqueFd signals(::signalfd(-1, &handled, SFD_CLOEXEC));
     timespec launchedAt{};
@@ -273,21 +260,27 @@ private:
       return failed;
     }
     // The parent's copies: the bridge holds the channel's far end now.
-    for (UniqueFd *fd : {&child.args, &child.control, &child.netDir, &child.filter, &child.exe})
+    for (UniqueFd *fd : {&child.args, &child.control, &child.exe})
       fd->reset();
     stdinRelay.started();
 
-    Outcome outcome;
-    std::unique_ptr<UnixSocketBroker> brokerThread;
+    running.filter = runtimeFilter();
+    if (!running.filter) {
+      // The bridge reads the end of the channel as "no program": it ends
+      // without running anything, and bubblewrap with it.
+      running.control.reset();
+      ::waitpid(bwrap, nullptr, 0);
+      return failed;
+    }
     int bwrapStatus = -1;
-    while (bwrapStatus < 0) {
-      pollfd fds[2] = {{control.get(), POLLIN, 0}, {signals.get(), POLLIN, 0}};
-      if (::poll(fds, control ? 2 : 2, -1) < 0 && errno != EINTR)
+    while (bwrapStatus < 0 && !running.failed) {
+      pollfd fds[2] = {{running.control.get(), POLLIN, 0}, {signals.get(), POLLIN, 0}};
+      if (::poll(fds, 2, -1) < 0 && errno != EINTR)
         break;
       if (fds[0].revents & POLLIN)
-        receive(control, outcome, broker, brokerThread);
+        receive(running);
       else if (fds[0].revents & (POLLHUP | POLLERR))
-        fds[0].fd = -1;
+        running.control.reset(); // the bridge is gone; bubblewrap's end follows
       if (fds[1].revents & POLLIN) {
         signalfd_siginfo info{};
         if (::read(signals.get(), &info, sizeof info) != sizeof info)
@@ -302,22 +295,32 @@ private:
           ControlMessage m;
           m.type = ControlType::Signal;
           m.value = static_cast<int32_t>(info.ssi_signo);
-          sendControl(control.get(), m);
+          sendControl(running.control.get(), m);
         }
       }
     }
+    if (running.failed) {
+      // The launcher could not serve the sandbox (reported): the bridge
+      // sees the channel close before it has a program and runs nothing.
+      running.control.reset();
+      if (bwrapStatus < 0)
+        ::waitpid(bwrap, nullptr, 0);
+      return failed;
+    }
     // Messages the bridge sent just before the end.
-    while (true) {
-      pollfd p{control.get(), POLLIN, 0};
+    while (running.control) {
+      pollfd p{running.control.get(), POLLIN, 0};
       if (::poll(&p, 1, 0) <= 0 || !(p.revents & POLLIN))
         break;
-      if (!receive(control, outcome, broker, brokerThread))
+      if (!receive(running))
         break;
     }
-    if (brokerThread)
-      brokerThread->stop();
-    server->stop();
+    if (running.broker)
+      running.broker->stop();
+    if (running.server)
+      running.server->stop();
     dir.removePlaceholders(); // before the sweep: they are protected paths made during the run
+    const Outcome &outcome = running.outcome;
     Attempt attempt;
     attempt.outcome = outcome;
     attempt.bwrapStatus = bwrapStatus;
@@ -355,38 +358,82 @@ private:
                    "files stopped there\n", request.maxEntries);
   }
 
-  bool receive(UniqueFd &control, Outcome &outcome, bool broker, std::unique_ptr<UnixSocketBroker> &brokerThread) {
+  // What one sandbox's supervision holds while it runs.
+  struct Running {
+    UniqueFd control;
+    const backends::seccomp::RuntimeFilter *filter = nullptr;
+    std::vector<UniqueFd> listeners; // handed over by the bridge, until the proxy takes them
+    std::unique_ptr<proxy::Server> server;
+    std::unique_ptr<UnixSocketBroker> broker;
+    Outcome outcome;
+    bool failed = false; // the launcher could not go on (reported)
+  };
+
+  // Both listeners are here: the proxy serves them, then the bridge gets
+  // the command's program.
+  void startProxy(Running &r) {
+    proxy::Config config;
+    config.evaluator = evaluator_.get();
+    config.log = &log_;
+    config.ruleName = [this](const ir::NetRule *rule) { return ruleLocation(diags_, rule); };
+    std::vector<int> fds;
+    for (UniqueFd &fd : r.listeners)
+      fds.push_back(fd.release());
+    r.listeners.clear();
+    std::string error;
+    r.server = proxy::Server::serveListeners(std::move(config), std::move(fds), error);
+    if (!r.server) {
+      report(diags_, "cannot start the proxy: " + error);
+      r.failed = true;
+      return;
+    }
+    UniqueFd program = sealedMemfd("moat-seccomp", r.filter->filter.bpf, error);
+    ControlMessage m;
+    m.type = ControlType::Filter;
+    m.value = r.filter->brokerUnixConnect ? 1 : 0;
+    if (!program || !sendControl(r.control.get(), m, program.get())) {
+      report(diags_, "cannot hand the sandbox its seccomp filter" + (error.empty() ? "" : ": " + error));
+      r.failed = true;
+    }
+  }
+
+  bool receive(Running &r) {
     int fd = -1;
-    auto m = receiveControl(control.get(), fd);
+    auto m = receiveControl(r.control.get(), fd);
     if (!m)
       return false;
+    UniqueFd carried(fd);
     switch (m->type) {
+    case ControlType::ProxyListener:
+      if (carried && !r.server && r.listeners.size() < 2) {
+        r.listeners.push_back(std::move(carried));
+        if (r.listeners.size() == 2)
+          startProxy(r);
+      }
+      break;
     case ControlType::Listener:
-      if (fd >= 0 && broker && !brokerThread) {
-        brokerThread = std::make_unique<UnixSocketBroker>(fd, *evaluator_, &log_);
-        brokerThread->start();
-        fd = -1;
+      if (carried && r.filter->brokerUnixConnect && !r.broker) {
+        r.broker = std::make_unique<UnixSocketBroker>(carried.release(), *evaluator_, &log_);
+        r.broker->start();
       }
       break;
     case ControlType::Started:
-      outcome.started = true;
+      r.outcome.started = true;
       break;
     case ControlType::ExecFailed:
-      outcome.execErrno = m->value;
+      r.outcome.execErrno = m->value;
       break;
     case ControlType::Exited:
-      outcome.exitStatus = m->value;
+      r.outcome.exitStatus = m->value;
       break;
     case ControlType::SetupFailed:
-      outcome.setupFailure = std::string(reinterpret_cast<const char *>(m->data.data()),
-                                         ::strnlen(reinterpret_cast<const char *>(m->data.data()), m->data.size())) +
-                             ": " + std::strerror(m->value);
+      r.outcome.setupFailure = std::string(reinterpret_cast<const char *>(m->data.data()),
+                                           ::strnlen(reinterpret_cast<const char *>(m->data.data()), m->data.size())) +
+                               ": " + std::strerror(m->value);
       break;
     default:
       break;
     }
-    if (fd >= 0)
-      ::close(fd);
     return true;
   }
 
@@ -424,6 +471,7 @@ private:
   const LaunchRequest &request_;
   DiagnosticEngine &diags_;
   std::unique_ptr<eval::Evaluator> evaluator_;
+  std::optional<backends::seccomp::RuntimeFilter> filter_;
   EventLog log_;
 };
 

@@ -92,6 +92,7 @@ std::vector<std::string> readLines(const std::string &path) {
 
 // Removes a session directory: only the entries moat puts there.
 void removeSession(const std::string &dir) {
+  // Sessions of moat before 2026-12-07 also held the proxy's socket.
   ::unlink((dir + "/net/proxy.sock").c_str());
   ::rmdir((dir + "/net").c_str());
   ::unlink((dir + "/owner").c_str());
@@ -189,8 +190,7 @@ std::optional<RuntimeDir> RuntimeDir::create(std::string &error) {
     error = "cannot create a session directory under '" + *base + "'";
     return std::nullopt;
   }
-  if (::mkdir((making + "/net").c_str(), 0700) != 0 ||
-      !writeFile(making + "/owner", std::to_string(::getpid()) + "\n" + startTime(::getpid()) + "\n", error) ||
+  if (!writeFile(making + "/owner", std::to_string(::getpid()) + "\n" + startTime(::getpid()) + "\n", error) ||
       !writeFile(making + "/empty", "", error) || ::chmod((making + "/empty").c_str(), 0444) != 0 ||
       ::rename(making.c_str(), dir.path_.c_str()) != 0) {
     if (error.empty())
@@ -199,26 +199,16 @@ std::optional<RuntimeDir> RuntimeDir::create(std::string &error) {
     return std::nullopt;
   }
   dir.owned_ = true;
-  // The proxy's socket is bound through this descriptor (/proc/self/fd/N/
-  // proxy.sock): a long $XDG_RUNTIME_DIR would not fit sun_path.
-  dir.netDirFd_ = ::open(dir.netDir().c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
-  if (dir.netDirFd_ < 0) {
-    error = "cannot open '" + dir.netDir() + "': " + errnoText();
-    return std::nullopt;
-  }
   return dir;
 }
 
 RuntimeDir::RuntimeDir(RuntimeDir &&other) noexcept
     : base_(std::move(other.base_)), path_(std::move(other.path_)), placeholders_(std::move(other.placeholders_)),
-      owned_(other.owned_), netDirFd_(other.netDirFd_) {
+      owned_(other.owned_) {
   other.owned_ = false;
-  other.netDirFd_ = -1;
 }
 
 RuntimeDir::~RuntimeDir() {
-  if (netDirFd_ >= 0)
-    ::close(netDirFd_);
   if (!owned_)
     return;
   removePlaceholders();

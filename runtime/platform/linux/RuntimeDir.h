@@ -1,7 +1,6 @@
-// The private directory of one `moat run` session: the proxy's unix socket
-// (in its own subdirectory `net/`, the only thing the sandbox is given a
-// handle to), the owner record and the list of placeholders bubblewrap
-// creates on the host. It lives under $XDG_RUNTIME_DIR/moat (else
+// The private directory of one `moat run` session: the owner record, the
+// empty file bound over missing protected files, and the list of
+// placeholders bubblewrap creates on the host. It lives under $XDG_RUNTIME_DIR/moat (else
 // /tmp/moat-UID), a 0700 directory moat checks it owns before trusting it.
 //
 // Nothing may be left on the host, however a session ends: the launcher
@@ -28,12 +27,8 @@ public:
 
   const std::string &base() const { return base_; }       // the per-user directory
   const std::string &path() const { return path_; }       // this session
-  std::string netDir() const { return path_ + "/net"; }   // holds proxy.sock only
   // An empty read-only file, bound over missing protected files.
   std::string emptyFile() const { return path_ + "/empty"; }
-  // The proxy's socket, spelled through a descriptor of net/ so that its
-  // length never depends on where the session lives (sun_path: 108 bytes).
-  std::string proxySocket() const { return "/proc/self/fd/" + std::to_string(netDirFd_) + "/proxy.sock"; }
 
   // Records the placeholders before bubblewrap creates them, so that even
   // a killed launcher's are found again.
@@ -53,7 +48,6 @@ private:
   std::string base_, path_;
   std::vector<std::string> placeholders_;
   bool owned_ = false;
-  int netDirFd_ = -1;
 };
 
 // Removes `path` if it is an empty regular file or an empty directory, never

@@ -3,6 +3,7 @@
 // `moat run` session (the broker answers every connect) leaks descriptors.
 #pragma once
 #include <unistd.h>
+#include <utility>
 
 namespace moat::runtime::linux_platform {
 
@@ -27,6 +28,7 @@ public:
     fd_ = fd;
   }
   int get() const { return fd_; }
+  int release() { return std::exchange(fd_, -1); }
   explicit operator bool() const { return fd_ >= 0; }
 
 private:
