@@ -33,9 +33,4 @@ struct LaunchRequest {
 // Diagnostics say why moat failed; nothing runs unconfined, ever.
 int launch(const LaunchRequest &request, DiagnosticEngine &diags);
 
-// The in-sandbox half of the launcher (`moat __bridge ...`, never typed by a
-// user): the platform's helper that runs inside the sandbox before the
-// command. Returns the process's exit status.
-int bridgeMain(int argc, char **argv);
-
 } // namespace moat::runtime

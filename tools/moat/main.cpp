@@ -6,16 +6,12 @@
 #include <llvm/Support/CommandLine.h>
 #include <llvm/Support/raw_ostream.h>
 
-#include "runtime/Launch.h"
 #include "runtime/SocksConnect.h"
 
 #include <cstring>
 
 int main(int argc, char **argv) {
   using namespace moat::cli;
-  // moat run's in-sandbox helper: argv is its own, never parsed as options.
-  if (argc > 1 && std::strcmp(argv[1], "__bridge") == 0)
-    return moat::runtime::bridgeMain(argc, argv);
   // ssh's ProxyCommand inside the sandbox (GIT_SSH_COMMAND).
   if (argc > 1 && std::strcmp(argv[1], "__connect") == 0)
     return moat::runtime::socksConnectMain(argc, argv);

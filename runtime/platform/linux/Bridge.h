@@ -1,5 +1,6 @@
-// The bridge: the first process inside the sandbox (`moat __bridge`, which
-// bubblewrap starts in place of the command). The sandbox's network
+// The bridge: the first process inside the sandbox, which bubblewrap starts
+// in place of the command: a small static program of its own
+// (bridge/BridgeMain.cpp), embedded in moat and executed from a sealed memfd. The sandbox's network
 // namespace is empty; the bridge gives it its one way out without carrying
 // a byte itself: it makes the two proxy listeners on 127.0.0.1 (an HTTP
 // proxy port and a SOCKS5 port, fixed, since the namespace is the sandbox's
@@ -14,6 +15,7 @@
 #pragma once
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace moat::runtime::linux_platform {
@@ -24,12 +26,13 @@ inline constexpr uint16_t kBridgeSocksPort = 1080;
 // The descriptors the launcher passes through bubblewrap.
 struct BridgeFds {
   int control = -1; // the SOCK_SEQPACKET control channel (ControlChannel.h)
-  int exe = -1;     // the moat executable the bridge was started from
+  int exe = -1;     // the bridge program (a sealed memfd of bridgeImage())
 };
+
+// The bridge program's bytes (BridgeImage.cpp embeds the static executable).
+std::string_view bridgeImage();
 
 // argv for bubblewrap's command: the bridge, then the user's command.
 std::vector<std::string> bridgeCommand(const BridgeFds &fds, const std::vector<std::string> &command);
-
-int runBridge(int argc, char **argv);
 
 } // namespace moat::runtime::linux_platform

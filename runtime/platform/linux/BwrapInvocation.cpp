@@ -19,7 +19,7 @@
 
 namespace moat::runtime::linux_platform {
 
-UniqueFd sealedMemfd(const char *name, const std::string &bytes, std::string &error) {
+UniqueFd sealedMemfd(const char *name, std::string_view bytes, std::string &error) {
   UniqueFd fd(static_cast<int>(::memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING)));
   if (!fd) {
     error = std::string("memfd_create: ") + std::strerror(errno);

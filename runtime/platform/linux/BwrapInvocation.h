@@ -10,6 +10,7 @@
 #include "runtime/platform/linux/UniqueFd.h"
 
 #include <string>
+#include <string_view>
 #include <sys/types.h>
 #include <vector>
 
@@ -23,7 +24,7 @@ constexpr BridgeFds kBridgeFds{4, 5};
 constexpr int kFirstClosedFd = 6;
 
 // A sealed memfd holding `bytes`, rewound (empty UniqueFd and `error` on failure).
-UniqueFd sealedMemfd(const char *name, const std::string &bytes, std::string &error);
+UniqueFd sealedMemfd(const char *name, std::string_view bytes, std::string &error);
 
 // Moves a descriptor above everything the child will use, so that putting
 // the inherited set in place cannot overwrite one of its members.

@@ -236,7 +236,7 @@ private:
     running.control = UniqueFd(pair[0]);
     ChildFds child;
     child.control = high(UniqueFd(pair[1]));
-    child.exe = high(UniqueFd(::open("/proc/self/exe", O_RDONLY | O_CLOEXEC)));
+    child.exe = high(sealedMemfd("moat-bridge", bridgeImage(), error));
     child.args = high(sealedMemfd("moat-bwrap-args", bwrapArguments(plan, request_, dir.base(), dir.emptyFile(), *evaluator_), error));
     if (!child.control || !child.exe || !child.args) {
       report(diags_, "cannot prepare the sandbox's descriptors: " + (error.empty() ? std::strerror(errno) : error));
@@ -481,7 +481,5 @@ private:
 int launch(const LaunchRequest &request, DiagnosticEngine &diags) {
   return linux_platform::Session(request, diags).run();
 }
-
-int bridgeMain(int argc, char **argv) { return linux_platform::runBridge(argc, argv); }
 
 } // namespace moat::runtime
