@@ -192,7 +192,8 @@ void ServerCore::stop() {
     io.stop();
     thread_.join();
   }
-  lookups.join();
+  if (lookups_)
+    lookups_->join(); // the I/O thread, the only one that starts it, has ended
   // Whatever was never started or is still queued: close its sockets too.
   asio::error_code ignored;
   for (Listener &listener : listeners_)

@@ -58,7 +58,14 @@ public:
   // Declared in destruction order's reverse: the context (and the sessions
   // its handlers keep alive) goes before the state above.
   asio::io_context io;
-  asio::thread_pool lookups{4};
+  // Name lookups block, so they run on a small pool, started at the first
+  // lookup (a sandbox that never resolves a name, or only uses IP literals,
+  // never pays for its threads). Called only on the I/O thread.
+  asio::thread_pool &lookups() {
+    if (!lookups_)
+      lookups_.emplace(4);
+    return *lookups_;
+  }
 
 private:
   struct Listener {
@@ -71,6 +78,7 @@ private:
   void admit(Socket socket);
 
   std::list<Listener> listeners_; // a list: accept handlers hold references
+  std::optional<asio::thread_pool> lookups_;
   std::thread thread_;
   std::atomic<bool> stopped_{false};
 };

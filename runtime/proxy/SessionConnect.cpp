@@ -57,7 +57,7 @@ void Session::openTunnel() {
 void Session::resolveThenDial(const net::CanonicalHost &host) {
   armDeadline(core_.config.limits.connectTimeout);
   Resolver resolve = core_.config.resolve ? core_.config.resolve : Resolver(systemResolve);
-  asio::post(core_.lookups, [self = shared_from_this(), resolve, name = host.name]() mutable {
+  asio::post(core_.lookups(), [self = shared_from_this(), resolve, name = host.name]() mutable {
     std::string error;
     std::vector<asio::ip::address> addresses = resolve(name, error);
     Session &session = *self;

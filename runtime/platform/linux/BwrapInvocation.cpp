@@ -14,7 +14,7 @@
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
+#include <spawn.h>
 #include <unistd.h>
 
 namespace moat::runtime::linux_platform {
@@ -110,27 +110,34 @@ pid_t spawnBwrap(ChildFds &fds, const std::vector<std::string> &argv, std::strin
   for (const std::string &a : argv)
     cargv.push_back(const_cast<char *>(a.c_str()));
   cargv.push_back(nullptr);
-  pid_t pid = ::fork();
-  if (pid < 0) {
-    error = std::string("fork: ") + std::strerror(errno);
-    return -1;
-  }
-  if (pid == 0) {
-    // Only async-signal-safe calls from here on.
-    sigset_t none;
-    sigemptyset(&none);
-    ::sigprocmask(SIG_SETMASK, &none, nullptr);
-    ::signal(SIGPIPE, SIG_DFL); // the launcher ignores it; the command must not inherit that
-    if (fds.stdinFd > 0)
-      ::dup2(fds.stdinFd, 0);
-    ::dup2(fds.args.get(), kArgsFd);
-    ::dup2(fds.control.get(), kBridgeFds.control);
-    ::dup2(fds.exe.get(), kBridgeFds.exe);
-    ::syscall(SYS_close_range, kFirstClosedFd, ~0U, 0);
-    ::execvp(program.c_str(), cargv.data());
-    ::_exit(errno == ENOENT ? 127 : 126);
-  }
-  return pid;
+  // posix_spawn (a vfork underneath): the launcher's memory is not copied
+  // for a child that only sets its descriptors and execs.
+  posix_spawn_file_actions_t actions;
+  posix_spawnattr_t attributes;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawnattr_init(&attributes);
+  if (fds.stdinFd > 0)
+    posix_spawn_file_actions_adddup2(&actions, fds.stdinFd, 0);
+  posix_spawn_file_actions_adddup2(&actions, fds.args.get(), kArgsFd);
+  posix_spawn_file_actions_adddup2(&actions, fds.control.get(), kBridgeFds.control);
+  posix_spawn_file_actions_adddup2(&actions, fds.exe.get(), kBridgeFds.exe);
+  posix_spawn_file_actions_addclosefrom_np(&actions, kFirstClosedFd);
+  sigset_t none, defaults;
+  sigemptyset(&none);
+  sigemptyset(&defaults);
+  sigaddset(&defaults, SIGPIPE); // the launcher ignores it; the command must not inherit that
+  posix_spawnattr_setsigmask(&attributes, &none);
+  posix_spawnattr_setsigdefault(&attributes, &defaults);
+  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  pid_t pid = -1;
+  int err = ::posix_spawn(&pid, program.c_str(), &actions, &attributes, cargv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attributes);
+  if (err == 0)
+    return pid;
+  error = err == ENOENT ? "bubblewrap (bwrap) was not found; install it (Debian/Ubuntu: apt-get install bubblewrap)"
+                        : "cannot start bubblewrap (" + program + "): " + std::strerror(err);
+  return -1;
 }
 
 } // namespace moat::runtime::linux_platform

@@ -1,6 +1,6 @@
 // How the launcher starts bubblewrap: its arguments (the bwrap target's
 // plan with what `moat run` changes in it), the descriptors it inherits at
-// fixed numbers, and the fork and exec. Everything else the launcher has
+// fixed numbers, and the spawn. Everything else the launcher has
 // open (the proxy's sockets, the log) is closed before bubblewrap runs.
 #pragma once
 #include "backends/bwrap/MountPlan.h"
@@ -41,8 +41,8 @@ struct ChildFds {
   int stdinFd = 0; // what the sandbox reads as standard input (StdinRelay.h)
 };
 
-// fork + exec bubblewrap with exactly the inherited descriptors; -1 and
-// `error` when it cannot fork.
+// Starts bubblewrap (posix_spawn) with exactly the inherited descriptors;
+// -1 and `error` when it cannot (not installed, out of processes).
 pid_t spawnBwrap(ChildFds &fds, const std::vector<std::string> &argv, std::string &error);
 
 } // namespace moat::runtime::linux_platform

@@ -325,10 +325,9 @@ private:
     attempt.outcome = outcome;
     attempt.bwrapStatus = bwrapStatus;
     bool bwrapFailed = !outcome.started && outcome.setupFailure.empty() && !outcome.execErrno;
-    bool bwrapMissing = WIFEXITED(bwrapStatus) && WEXITSTATUS(bwrapStatus) == 127;
     if (bwrapFailed)
       attempt.namespacesWork = userNamespacesWork(); // probed once, on failure only
-    attempt.raced = bwrapFailed && !bwrapMissing && attempt.namespacesWork;
+    attempt.raced = bwrapFailed && attempt.namespacesWork;
     if (outcome.started)
       sweep(plan, launchedAt, dir.base());
     return attempt;
@@ -450,8 +449,6 @@ private:
     }
     if (!outcome.started) {
       std::string why = attempt.namespacesWork ? "" : diagnoseNamespaces();
-      if (WIFEXITED(bwrapStatus) && WEXITSTATUS(bwrapStatus) == 127 && why.empty())
-        why = "bubblewrap (bwrap) was not found; install it (Debian/Ubuntu: apt-get install bubblewrap)";
       report(diags_, "bubblewrap could not create the sandbox, so nothing was run" +
                          (why.empty() ? std::string(" (its message is above)") : ": " + why));
       return kExitLaunchFailed;
