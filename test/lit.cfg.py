@@ -25,6 +25,8 @@ for var in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"):
 # `UNSUPPORTED: sanitized` and have a smaller `REQUIRES: sanitized` twin.
 if getattr(config, "moat_sanitized", False):
     config.available_features.add("sanitized")
+# The executable by its path, for tests that run moat with a PATH of their own.
+config.substitutions.append(("%moat_exe", os.path.join(config.moat_bin_dir, "moat")))
 config.substitutions.append(("%moat", "moat"))
 config.substitutions.append(("%examples", os.path.join(config.moat_src_root, "examples")))
 config.substitutions.append(("%python", "/usr/bin/python3"))
