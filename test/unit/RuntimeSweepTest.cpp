@@ -72,6 +72,23 @@ TEST(RuntimeExitSweep, QuarantinesNewCodeRunningFilesAndKeepsAPlainRepository) {
   EXPECT_TRUE(result.failures.empty());
 }
 
+TEST(RuntimeExitSweep, KeepsEmptyFiles) {
+  // What a bubblewrap placeholder is; a concurrent run may have it mounted.
+  SweepScratch s;
+  SweepPolicy p(kSweepPolicy, s);
+  std::string cwd = s.root + "/cwd";
+  SweepRequest request;
+  request.writeRoots = {cwd};
+  request.sweptAreas = {cwd};
+  request.quarantineDir = s.root + "/quarantine";
+  writeFile(cwd + "/.mcp.json", "");
+  writeFile(cwd + "/sub/.git/hooks/pre-commit", "");
+  SweepResult result = sweepWriteRoots(request, *p.evaluator, nullptr);
+  EXPECT_TRUE(result.quarantined.empty());
+  EXPECT_TRUE(fsys::exists(cwd + "/.mcp.json"));
+  EXPECT_TRUE(fsys::exists(cwd + "/sub/.git/hooks/pre-commit"));
+}
+
 TEST(RuntimeExitSweep, SweepsOnlyTheWriteRootsInsideTheLaunchAndHomeDirectories) {
   SweepRequest r;
   r.writeRoots = {"/", "/home/u/proj/build", "/tmp"};
