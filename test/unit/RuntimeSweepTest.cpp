@@ -89,6 +89,24 @@ TEST(RuntimeExitSweep, KeepsEmptyFiles) {
   EXPECT_TRUE(fsys::exists(cwd + "/sub/.git/hooks/pre-commit"));
 }
 
+TEST(RuntimeExitSweep, TheMoveNeverFollowsALinkBelowTheRoot) {
+  // A command still running (the live watcher's case) swaps a directory
+  // above a hook for a link to the user's files: nothing there is moved.
+  SweepScratch s;
+  std::string cwd = s.root + "/cwd";
+  writeFile(s.root + "/home/project/.git/hooks/pre-commit", "#!/bin/sh\n");
+  fsys::create_symlink(s.root + "/home/project", cwd + "/sub");
+  SweepRequest request;
+  request.writeRoots = {cwd};
+  request.sweptAreas = {cwd};
+  request.quarantineDir = s.root + "/quarantine";
+  SweepResult result;
+  quarantineIfCodeRunning(request, cwd, cwd + "/sub/.git/hooks/pre-commit", nullptr, result);
+  EXPECT_TRUE(fsys::exists(s.root + "/home/project/.git/hooks/pre-commit"));
+  EXPECT_TRUE(result.quarantined.empty());
+  EXPECT_EQ(result.failures.size(), 1u);
+}
+
 TEST(RuntimeExitSweep, SweepsOnlyTheWriteRootsInsideTheLaunchAndHomeDirectories) {
   SweepRequest r;
   r.writeRoots = {"/", "/home/u/proj/build", "/tmp"};
