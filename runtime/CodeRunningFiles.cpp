@@ -135,6 +135,13 @@ Classification gitSettings(const std::string &path, const char *what) {
 } // namespace
 
 Classification classifyProtectedFile(const std::string &path) {
+  // An empty file runs nothing. It is also what a bubblewrap placeholder
+  // is, this run's or a concurrent run's, a mount point in that run's
+  // namespace: moving it would detach that mount (Linux 3.18+) and take the
+  // protection away mid-run.
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 0)
+    return {};
   std::string name = baseName(path), parent = parentName(path);
   if (parent == "hooks") {
     if (name.size() > 7 && name.compare(name.size() - 7, 7, ".sample") == 0)

@@ -13,6 +13,9 @@
 //    ... see kCommandKeys), or when it cannot be read as git config at all;
 //  * a file in a repository's `hooks/` only when it is a hook git would run
 //    (not one of the `*.sample` files `git init` writes).
+// An empty regular file is never quarantined: it runs nothing, and it is
+// what bubblewrap's placeholders are (mount points a concurrent run may be
+// using while this run sweeps or watches).
 #pragma once
 #include <cstddef>
 #include <string>

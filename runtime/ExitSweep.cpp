@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <dirent.h>
@@ -13,11 +14,9 @@
 #include <unistd.h>
 
 namespace moat::runtime {
-namespace {
 
-namespace fsys = std::filesystem;
-
-bool changedSince(const struct stat &st, const timespec &t) {
+bool changedDuringRun(const SweepRequest &request, const struct stat &st) {
+  const timespec &t = request.launchedAt;
   return st.st_ctim.tv_sec > t.tv_sec || (st.st_ctim.tv_sec == t.tv_sec && st.st_ctim.tv_nsec >= t.tv_nsec);
 }
 
@@ -27,20 +26,31 @@ bool within(const std::string &path, const std::string &dir) {
   return path == dir || (path.size() > dir.size() && path.compare(0, dir.size(), dir) == 0 && path[dir.size()] == '/');
 }
 
-// Opens (creating when missing) each component of `dir` below "/", never
-// through a symbolic link: the quarantine may lie in a tree the sandbox
-// could write (~/.local/state), where it could have planted a link to send
-// quarantined files, and the directories made for them, anywhere.
-int openDirectoryChain(const std::string &dir, std::string &error) {
-  int fd = ::open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-  for (const fsys::path &part : fsys::path(dir).relative_path()) {
+namespace {
+
+namespace fsys = std::filesystem;
+
+constexpr int kMaxCopies = 1000; // quarantined files of one path in one session
+
+// Opens each component of `relative` below the directory `start` (taking
+// ownership of it), never through a symbolic link, creating the missing ones
+// when `create`. Two uses: the quarantine may lie in a tree the sandbox could
+// write (~/.local/state), where it could have planted a link to send
+// quarantined files, and the directories made for them, anywhere; and while
+// the sandbox runs (the live watcher) it can swap a directory above a file
+// being moved for a link, to have moat move a file of the user's instead.
+int openDirectoryChain(int start, const fsys::path &relative, bool create, std::string &error) {
+  int fd = start;
+  for (const fsys::path &part : relative) {
     std::string name = part.string();
+    if (fd < 0)
+      break;
     if (name.empty() || name == "." || name == "..") {
       ::close(fd);
-      error = "'" + dir + "' is not a plain absolute path";
+      error = "'" + relative.string() + "' is not a plain path";
       return -1;
     }
-    if (::mkdirat(fd, name.c_str(), 0700) != 0 && errno != EEXIST) {
+    if (create && ::mkdirat(fd, name.c_str(), 0700) != 0 && errno != EEXIST) {
       error = "cannot create '" + name + "' in the quarantine path: " + std::strerror(errno);
       ::close(fd);
       return -1;
@@ -48,37 +58,40 @@ int openDirectoryChain(const std::string &dir, std::string &error) {
     int next = ::openat(fd, name.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     ::close(fd);
     if (next < 0) {
-      error = "'" + name + "' in the quarantine path is not a directory (a link?): " + std::strerror(errno);
+      error = "'" + name + "' in '" + relative.string() + "' is not a directory (a link?): " + std::strerror(errno);
       return -1;
     }
     fd = next;
   }
+  if (fd < 0 && error.empty())
+    error = std::strerror(errno);
   return fd;
 }
 
-// Copies a file or link into `dir` as `name` and removes the original: a
-// quarantine on another file system than the swept tree.
-bool copyAcross(const std::string &path, int dir, const std::string &name, std::string &error) {
+// Copies the file or link `name` in `from` into `to` as `target` and
+// removes the original: a quarantine on another file system than the swept
+// tree. Fails (EEXIST) rather than replace a file already there.
+bool copyAcross(int from, const std::string &name, int to, const std::string &target, std::string &error) {
   struct stat st {};
-  if (::lstat(path.c_str(), &st) != 0) {
+  if (::fstatat(from, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
     error = std::strerror(errno);
     return false;
   }
   if (S_ISLNK(st.st_mode)) {
-    char target[4096];
-    ssize_t n = ::readlink(path.c_str(), target, sizeof target - 1);
-    if (n < 0 || ::symlinkat(std::string(target, static_cast<size_t>(n)).c_str(), dir, name.c_str()) != 0) {
+    char link[4096];
+    ssize_t n = ::readlinkat(from, name.c_str(), link, sizeof link - 1);
+    if (n < 0 || ::symlinkat(std::string(link, static_cast<size_t>(n)).c_str(), to, target.c_str()) != 0) {
       error = std::strerror(errno);
       return false;
     }
-    return ::unlink(path.c_str()) == 0;
+    return ::unlinkat(from, name.c_str(), 0) == 0;
   }
   if (!S_ISREG(st.st_mode)) {
     error = "not a regular file, on another file system than the quarantine";
     return false;
   }
-  int in = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-  int out = ::openat(dir, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  int in = ::openat(from, name.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+  int out = ::openat(to, target.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
   bool ok = in >= 0 && out >= 0;
   char buffer[65536];
   while (ok) {
@@ -93,34 +106,64 @@ bool copyAcross(const std::string &path, int dir, const std::string &name, std::
     ::close(in);
   if (out >= 0)
     ::close(out);
-  return ok && ::unlink(path.c_str()) == 0;
+  return ok && ::unlinkat(from, name.c_str(), 0) == 0;
 }
 
-// Moves `path` under `quarantine` at its own absolute path; false (with
-// `error`) when it cannot, in which case it stays where it is. The
-// sandbox has ended, so the path's own directories hold still; only the
-// destination is opened with care.
-bool moveAside(const std::string &path, const std::string &quarantine, std::string &error) {
+// Moves `name` from `from` into `to` as `target`, never replacing what is
+// there (false with errno EEXIST).
+bool moveInto(int from, const std::string &name, int to, const std::string &target, std::string &error) {
+  if (::renameat2(from, name.c_str(), to, target.c_str(), RENAME_NOREPLACE) == 0)
+    return true;
+  if (errno == EINVAL) { // a file system without RENAME_NOREPLACE: look, then move
+    struct stat st {};
+    if (::fstatat(to, target.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
+      errno = EEXIST;
+      return false;
+    }
+    if (::renameat(from, name.c_str(), to, target.c_str()) == 0)
+      return true;
+  }
+  if (errno == EXDEV)
+    return copyAcross(from, name, to, target, error);
+  error = std::strerror(errno);
+  return false;
+}
+
+// Moves `path`, inside the sweep root `root`, under `quarantine` at its own
+// absolute path (NAME.1, NAME.2, ... when the watcher quarantined a file
+// there before: each is kept); false (with `error`) when it cannot, in
+// which case it stays where it is. Both sides are opened without following
+// links below their fixed tops (the root, "/").
+bool moveAside(const std::string &root, const std::string &path, const std::string &quarantine, std::string &error) {
   fsys::path relative = fsys::path(path).relative_path();
-  int dir = openDirectoryChain((fsys::path(quarantine) / relative.parent_path()).string(), error);
-  if (dir < 0)
+  fsys::path below = fsys::path(path).lexically_relative(root);
+  int from = openDirectoryChain(::open(root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC), below.parent_path(),
+                                false, error);
+  if (from < 0)
     return false;
+  int to = openDirectoryChain(::open("/", O_PATH | O_DIRECTORY | O_CLOEXEC),
+                              (fsys::path(quarantine) / relative.parent_path()).relative_path(), true, error);
   std::string name = relative.filename().string();
-  bool moved = ::renameat(AT_FDCWD, path.c_str(), dir, name.c_str()) == 0;
-  if (!moved && errno == EXDEV)
-    moved = copyAcross(path, dir, name, error);
-  else if (!moved)
-    error = std::strerror(errno);
-  ::close(dir);
+  bool moved = false;
+  for (int copy = 0; to >= 0 && !moved && copy < kMaxCopies; ++copy) {
+    moved = moveInto(from, name, to, copy == 0 ? name : name + "." + std::to_string(copy), error);
+    if (!moved && errno != EEXIST)
+      break;
+    if (!moved)
+      error = "the quarantine holds " + std::to_string(kMaxCopies) + " files of that name already";
+  }
+  ::close(from);
+  if (to >= 0)
+    ::close(to);
   return moved;
 }
 
 // Opens a directory for listing. One the run changed and the user owns is
 // made listable when it is not (the sandbox can chmod 0111 a directory to
 // hide a hook in it); null when it stays closed.
-DIR *openListing(int parent, const char *name, const struct stat &st, bool changedDuringRun) {
+DIR *openListing(int parent, const char *name, const struct stat &st, bool changed) {
   int fd = ::openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-  if (fd < 0 && errno == EACCES && changedDuringRun && st.st_uid == ::getuid() &&
+  if (fd < 0 && errno == EACCES && changed && st.st_uid == ::getuid() &&
       ::fchmodat(parent, name, (st.st_mode & 07777) | S_IRWXU, 0) == 0)
     fd = ::openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0)
@@ -138,10 +181,8 @@ struct Walk {
   std::vector<std::string> found;        // files to classify and move
   std::vector<std::string> unlistable;   // protected directories made during the run that stay closed
 
-  bool changed(const struct stat &st) const { return changedSince(st, request.launchedAt); }
-  bool protectedPath(const std::string &path) const {
-    return evaluator.decide(path, ir::Access::Write).effect != ir::Effect::Allow;
-  }
+  bool changed(const struct stat &st) const { return changedDuringRun(request, st); }
+  bool protectedPath(const std::string &path) const { return writeProtected(evaluator, path); }
 
   // `dir` is open on `path`; walks what is beneath, depth first.
   void walk(DIR *dir, const std::string &path) {
@@ -207,51 +248,65 @@ std::vector<std::string> sweepRoots(const SweepRequest &request) {
   return roots;
 }
 
+bool writeProtected(const eval::Evaluator &evaluator, const std::string &path) {
+  return evaluator.decide(path, ir::Access::Write).effect != ir::Effect::Allow;
+}
+
+namespace {
+// Moves `path` aside (the usual quarantine, else the fallback) and logs it.
+void quarantine(const SweepRequest &request, const std::string &root, const std::string &path, const std::string &why,
+                EventLog *log, SweepResult &result) {
+  std::string error;
+  Event event;
+  event.kind = "quarantine";
+  event.target = path;
+  event.decision = "deny";
+  std::string used = request.quarantineDir;
+  bool moved = moveAside(root, path, used, error);
+  if (!moved && !request.fallbackQuarantineDir.empty()) {
+    // The usual quarantine is not usable (the sandbox could write there
+    // and left a link in its path): the launcher's private directory.
+    std::string first = error;
+    used = request.fallbackQuarantineDir;
+    moved = moveAside(root, path, used, error);
+    if (!moved)
+      error = first + "; " + error;
+  }
+  if (moved) {
+    result.quarantined.emplace_back(path, why);
+    event.reason = why + "; moved to " + used;
+  } else {
+    result.failures.push_back(path + ": " + error);
+    event.reason = why + "; could NOT be moved aside (" + error + ")";
+  }
+  if (log)
+    log->record(event);
+}
+} // namespace
+
+void quarantineIfCodeRunning(const SweepRequest &request, const std::string &root, const std::string &path,
+                             EventLog *log, SweepResult &result) {
+  Classification c = classifyProtectedFile(path);
+  if (c.verdict == Verdict::Quarantine)
+    quarantine(request, root, path, c.why, log, result);
+}
+
 SweepResult sweepWriteRoots(const SweepRequest &request, const eval::Evaluator &evaluator, EventLog *log) {
   SweepResult result;
-  Walk walk{request, evaluator, result, {}, {}};
   for (const std::string &root : sweepRoots(request)) {
     DIR *dir = ::opendir(root.c_str());
     if (!dir)
       continue;
+    Walk walk{request, evaluator, result, {}, {}};
     walk.walk(dir, root);
     ::closedir(dir);
+    // Moved after the walk, never while iterating.
+    for (const std::string &path : walk.found)
+      quarantineIfCodeRunning(request, root, path, log, result);
+    for (const std::string &path : walk.unlistable)
+      quarantine(request, root, path, "a protected directory made during the run that moat cannot look into", log,
+                 result);
   }
-  // Moved after the walk, never while iterating.
-  auto quarantine = [&](const std::string &path, const std::string &why) {
-    std::string error;
-    Event event;
-    event.kind = "quarantine";
-    event.target = path;
-    event.decision = "deny";
-    std::string used = request.quarantineDir;
-    bool moved = moveAside(path, used, error);
-    if (!moved && !request.fallbackQuarantineDir.empty()) {
-      // The usual quarantine is not usable (the sandbox could write there
-      // and left a link in its path): the launcher's private directory.
-      std::string first = error;
-      used = request.fallbackQuarantineDir;
-      moved = moveAside(path, used, error);
-      if (!moved)
-        error = first + "; " + error;
-    }
-    if (moved) {
-      result.quarantined.emplace_back(path, why);
-      event.reason = why + "; moved to " + used;
-    } else {
-      result.failures.push_back(path + ": " + error);
-      event.reason = why + "; could NOT be moved aside (" + error + ")";
-    }
-    if (log)
-      log->record(event);
-  };
-  for (const std::string &path : walk.found) {
-    Classification c = classifyProtectedFile(path);
-    if (c.verdict == Verdict::Quarantine)
-      quarantine(path, c.why);
-  }
-  for (const std::string &path : walk.unlistable)
-    quarantine(path, "a protected directory made during the run that moat cannot look into");
   return result;
 }
 

@@ -12,6 +12,10 @@
 // in the first tick is not missed) is new or changed. The walk never
 // follows symbolic links and skips the quarantine directory itself.
 //
+// While the command runs, the live watcher (platform/linux/WriteRootWatcher.h)
+// does the same per file, through the same step (quarantineIfCodeRunning);
+// this sweep runs after it all the same, for what the watcher missed.
+//
 // What it cannot do, and docs/runtime.md says so: the file existed while
 // the command ran (a tool on the host could read it before the sweep); a
 // protected file someone changes outside the sandbox during the run, in the
@@ -23,6 +27,7 @@
 #include "runtime/EventLog.h"
 
 #include <ctime>
+#include <sys/stat.h>
 #include <string>
 #include <vector>
 
@@ -38,6 +43,7 @@ struct SweepRequest {
   std::vector<std::string> sweptAreas;
   timespec launchedAt{};               // CLOCK_REALTIME_COARSE before the sandbox started
   std::string quarantineDir;           // created on demand; files keep their path beneath it
+                                       // (a second one at a path: NAME.1, NAME.2, ...)
   std::string fallbackQuarantineDir;   // used when quarantineDir cannot be (a link in its path)
   size_t maxEntries = 2'000'000;       // a bound on the walk; reported when reached
 };
@@ -50,6 +56,24 @@ struct SweepResult {
 };
 
 SweepResult sweepWriteRoots(const SweepRequest &request, const eval::Evaluator &evaluator, EventLog *log);
+
+// The step the sweep and the live watcher (platform/linux/WriteRootWatcher.h)
+// share, for one file that changed during the run under `root` (one of
+// sweepRoots(request)): when it would run code outside the sandbox
+// (CodeRunningFiles.h) it is moved under the quarantine at its own path and
+// logged as a "quarantine" event; `result` gets what happened. Call it only
+// for paths writeProtected() says the policy protects. The directories
+// between `root` and the file are opened without following links, so a
+// sandbox still running cannot redirect the move; the classification reads
+// by path and can be raced by one, which the sweep after the end settles.
+bool writeProtected(const eval::Evaluator &evaluator, const std::string &path);
+void quarantineIfCodeRunning(const SweepRequest &request, const std::string &root, const std::string &path,
+                             EventLog *log, SweepResult &result);
+
+// The file's ctime is at or after the launch (see above).
+bool changedDuringRun(const SweepRequest &request, const struct stat &st);
+// `path` is `dir` or beneath it (both absolute, normal).
+bool within(const std::string &path, const std::string &dir);
 
 // The directories to walk: each write root inside a swept area, and each
 // swept area inside a write root; none nested in another.

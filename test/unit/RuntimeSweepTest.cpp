@@ -2,59 +2,19 @@
 // a run leaves that would run code outside the sandbox is moved to the
 // quarantine, what a plain `git init` leaves stays, and nothing outside the
 // launch and home directories is touched.
-#include "compiler/Frontend.h"
-#include "compiler/eval/Evaluator.h"
 #include "runtime/CodeRunningFiles.h"
 #include "runtime/ExitSweep.h"
+#include "RuntimeSweepTestSupport.h"
 
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
 #include <unistd.h>
 
 namespace fsys = std::filesystem;
 using namespace moat;
 using namespace moat::runtime;
-
-namespace {
-
-struct Scratch {
-  std::string root;
-  Scratch() {
-    std::string tmpl = (fsys::temp_directory_path() / "moat-sweep-XXXXXX").string();
-    root = ::mkdtemp(tmpl.data());
-    fsys::create_directories(root + "/home");
-    fsys::create_directories(root + "/cwd");
-    fsys::create_directories(root + "/shared");
-  }
-  ~Scratch() { fsys::remove_all(root); }
-};
-
-void write(const std::string &path, const std::string &text) {
-  fsys::create_directories(fsys::path(path).parent_path());
-  std::ofstream(path) << text;
-}
-
-struct Loaded {
-  SourceFiles files;
-  DiagnosticEngine diags{files};
-  std::optional<ir::Policy> policy;
-  std::unique_ptr<eval::Evaluator> evaluator;
-  Loaded(const std::string &text, const Scratch &s) {
-    policy = loadPolicyBuffer(files.addBuffer("p.moat", text), ir::Layer::SharedProject, diags);
-    EXPECT_TRUE(policy && !diags.hasErrors());
-    eval::Bindings b;
-    std::string error;
-    b.define("HOME", s.root + "/home", error);
-    b.define("CWD", s.root + "/cwd", error);
-    b.define("TMPDIR", s.root + "/shared", error);
-    evaluator = eval::Evaluator::create(*policy, b, ir::Platform::Linux, error);
-    EXPECT_TRUE(evaluator) << error;
-  }
-};
-
-} // namespace
+using namespace moat::test_support;
 
 TEST(RuntimeCodeRunningFiles, GitConfigKeysThatRunCommands) {
   EXPECT_EQ(commandRunningGitKey("[core]\n\trepositoryformatversion = 0\n\tbare = false\n"), "");
@@ -72,13 +32,11 @@ TEST(RuntimeCodeRunningFiles, GitConfigKeysThatRunCommands) {
 }
 
 TEST(RuntimeExitSweep, QuarantinesNewCodeRunningFilesAndKeepsAPlainRepository) {
-  Scratch s;
-  Loaded p("policy \"p\" {\n  default read allow;\n  default write deny;\n  allow write \"$CWD\";\n"
-           "  allow write \"$TMPDIR\";\n}\n",
-           s);
+  SweepScratch s;
+  SweepPolicy p(kSweepPolicy, s);
   std::string cwd = s.root + "/cwd";
   // Before the launch: an old settings file (the plan protected it).
-  write(cwd + "/old/.vscode/settings.json", "{}");
+  writeFile(cwd + "/old/.vscode/settings.json", "{}");
   SweepRequest request;
   request.writeRoots = {cwd, s.root + "/shared"};
   request.sweptAreas = {cwd, s.root + "/home"};
@@ -88,14 +46,14 @@ TEST(RuntimeExitSweep, QuarantinesNewCodeRunningFilesAndKeepsAPlainRepository) {
   ::clock_gettime(CLOCK_REALTIME_COARSE, &request.launchedAt);
   ::usleep(20000);
   // During the run.
-  write(cwd + "/sub/.git/config", "[core]\n\trepositoryformatversion = 0\n");
-  write(cwd + "/sub/.git/hooks/pre-commit.sample", "#!/bin/sh\n");
-  write(cwd + "/sub/.git/hooks/pre-commit", "#!/bin/sh\necho pwned\n");
-  write(cwd + "/evil/.git/config", "[core]\n\tfsmonitor = touch /tmp/pwned\n");
-  write(cwd + "/v/.vscode/tasks.json", "{}");
-  write(cwd + "/deep/a/b/c/.mcp.json", "{}");
-  write(cwd + "/notes.txt", "fine");
-  write(s.root + "/shared/other/.git/hooks/post-checkout", "#!/bin/sh\n"); // not a swept area
+  writeFile(cwd + "/sub/.git/config", "[core]\n\trepositoryformatversion = 0\n");
+  writeFile(cwd + "/sub/.git/hooks/pre-commit.sample", "#!/bin/sh\n");
+  writeFile(cwd + "/sub/.git/hooks/pre-commit", "#!/bin/sh\necho pwned\n");
+  writeFile(cwd + "/evil/.git/config", "[core]\n\tfsmonitor = touch /tmp/pwned\n");
+  writeFile(cwd + "/v/.vscode/tasks.json", "{}");
+  writeFile(cwd + "/deep/a/b/c/.mcp.json", "{}");
+  writeFile(cwd + "/notes.txt", "fine");
+  writeFile(s.root + "/shared/other/.git/hooks/post-checkout", "#!/bin/sh\n"); // not a swept area
   SweepResult result = sweepWriteRoots(request, *p.evaluator, nullptr);
 
   auto gone = [&](const std::string &rel) {
@@ -112,6 +70,41 @@ TEST(RuntimeExitSweep, QuarantinesNewCodeRunningFilesAndKeepsAPlainRepository) {
   EXPECT_TRUE(fsys::exists(s.root + "/shared/other/.git/hooks/post-checkout"));
   EXPECT_EQ(result.quarantined.size(), 4u);
   EXPECT_TRUE(result.failures.empty());
+}
+
+TEST(RuntimeExitSweep, KeepsEmptyFiles) {
+  // What a bubblewrap placeholder is; a concurrent run may have it mounted.
+  SweepScratch s;
+  SweepPolicy p(kSweepPolicy, s);
+  std::string cwd = s.root + "/cwd";
+  SweepRequest request;
+  request.writeRoots = {cwd};
+  request.sweptAreas = {cwd};
+  request.quarantineDir = s.root + "/quarantine";
+  writeFile(cwd + "/.mcp.json", "");
+  writeFile(cwd + "/sub/.git/hooks/pre-commit", "");
+  SweepResult result = sweepWriteRoots(request, *p.evaluator, nullptr);
+  EXPECT_TRUE(result.quarantined.empty());
+  EXPECT_TRUE(fsys::exists(cwd + "/.mcp.json"));
+  EXPECT_TRUE(fsys::exists(cwd + "/sub/.git/hooks/pre-commit"));
+}
+
+TEST(RuntimeExitSweep, TheMoveNeverFollowsALinkBelowTheRoot) {
+  // A command still running (the live watcher's case) swaps a directory
+  // above a hook for a link to the user's files: nothing there is moved.
+  SweepScratch s;
+  std::string cwd = s.root + "/cwd";
+  writeFile(s.root + "/home/project/.git/hooks/pre-commit", "#!/bin/sh\n");
+  fsys::create_symlink(s.root + "/home/project", cwd + "/sub");
+  SweepRequest request;
+  request.writeRoots = {cwd};
+  request.sweptAreas = {cwd};
+  request.quarantineDir = s.root + "/quarantine";
+  SweepResult result;
+  quarantineIfCodeRunning(request, cwd, cwd + "/sub/.git/hooks/pre-commit", nullptr, result);
+  EXPECT_TRUE(fsys::exists(s.root + "/home/project/.git/hooks/pre-commit"));
+  EXPECT_TRUE(result.quarantined.empty());
+  EXPECT_EQ(result.failures.size(), 1u);
 }
 
 TEST(RuntimeExitSweep, SweepsOnlyTheWriteRootsInsideTheLaunchAndHomeDirectories) {

@@ -27,6 +27,7 @@
 #include "runtime/platform/linux/StdinRelay.h"
 #include "runtime/platform/linux/UnixSocketBroker.h"
 #include "runtime/platform/linux/UniqueFd.h"
+#include "runtime/platform/linux/WriteRootWatcher.h"
 #include "runtime/proxy/ProxyServer.h"
 
 #include <fmt/format.h>
@@ -259,6 +260,9 @@ private:
       report(diags_, error);
       return failed;
     }
+    SweepRequest sweepArea = sweepRequest(plan, launchedAt, dir.base());
+    WriteRootWatcher watcher(sweepArea, *evaluator_, &log_); // the sweep, live (WriteRootWatcher.h)
+    watcher.start();
     // The parent's copies: the bridge holds the channel's far end now.
     for (UniqueFd *fd : {&child.args, &child.control, &child.exe})
       fd->reset();
@@ -328,14 +332,16 @@ private:
     if (bwrapFailed)
       attempt.namespacesWork = userNamespacesWork(); // probed once, on failure only
     attempt.raced = bwrapFailed && attempt.namespacesWork;
+    watcher.stop();
     if (outcome.started)
-      sweep(plan, launchedAt, dir.base());
+      sweep(sweepArea);
     return attempt;
   }
 
-  // Protected files the command created where the mount plan could not
-  // reach (ExitSweep.h).
-  void sweep(const backends::bwrap::Plan &plan, const timespec &launchedAt, const std::string &runtimeBase) {
+  // Where protected files the command created could lie beyond the mount
+  // plan's reach (ExitSweep.h), and where they go.
+  SweepRequest sweepRequest(const backends::bwrap::Plan &plan, const timespec &launchedAt,
+                            const std::string &runtimeBase) const {
     SweepRequest request;
     for (const backends::bwrap::MountOp &op : plan.ops)
       if (op.kind == backends::bwrap::MountOp::Kind::Bind)
@@ -343,12 +349,18 @@ private:
     for (const char *area : {"CWD", "HOME"})
       if (auto value = request_.bindings.lookup(area))
         request.sweptAreas.push_back(*value);
-    if (request.writeRoots.empty())
-      return;
     request.launchedAt = launchedAt;
     request.quarantineDir = defaultQuarantineDir(request_.bindings.lookup("HOME").value_or("/root"));
     request.fallbackQuarantineDir =
         runtimeBase + "/quarantine/" + request.quarantineDir.substr(request.quarantineDir.rfind('/') + 1);
+    return request;
+  }
+
+  // Protected files the command created where the mount plan could not
+  // reach (ExitSweep.h).
+  void sweep(const SweepRequest &request) {
+    if (request.writeRoots.empty())
+      return;
     SweepResult swept = sweepWriteRoots(request, *evaluator_, &log_);
     for (const std::string &failure : swept.failures)
       ::dprintf(2, "moat: WARNING: could not quarantine %s\n", failure.c_str());
