@@ -252,6 +252,11 @@ bool emitFilesystem(Profile &profile) {
 
 void build(const ir::Policy &policy, const BuildOptions &options, DiagnosticEngine &diags,
            BuildResult &result) {
+  build(policy, options, ProfileOptions{}, diags, result);
+}
+
+void build(const ir::Policy &policy, const BuildOptions &options, const ProfileOptions &profileOptions,
+           DiagnosticEngine &diags, BuildResult &result) {
   if (!options.format.empty()) {
     diags.report(DiagKind::BackendRefused, SourceLoc{},
                  fmt::format("the sbpl target has one output form; --format={} is not one of "
@@ -266,7 +271,7 @@ void build(const ir::Policy &policy, const BuildOptions &options, DiagnosticEngi
                  "Seatbelt profile to enforce, and moat does not write an unconfined one");
     return;
   }
-  Profile profile{policy, options, diags};
+  Profile profile{policy, options, profileOptions, diags};
   profile.baseline();
   if (!emitFilesystem(profile))
     return;

@@ -135,7 +135,11 @@ bool Profile::network() {
   else
     section("Network: outbound only to the proxy on the loopback interface; the proxy "
             "enforces the host rules.");
-  if (connects) {
+  if (connects && profileOptions.proxyPort != 0) {
+    rule(ir::Effect::Allow, "network-outbound",
+         {"(remote ip \"localhost:" + std::to_string(profileOptions.proxyPort) + "\")"},
+         "moat run's proxy");
+  } else if (connects) {
     std::vector<int64_t> ports;
     for (ir::OptionId id : {ir::OptionId::HttpProxyPort, ir::OptionId::SocksProxyPort}) {
       const auto &set = opts.get(id);

@@ -5,6 +5,7 @@
 // their own line's end.
 #pragma once
 #include "backends/Backend.h"
+#include "backends/sbpl/Sbpl.h"
 
 #include <set>
 #include <string>
@@ -14,11 +15,13 @@ namespace moat::backends::sbpl {
 
 class Profile {
 public:
-  Profile(const ir::Policy &policy, const BuildOptions &options, DiagnosticEngine &diags)
-      : policy(policy), options(options), diags(diags) {}
+  Profile(const ir::Policy &policy, const BuildOptions &options, const ProfileOptions &profileOptions,
+          DiagnosticEngine &diags)
+      : policy(policy), options(options), profileOptions(profileOptions), diags(diags) {}
 
   const ir::Policy &policy;
   const BuildOptions &options;
+  const ProfileOptions &profileOptions;
   DiagnosticEngine &diags;
   std::set<std::string> params; // Seatbelt parameters the profile uses
 
@@ -38,8 +41,8 @@ public:
   // What any process needs to start, plus what the policy's options ask
   // for (mach services, pseudo-terminals); reports what it will not allow.
   void baseline();
-  // Outbound connections (only the proxy's loopback port), local binding,
-  // unix sockets. False when an error was reported.
+  // Outbound connections (only the proxy's loopback port: the launcher's,
+  // else the policy's, else the default), local binding, unix sockets. False when an error was reported.
   bool network();
 
   // The finished profile: header (which names the parameters), then body.
