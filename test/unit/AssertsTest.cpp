@@ -4,6 +4,7 @@
 // blocks, --define-style bindings, and the shadowed-rule lint check that
 // shares the decision procedure.
 #include "compiler/Frontend.h"
+#include "TestScratch.h"
 #include "compiler/verify/Asserts.h"
 #include "lint/Lint.h"
 
@@ -27,10 +28,7 @@ struct Loaded {
 };
 
 std::unique_ptr<Loaded> load(const std::string &text) {
-  static int counter = 0;
-  std::string path = testing::TempDir() + "asserts-" + std::to_string(::getpid()) + "-" +
-                     std::to_string(++counter) + ".moat";
-  std::ofstream(path) << text;
+  std::string path = test::scratchFile("asserts", ".moat", text);
   auto l = std::make_unique<Loaded>();
   l->policy = loadPolicy(path, ir::Layer::SharedProject, l->diags);
   EXPECT_TRUE(l->policy && !l->diags.hasErrors()) << text;

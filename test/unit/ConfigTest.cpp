@@ -1,5 +1,6 @@
 // .moat.yaml: dates, validation with locations, ignore matching, lookup.
 #include "lint/Config.h"
+#include "TestScratch.h"
 #include "lint/RelativePath.h"
 
 #include <gtest/gtest.h>
@@ -173,7 +174,7 @@ TEST(Config, IgnorePathMatching) {
 }
 
 TEST(Config, FindsNearestConfig) {
-  std::string root = testing::TempDir() + "moat-config-" + std::to_string(::getpid());
+  std::string root = test::ProcessScratch::dir() + "/config";
   ASSERT_FALSE(llvm::sys::fs::create_directories(root + "/a/b/c"));
   std::ofstream(root + "/.moat.yaml") << "rules: {}\n";
   std::ofstream(root + "/a/b/c/p.moat") << "policy \"p\" {}\n";

@@ -2,6 +2,7 @@
 // statements break the managed policy (and are dropped), and the search for
 // the machine's managed files.
 #include "compiler/eval/Evaluator.h"
+#include "TestScratch.h"
 #include "compiler/layers/Layers.h"
 #include "TestModel.h"
 
@@ -30,7 +31,7 @@ protected:
   }
   static std::string dir() {
     static int counter = 0;
-    static std::string base = testing::TempDir() + "layers-" + std::to_string(::getpid());
+    static std::string base = test::ProcessScratch::dir() + "/layers";
     static std::string current;
     if (current.empty())
       current = base + "-" + std::to_string(++counter);

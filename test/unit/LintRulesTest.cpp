@@ -2,6 +2,7 @@
 // the registry, the canonical model, locations (rule, default, disabled
 // option), grouping, probing of directories, and configured $PATH entries.
 #include "compiler/Frontend.h"
+#include "TestScratch.h"
 #include "lint/Context.h"
 #include "lint/Lint.h"
 
@@ -32,12 +33,7 @@ struct Checked {
 };
 
 std::unique_ptr<Checked> check(const std::string &text, const LintOptions &options = {}) {
-  // ctest runs each test in its own process, two at a time: the name must be
-  // unique across processes, not only within one.
-  static int counter = 0;
-  std::string path = testing::TempDir() + "lint-rules-" + std::to_string(::getpid()) + "-" +
-                     std::to_string(++counter) + ".moat";
-  std::ofstream(path) << text;
+  std::string path = test::scratchFile("lint-rules", ".moat", text);
   auto c = std::make_unique<Checked>();
   c->policy = loadPolicy(path, ir::Layer::SharedProject, c->diags);
   EXPECT_TRUE(c->policy && !c->diags.hasErrors()) << text;
