@@ -3,6 +3,8 @@
 // to the directories they stand for.
 #include "runtime/platform/linux/WriteRootWatcher.h"
 
+#include "runtime/platform/linux/BackgroundClose.h"
+
 #include <algorithm>
 #include <cerrno>
 #include <cstdint>
@@ -66,6 +68,9 @@ void WriteRootWatcher::stop() {
   ssize_t woken = ::write(wake_.get(), &one, sizeof one);
   (void)woken;
   thread_.join();
+  // Its last close waits for the kernel (BackgroundClose.h): not on the
+  // launcher's way out.
+  closeInBackground(std::move(inotify_));
 }
 
 void WriteRootWatcher::run() {
