@@ -5,7 +5,8 @@
 // leaving it open only moves the wait. closeInBackground gives the last
 // reference to a short-lived helper that shares the launcher's memory
 // (clone with CLONE_VM, a stack of its own, no copy of the page tables),
-// drops every other descriptor it inherited at once, and closes that one:
+// drops every other descriptor it inherited at once, and closes that one
+// (one helper at a time, on a static stack the kernel marks free when it exits):
 // the launcher closes its own copy, which is then not the last, and goes
 // on. The helper is never waited for; when moat has exited before it, init
 // (or the nearest subreaper) reaps it a few milliseconds later.
