@@ -21,7 +21,8 @@
 //
 // Compiled on Apple as the launcher, elsewhere only as a check
 // (runtime/CMakeLists.txt): keep it plain POSIX. No macOS machine has
-// built or run this file.
+// built or run this file, and the runtime library it needs does not build
+// there yet (ExitSweep.cpp, libseccomp: docs/runtime.md, "macOS").
 #include "runtime/Launch.h"
 
 #include "compiler/eval/Evaluator.h"
