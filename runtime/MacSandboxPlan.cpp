@@ -32,7 +32,7 @@ bool isUrlSafe(const std::string &text) {
 }
 
 std::vector<std::string> childEnvironment(const MacSandboxRequest &request) {
-  std::string url = fmt::format("{}:{}@127.0.0.1:{}", kProxyUser, request.proxyToken, request.proxyPort);
+  std::string url = fmt::format("{}:{}@127.0.0.1:{}", proxy::kProxyUser, request.proxyToken, request.proxyPort);
   auto proxy = proxyEnvironment("http://" + url, "socks5h://" + url);
   std::set<std::string> replaced;
   for (const auto &entry : proxy)
@@ -123,16 +123,6 @@ std::optional<eval::Bindings> physicalBindings(const eval::Bindings &bindings, s
       physical.clear();
     if (!out.define(name, physical + rest, error))
       return std::nullopt;
-  }
-  return out;
-}
-
-std::string credentialToken(const std::array<unsigned char, 32> &credential) {
-  static const char digits[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char byte : credential) {
-    out += digits[byte >> 4];
-    out += digits[byte & 0xf];
   }
   return out;
 }

@@ -21,8 +21,8 @@
 #include "compiler/diagnostics/Diagnostics.h"
 #include "compiler/eval/Bindings.h"
 #include "compiler/ir/Policy.h"
+#include "runtime/proxy/ProxyCredential.h"
 
-#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -31,8 +31,6 @@
 namespace moat::runtime {
 
 inline constexpr const char *kSandboxExec = "/usr/bin/sandbox-exec";
-// The user name in the proxy URLs; the password is the session token.
-inline constexpr const char *kProxyUser = "moat";
 
 struct MacSandboxRequest {
   const ir::Policy *policy = nullptr;
@@ -42,7 +40,7 @@ struct MacSandboxRequest {
   eval::Bindings bindings;
   std::vector<std::string> command; // argv; command[0] is looked up in PATH inside
   uint16_t proxyPort = 0;           // the proxy's TCP listener on 127.0.0.1
-  std::string proxyToken;           // the session credential as text (credentialToken)
+  std::string proxyToken;           // the session credential as text (proxy::credentialToken)
   std::vector<std::string> environment; // the launcher's own, "NAME=VALUE"
 };
 
@@ -63,10 +61,5 @@ std::optional<MacSandboxPlan> planMacSandbox(const MacSandboxRequest &request, D
 // does not exist yet cannot hold a link). Nullopt, with `error`, when a
 // value cannot be resolved (a loop, no permission).
 std::optional<eval::Bindings> physicalBindings(const eval::Bindings &bindings, std::string &error);
-
-// The session credential as the command presents it to the proxy: 64
-// lowercase hex digits, the password of the proxy URLs' userinfo
-// ("http://moat:TOKEN@127.0.0.1:PORT").
-std::string credentialToken(const std::array<unsigned char, 32> &credential);
 
 } // namespace moat::runtime

@@ -157,6 +157,14 @@ std::optional<HttpHead> parseHttpHead(std::string_view head, std::string &error)
   return out;
 }
 
+std::vector<std::string> headerValues(const HttpHead &head, std::string_view name) {
+  std::vector<std::string> out;
+  for (const auto &[headerName, value] : head.headers)
+    if (equalsIgnoreCase(headerName, name))
+      out.push_back(value);
+  return out;
+}
+
 std::optional<Authority> parseAuthority(std::string_view text, std::optional<uint16_t> defaultPort,
                                         std::string &error) {
   Authority out;

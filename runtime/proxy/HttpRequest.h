@@ -32,6 +32,9 @@ struct HttpHead {
 // and versions other than HTTP/1.0 and HTTP/1.1.
 std::optional<HttpHead> parseHttpHead(std::string_view head, std::string &error);
 
+// Every value of the header `name` (compared in any case), in order.
+std::vector<std::string> headerValues(const HttpHead &head, std::string_view name);
+
 // `host:port` as written in a CONNECT target or a URI: `host` keeps the
 // brackets of an IPv6 literal (net::canonicaliseHost accepts them).
 struct Authority {

@@ -1,9 +1,12 @@
-// moat's filtering proxy: the only network exit of a sandbox whose network
-// namespace is empty. It runs inside `moat run` on a thread of its own and
-// accepts the sandbox's clients itself, on the 127.0.0.1 listeners the
-// in-sandbox bridge made in the sandbox's namespace and handed over: a
-// client's HTTP-proxy or SOCKS5 bytes reach it directly, and each tunnel
-// is one relay (client socket to destination socket) in this process.
+// moat's filtering proxy: the only network exit of a sandbox. It runs
+// inside `moat run` on a thread of its own and accepts the sandbox's
+// clients itself: on Linux on the 127.0.0.1 listeners the in-sandbox
+// bridge made in the sandbox's empty network namespace and handed over, on
+// macOS on a host loopback port the Seatbelt profile lets the command
+// reach, where each client proves itself with the session credential
+// (ProxyCredential.h). A client's HTTP-proxy or SOCKS5 bytes reach it
+// directly, and each tunnel is one relay (client socket to destination
+// socket) in this process.
 //
 // Every connection is decided by the policy's reference evaluator, dialled
 // only at vetted addresses, checked for a TLS server name that contradicts
@@ -14,11 +17,11 @@
 #pragma once
 #include "compiler/eval/Evaluator.h"
 #include "runtime/EventLog.h"
+#include "runtime/proxy/ProxyCredential.h"
 
 #include <asio/ip/address.hpp>
 #include <asio/ip/tcp.hpp>
 
-#include <array>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -46,7 +49,9 @@ std::vector<asio::ip::address> systemResolve(const std::string &name, std::strin
 
 struct Config {
   const eval::Evaluator *evaluator = nullptr; // required; must outlive the server
-  std::array<unsigned char, 32> credential{}; // what listenTcp's clients send first
+  // What listenTcp's clients present, as credentialToken(credential): the
+  // `Proxy-Authorization: Basic` password or the SOCKS5 one (user "moat").
+  Credential credential{};
   Limits limits;
   Resolver resolve;         // null: systemResolve
   EventLog *log = nullptr;  // null: decisions are not logged
@@ -58,8 +63,11 @@ class ServerCore;
 
 class Server {
 public:
-  // Listens on TCP (port 0 picks one); every connection must present the
-  // session credential first. The macOS seam, and the unit tests.
+  // Listens on TCP (port 0 picks one), where any local process can
+  // connect: every connection must present the session credential
+  // (ProxyCredential.h) before anything is decided, or it is refused (407,
+  // SOCKS5 `05 FF` or an RFC 1929 failure) and logged as
+  // `proxy-credential`. macOS's `moat run`, and the unit tests.
   static std::unique_ptr<Server> listenTcp(Config config, const asio::ip::tcp::endpoint &endpoint,
                                            std::string &error);
   // Serves TCP sockets that already listen and that only the sandbox can

@@ -1,6 +1,6 @@
-// A session's frame: the credential, the choice of front door, the
-// deadline that bounds every phase before the tunnel, refusals answered in
-// the client's own protocol, and teardown (see Session.h).
+// A session's frame: the choice of front door, the deadline that bounds
+// every phase before the tunnel (the credential's too), refusals answered
+// in the client's own protocol, and teardown (see Session.h).
 #include "runtime/proxy/Session.h"
 
 #include "runtime/proxy/Socks5.h"
@@ -12,15 +12,6 @@ namespace moat::runtime::proxy {
 
 namespace {
 
-constexpr size_t kCredentialBytes = 32;
-
-bool constantTimeEqual(const unsigned char *a, const unsigned char *b, size_t n) {
-  volatile unsigned char diff = 0;
-  for (size_t i = 0; i < n; ++i)
-    diff = diff | static_cast<unsigned char>(a[i] ^ b[i]);
-  return diff == 0;
-}
-
 // A reason made safe for an HTTP header value: printable ASCII only.
 std::string headerSafe(const std::string &text) {
   std::string out;
@@ -29,9 +20,11 @@ std::string headerSafe(const std::string &text) {
   return out;
 }
 
-std::string httpResponse(int status, const char *phrase, const std::string &reason) {
+// `extraHeaders`: whole lines, each ending in CRLF.
+std::string httpResponse(int status, const char *phrase, const std::string &reason,
+                         const std::string &extraHeaders = "") {
   std::string body = reason.empty() ? std::string(phrase) + "\n" : "moat: " + headerSafe(reason) + "\n";
-  std::string out = "HTTP/1.1 " + std::to_string(status) + " " + phrase + "\r\n";
+  std::string out = "HTTP/1.1 " + std::to_string(status) + " " + phrase + "\r\n" + extraHeaders;
   if (!reason.empty())
     out += "X-Moat-Reason: " + headerSafe(reason) + "\r\n";
   out += "Content-Type: text/plain\r\nContent-Length: " + std::to_string(body.size()) +
@@ -54,26 +47,10 @@ Session::~Session() {
 
 void Session::start() {
   armDeadline(core_.config.limits.handshakeTimeout);
-  if (core_.credentialRequired)
-    return readCredential();
-  credentialChecked_ = true; // a listener only the sandbox reaches
+  // A listener only the sandbox reaches asks for nothing; elsewhere the
+  // front door takes the credential in its own protocol.
+  credentialChecked_ = !core_.credentialRequired;
   sniffProtocol();
-}
-
-void Session::readCredential() {
-  readClient(kCredentialBytes, [this] {
-    if (input_.size() < kCredentialBytes)
-      return readCredential();
-    const auto *got = reinterpret_cast<const unsigned char *>(input_.data());
-    if (!constantTimeEqual(got, core_.config.credential.data(), kCredentialBytes)) {
-      core_.record("proxy-credential", "", std::nullopt, false, "builtin", "wrong session credential", "");
-      countRefused();
-      return closeAll();
-    }
-    credentialChecked_ = true;
-    input_.erase(0, kCredentialBytes);
-    sniffProtocol();
-  });
 }
 
 void Session::sniffProtocol() {
@@ -103,8 +80,7 @@ void Session::readClient(size_t cap, std::function<void()> then) {
                             input_.resize(old + (ec ? 0 : n));
                             if (ec) {
                               if (!credentialChecked_)
-                                core_.record("proxy-credential", "", std::nullopt, false, "builtin",
-                                             "connection closed before the whole session credential", "");
+                                denyCredential("connection closed before it presented the session credential");
                               countRefused();
                               return closeAll();
                             }
@@ -121,8 +97,7 @@ void Session::armDeadline(std::chrono::milliseconds after) {
     if (dialing_)
       return dialTimedOut();
     if (!credentialChecked_)
-      core_.record("proxy-credential", "", std::nullopt, false, "builtin",
-                   "no session credential within the handshake timeout", "");
+      denyCredential("no session credential within the handshake timeout");
     countRefused();
     closeAll();
   });
@@ -163,6 +138,10 @@ void Session::refuse(Refusal refusal, const std::string &reason) {
     case Refusal::Policy: reply = httpResponse(403, "Forbidden", reason); break;
     case Refusal::HeaderTooLarge: reply = httpResponse(431, "Request Header Fields Too Large", reason); break;
     case Refusal::Busy: reply = httpResponse(503, "Service Unavailable", reason); break;
+    case Refusal::ProxyAuthenticationRequired:
+      reply = httpResponse(407, "Proxy Authentication Required", reason,
+                           "Proxy-Authenticate: Basic realm=\"moat\"\r\n");
+      break;
     case Refusal::HostUnreachable:
     case Refusal::ConnectionRefused:
     case Refusal::NetworkUnreachable: reply = httpResponse(502, "Bad Gateway", reason); break;
@@ -186,6 +165,13 @@ void Session::countRefused() {
     return;
   refusedCounted_ = true;
   core_.refused.fetch_add(1, std::memory_order_relaxed);
+}
+
+void Session::denyCredential(const std::string &reason) {
+  if (credentialDenied_)
+    return;
+  credentialDenied_ = true;
+  core_.record("proxy-credential", "", std::nullopt, false, "builtin", reason, "");
 }
 
 void Session::closeAll() {

@@ -1,7 +1,9 @@
-// One client connection through the proxy, from the credential to the end
+// One client connection through the proxy, from its first byte to the end
 // of its tunnel, internal to runtime/proxy. The phases live in their own
-// files: Session.cpp (credential, protocol sniffing, deadlines, refusal,
-// teardown), SessionHttp.cpp and SessionSocks.cpp (the two front doors),
+// files: Session.cpp (protocol sniffing, deadlines, refusal, teardown),
+// SessionHttp.cpp and SessionSocks.cpp (the two front doors, each taking
+// the session credential in its protocol's own way where the listener
+// asks for it),
 // SessionConnect.cpp (decide, resolve, vet, dial), SessionTunnel.cpp (the
 // TLS server-name gate, then the Relay).
 //
@@ -38,7 +40,7 @@ private:
   // Why a connection gets no tunnel; answered in the client's protocol.
   enum class Refusal {
     BadRequest, Policy, HeaderTooLarge, Busy, CommandNotSupported, AddressTypeNotSupported,
-    HostUnreachable, ConnectionRefused, NetworkUnreachable
+    HostUnreachable, ConnectionRefused, NetworkUnreachable, ProxyAuthenticationRequired
   };
   // What the client asked for, after its front door.
   struct Request {
@@ -49,7 +51,6 @@ private:
   };
 
   // Session.cpp
-  void readCredential();
   void sniffProtocol();
   // Reads more of the client's bytes into input_ (at most `cap` in total)
   // and calls `then` (at once when input_ already holds `cap` bytes); on
@@ -60,6 +61,8 @@ private:
   void refuse(Refusal refusal, const std::string &reason);
   void closeAll();
   void countRefused(); // once per session: it got no tunnel
+  // Logs the `proxy-credential` denial (once per session).
+  void denyCredential(const std::string &reason);
   void logDecision(const std::string &target, bool allowed, const ir::NetRule *rule, bool builtin,
                    const std::string &reason);
 
@@ -69,6 +72,10 @@ private:
 
   // SessionSocks.cpp
   void readSocksGreeting();
+  void readSocksUserPassword();
+  // Sends a two-byte negotiation reply, then goes on with `next` or, when
+  // there is none, closes.
+  void sendSocksNegotiation(std::array<unsigned char, 2> reply, std::function<void()> next);
   void readSocksRequest();
   void onSocksRequest();
 
@@ -97,7 +104,8 @@ private:
   bool overLimit_;
   bool counted_ = true; // holds a place in admitted / overflow
   bool closed_ = false;
-  bool credentialChecked_ = false;
+  bool credentialChecked_ = false; // presented, or not asked for (start())
+  bool credentialDenied_ = false;
   bool refusedCounted_ = false;
   bool helloDeadlineArmed_ = false;
   bool dialing_ = false;

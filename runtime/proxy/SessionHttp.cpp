@@ -1,12 +1,33 @@
 // The HTTP front door: read the request head within the header limit and
 // the handshake deadline (a client that trickles bytes is cut off when the
 // deadline passes, however slowly it sends), then parse and interpret it
-// with HttpRequest.h. Bytes after the head stay in input_: they are the
-// first bytes of the tunnel (CONNECT) or of the request body (forwarding).
+// with HttpRequest.h. Where the listener asks for the session credential,
+// a head that parses but does not carry exactly one matching
+// `Proxy-Authorization: Basic` gets 407 before anything in it is
+// interpreted or decided (the header itself is never forwarded:
+// HttpRequest.cpp drops it). Bytes after the head stay in input_: they are
+// the first bytes of the tunnel (CONNECT) or of the request body
+// (forwarding).
 #include "runtime/proxy/HttpRequest.h"
 #include "runtime/proxy/Session.h"
 
 namespace moat::runtime::proxy {
+
+namespace {
+
+// Why `head` does not authenticate the client, or "" when it does.
+std::string credentialProblem(const HttpHead &head, const std::string &expected) {
+  std::vector<std::string> values = headerValues(head, "Proxy-Authorization");
+  if (values.empty())
+    return "no Proxy-Authorization header (the proxy URL needs moat:TOKEN@)";
+  if (values.size() > 1)
+    return "more than one Proxy-Authorization header";
+  if (!basicAuthorizationMatches(values[0], expected))
+    return "wrong session credential in Proxy-Authorization";
+  return "";
+}
+
+} // namespace
 
 void Session::readHttpHead() {
   std::optional<size_t> end = findHeadEnd(input_);
@@ -22,6 +43,14 @@ void Session::readHttpHead() {
 void Session::onHttpHead(size_t headEnd) {
   std::string error;
   std::optional<HttpHead> head = parseHttpHead(std::string_view(input_).substr(0, headEnd), error);
+  if (head && !credentialChecked_) {
+    std::string problem = credentialProblem(*head, basicCredentials(core_.config.credential));
+    if (!problem.empty()) {
+      denyCredential(problem);
+      return refuse(Refusal::ProxyAuthenticationRequired, problem);
+    }
+    credentialChecked_ = true;
+  }
   std::optional<ProxyRequest> request;
   if (head)
     request = interpretProxyRequest(*head, error);

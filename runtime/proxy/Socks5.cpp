@@ -1,4 +1,5 @@
-// SOCKS5 greeting and request parsing and replies (RFC 1928 sections 3-6).
+// SOCKS5 greeting and request parsing and replies (RFC 1928 sections 3-6),
+// and username/password authentication's request and reply (RFC 1929).
 // Only the byte layout lives here; what a domain name may contain and what
 // the policy says about it are decided by the caller (Destination.h).
 #include "runtime/proxy/Socks5.h"
@@ -18,10 +19,33 @@ ParseStatus parseSocks5Greeting(std::string_view bytes, Socks5Greeting &out) {
   if (bytes.size() < 2 + methods)
     return ParseStatus::NeedMore;
   out.offersNoAuth = false;
-  for (size_t i = 0; i < methods; ++i)
-    if (byteAt(bytes, 2 + i) == socks5::kMethodNoAuth)
-      out.offersNoAuth = true;
+  out.offersUserPassword = false;
+  for (size_t i = 0; i < methods; ++i) {
+    out.offersNoAuth |= byteAt(bytes, 2 + i) == socks5::kMethodNoAuth;
+    out.offersUserPassword |= byteAt(bytes, 2 + i) == socks5::kMethodUserPassword;
+  }
   out.size = 2 + methods;
+  return ParseStatus::Done;
+}
+
+ParseStatus parseSocks5UserPassword(std::string_view bytes, Socks5UserPassword &out) {
+  if (bytes.empty())
+    return ParseStatus::NeedMore;
+  if (byteAt(bytes, 0) != socks5::kUserPasswordVersion)
+    return ParseStatus::Invalid;
+  if (bytes.size() < 2)
+    return ParseStatus::NeedMore;
+  size_t userEnd = 2 + byteAt(bytes, 1);
+  if (bytes.size() < userEnd + 1)
+    return ParseStatus::NeedMore;
+  size_t passwordEnd = userEnd + 1 + byteAt(bytes, userEnd);
+  if (userEnd == 2 || passwordEnd == userEnd + 1)
+    return ParseStatus::Invalid;
+  if (bytes.size() < passwordEnd)
+    return ParseStatus::NeedMore;
+  out.user = std::string(bytes.substr(2, userEnd - 2));
+  out.password = std::string(bytes.substr(userEnd + 1, passwordEnd - userEnd - 1));
+  out.size = passwordEnd;
   return ParseStatus::Done;
 }
 
@@ -67,6 +91,10 @@ ParseStatus parseSocks5Request(std::string_view bytes, Socks5Request &out, uint8
 }
 
 std::array<unsigned char, 2> socks5MethodReply(uint8_t method) { return {socks5::kVersion, method}; }
+
+std::array<unsigned char, 2> socks5UserPasswordReply(uint8_t status) {
+  return {socks5::kUserPasswordVersion, status};
+}
 
 std::array<unsigned char, 10> socks5Reply(uint8_t code) {
   return {socks5::kVersion, code, 0x00, socks5::kAddressIpv4, 0, 0, 0, 0, 0, 0};

@@ -212,17 +212,6 @@ TEST(RuntimeMacPlan, RefusesWhatItCannotStartSafely) {
   EXPECT_FALSE(plan(kAgent, badToken)->plan);
 }
 
-TEST(RuntimeMacPlan, CredentialTokenIsLowercaseHex) {
-  std::array<unsigned char, 32> credential{};
-  credential[0] = 0x0f;
-  credential[1] = 0xa0;
-  credential[31] = 0xff;
-  std::string token = credentialToken(credential);
-  EXPECT_EQ(token.size(), 64u);
-  EXPECT_EQ(token.substr(0, 4), "0fa0");
-  EXPECT_EQ(token.substr(60), "00ff");
-}
-
 TEST(RuntimeMacPlan, PhysicalBindingsResolveLinksAndKeepMissingTails) {
   char dir[] = "/tmp/moat-macplan-XXXXXX";
   ASSERT_NE(::mkdtemp(dir), nullptr);

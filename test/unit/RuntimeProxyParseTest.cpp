@@ -1,15 +1,18 @@
 // The proxy's pure parts, byte for byte: the HTTP request head and its
-// rewrite to origin form, SOCKS5 greetings and requests, the TLS
+// rewrite to origin form, SOCKS5 greetings, username/password
+// authentication and requests, the session credential's checks, the TLS
 // ClientHello scanner, and the internal-address classification and
 // vetting behind the DNS rebinding guard.
 #include "runtime/proxy/Destination.h"
 #include "runtime/proxy/HttpRequest.h"
+#include "runtime/proxy/ProxyCredential.h"
 #include "runtime/proxy/Socks5.h"
 #include "runtime/proxy/TlsClientHello.h"
 
 #include "RuntimeTestServers.h"
 
 #include <gtest/gtest.h>
+#include <llvm/Support/Base64.h>
 
 using namespace moat;
 using namespace moat::runtime::proxy;
@@ -104,6 +107,53 @@ TEST(RuntimeProxySocks5, GreetingAndRequest) {
   EXPECT_EQ(code, socks5::kAddressTypeNotSupported);
   EXPECT_EQ(parseSocks5Request(std::string("\x05\x01\x01\x01\x7f\x00\x00\x01\x00\x50", 10), r, code),
             ParseStatus::Invalid); // reserved byte set
+}
+
+TEST(RuntimeProxySocks5, UserPasswordAuthentication) {
+  Socks5Greeting greeting;
+  ASSERT_EQ(parseSocks5Greeting(std::string("\x05\x03\x00\x01\x02", 5), greeting), ParseStatus::Done);
+  EXPECT_TRUE(greeting.offersNoAuth);
+  EXPECT_TRUE(greeting.offersUserPassword);
+  ASSERT_EQ(parseSocks5Greeting(std::string("\x05\x01\x00", 3), greeting), ParseStatus::Done);
+  EXPECT_FALSE(greeting.offersUserPassword);
+
+  std::string full = test::socksUserPassword("moat", "secret") + "next";
+  Socks5UserPassword given;
+  for (size_t n = 0; n < full.size() - 4; ++n)
+    EXPECT_EQ(parseSocks5UserPassword(full.substr(0, n), given), ParseStatus::NeedMore) << n;
+  ASSERT_EQ(parseSocks5UserPassword(full, given), ParseStatus::Done);
+  EXPECT_EQ(given.user, "moat");
+  EXPECT_EQ(given.password, "secret");
+  EXPECT_EQ(given.size, full.size() - 4);
+  EXPECT_EQ(parseSocks5UserPassword(std::string("\x05\x04moat", 6), given), ParseStatus::Invalid); // version
+  EXPECT_EQ(parseSocks5UserPassword(std::string("\x01\x00\x01x", 4), given), ParseStatus::Invalid); // no user
+  EXPECT_EQ(parseSocks5UserPassword(std::string("\x01\x01u\x00", 4), given), ParseStatus::Invalid); // no password
+  EXPECT_EQ(socks5UserPasswordReply(socks5::kUserPasswordFailure), (std::array<unsigned char, 2>{0x01, 0x01}));
+}
+
+TEST(RuntimeProxyCredential, TokenBasicAndUserPassword) {
+  Credential credential{};
+  credential[0] = 0x0f;
+  credential[1] = 0xa0;
+  credential[31] = 0xff;
+  std::string token = credentialToken(credential);
+  EXPECT_EQ(token.size(), 64u);
+  EXPECT_EQ(token.substr(0, 4), "0fa0");
+  EXPECT_EQ(token.substr(60), "00ff");
+  std::string basic = basicCredentials(credential);
+  EXPECT_EQ(basic, llvm::encodeBase64("moat:" + token));
+  EXPECT_EQ(basic.size(), 92u); // 69 bytes: no padding to disagree about
+  EXPECT_TRUE(basicAuthorizationMatches("Basic " + basic, basic));
+  EXPECT_TRUE(basicAuthorizationMatches("basic\t " + basic, basic));
+  EXPECT_FALSE(basicAuthorizationMatches("Basic" + basic, basic));
+  EXPECT_FALSE(basicAuthorizationMatches("Basic " + basic + "x", basic));
+  EXPECT_FALSE(basicAuthorizationMatches("Basic " + basic.substr(1), basic));
+  EXPECT_FALSE(basicAuthorizationMatches("Bearer " + basic, basic));
+  EXPECT_FALSE(basicAuthorizationMatches("Basic ", basic));
+  EXPECT_TRUE(userPasswordMatches("moat", token, credential));
+  EXPECT_FALSE(userPasswordMatches("Moat", token, credential));
+  EXPECT_FALSE(userPasswordMatches("moat", token.substr(0, 63), credential));
+  EXPECT_FALSE(userPasswordMatches("moat", "", credential));
 }
 
 TEST(RuntimeProxyTlsClientHello, FindsTheServerName) {

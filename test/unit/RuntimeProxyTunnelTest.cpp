@@ -29,7 +29,7 @@ std::string statusLine(const std::string &response) { return response.substr(0, 
 Fd openTunnel(const ProxyHarness &h, const std::string &host, uint16_t port, int timeoutMillis = 5000) {
   Fd fd = h.connect(timeoutMillis);
   std::string authority = host + ":" + std::to_string(port);
-  EXPECT_TRUE(test::sendAll(fd.get(), "CONNECT " + authority + " HTTP/1.1\r\n\r\n"));
+  EXPECT_TRUE(test::sendAll(fd.get(), test::authorized("CONNECT " + authority + " HTTP/1.1\r\n\r\n")));
   EXPECT_EQ(test::readUntil(fd.get(), "\r\n\r\n"), "HTTP/1.1 200 Connection Established\r\n\r\n");
   return fd;
 }
@@ -54,16 +54,16 @@ TEST(RuntimeProxyTunnel, SniMismatchOverSocksAndAgainstAnIpTunnel) {
   Origin origin(Origin::Mode::Echo);
   ProxyHarness h(kPolicy);
   {
-    Fd fd = h.connect();
+    Fd fd = h.connectSocks();
     std::string name = "allowed.test";
-    ASSERT_TRUE(test::sendAll(fd.get(), std::string("\x05\x01\x00\x05\x01\x00\x03", 7) +
+    ASSERT_TRUE(test::sendAll(fd.get(), std::string("\x05\x01\x00\x03", 4) +
                                             static_cast<char>(name.size()) + name +
                                             static_cast<char>(origin.port() >> 8) +
                                             static_cast<char>(origin.port() & 0xff) +
                                             test::clientHello("other.test")));
-    std::string reply = test::readBytes(fd.get(), 12);
-    ASSERT_EQ(reply.size(), 12u);
-    EXPECT_EQ(reply[3], '\x00');
+    std::string reply = test::readBytes(fd.get(), 10);
+    ASSERT_EQ(reply.size(), 10u);
+    EXPECT_EQ(reply[1], '\x00');
     EXPECT_TRUE(test::closedByPeer(fd.get()));
   }
   {
@@ -135,7 +135,7 @@ TEST(RuntimeProxyTunnel, SlowHeaderIsCutOffAtTheHandshakeTimeout) {
   EXPECT_TRUE(closed || test::closedByPeer(fd.get()));
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
   // A connection that never sends the credential is cut off too, and logged.
-  Fd silent = h.connectRaw(10000);
+  Fd silent = h.connect(10000);
   EXPECT_TRUE(test::closedByPeer(silent.get()));
   auto events = h.events();
   ASSERT_FALSE(events.empty());
@@ -151,15 +151,16 @@ TEST(RuntimeProxyTunnel, ConnectionLimit) {
   Fd second = openTunnel(h, "allowed.test", origin.port());
   {
     Fd third = h.connect();
-    ASSERT_TRUE(test::sendAll(third.get(), "CONNECT allowed.test:" + std::to_string(origin.port()) + " HTTP/1.1\r\n\r\n"));
+    ASSERT_TRUE(test::sendAll(third.get(), test::authorized("CONNECT allowed.test:" + std::to_string(origin.port()) +
+                                                            " HTTP/1.1\r\n\r\n")));
     EXPECT_EQ(statusLine(test::readAll(third.get())), "HTTP/1.1 503 Service Unavailable");
-    Fd socks = h.connect();
-    ASSERT_TRUE(test::sendAll(socks.get(), std::string("\x05\x01\x00\x05\x01\x00\x01\x7f\x00\x00\x01", 11) +
+    Fd socks = h.connectSocks();
+    ASSERT_TRUE(test::sendAll(socks.get(), std::string("\x05\x01\x00\x01\x7f\x00\x00\x01", 8) +
                                                static_cast<char>(origin.port() >> 8) +
                                                static_cast<char>(origin.port() & 0xff)));
     std::string reply = test::readAll(socks.get());
-    ASSERT_EQ(reply.size(), 12u);
-    EXPECT_EQ(reply[3], '\x01');
+    ASSERT_EQ(reply.size(), 10u);
+    EXPECT_EQ(reply[1], '\x01');
   }
   EXPECT_EQ(origin.awaitConnections(2), 2u);
   bool logged = false;
@@ -171,7 +172,8 @@ TEST(RuntimeProxyTunnel, ConnectionLimit) {
   bool admitted = false;
   for (int attempt = 0; attempt < 50 && !admitted; ++attempt) {
     Fd next = h.connect();
-    ASSERT_TRUE(test::sendAll(next.get(), "CONNECT allowed.test:" + std::to_string(origin.port()) + " HTTP/1.1\r\n\r\n"));
+    ASSERT_TRUE(test::sendAll(next.get(), test::authorized("CONNECT allowed.test:" + std::to_string(origin.port()) +
+                                                           " HTTP/1.1\r\n\r\n")));
     admitted = statusLine(test::readUntil(next.get(), "\r\n\r\n")) == "HTTP/1.1 200 Connection Established";
     if (!admitted)
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -264,7 +266,7 @@ TEST(RuntimeProxyTunnel, TwoHundredConcurrentTunnels) {
     clients.emplace_back([&, i] {
       Fd fd = h.connect(20000);
       std::string authority = "allowed.test:" + std::to_string(origin.port());
-      if (!test::sendAll(fd.get(), "CONNECT " + authority + " HTTP/1.1\r\n\r\n"))
+      if (!test::sendAll(fd.get(), test::authorized("CONNECT " + authority + " HTTP/1.1\r\n\r\n")))
         return;
       if (test::readUntil(fd.get(), "\r\n\r\n") != "HTTP/1.1 200 Connection Established\r\n\r\n")
         return;

@@ -18,7 +18,6 @@
 #include <llvm/Support/JSON.h>
 
 #include <arpa/inet.h>
-#include <array>
 #include <optional>
 #include <atomic>
 #include <cerrno>
@@ -311,8 +310,32 @@ inline std::vector<asio::ip::address> testResolve(const std::string &name, std::
   return out;
 }
 
-// The proxy on a loopback TCP port (listenTcp: every connection sends the
-// session credential first), with a log file in a scratch directory.
+// The session credential every harness proxy asks for.
+inline runtime::proxy::Credential harnessCredential() {
+  runtime::proxy::Credential credential{};
+  for (size_t i = 0; i < credential.size(); ++i)
+    credential[i] = static_cast<unsigned char>(0xa0 + i);
+  return credential;
+}
+
+// `request` (an HTTP request head) with the harness's credential in a
+// `Proxy-Authorization: Basic` line after the request line, as curl sends
+// it for `-x http://moat:TOKEN@HOST:PORT`.
+inline std::string authorized(const std::string &request) {
+  size_t lineEnd = request.find("\r\n");
+  std::string line = "Proxy-Authorization: Basic " + runtime::proxy::basicCredentials(harnessCredential()) + "\r\n";
+  return request.substr(0, lineEnd + 2) + line + request.substr(lineEnd + 2);
+}
+
+// RFC 1929's request: version 1, the user name, the password.
+inline std::string socksUserPassword(const std::string &user, const std::string &password) {
+  return std::string(1, '\x01') + static_cast<char>(user.size()) + user + static_cast<char>(password.size()) +
+         password;
+}
+
+// The proxy on a loopback TCP port (listenTcp: every connection must
+// present the session credential, HTTP in Proxy-Authorization, SOCKS5
+// through RFC 1929), with a log file in a scratch directory.
 class ProxyHarness {
 public:
   explicit ProxyHarness(const std::string &policyText, runtime::proxy::Limits limits = {}) : policy_(policyText) {
@@ -328,11 +351,9 @@ public:
     EXPECT_TRUE(opened.has_value()) << error;
     if (opened)
       log_.emplace(std::move(*opened));
-    for (size_t i = 0; i < credential_.size(); ++i)
-      credential_[i] = static_cast<unsigned char>(0xa0 + i);
     runtime::proxy::Config config;
     config.evaluator = policy_.evaluator.get();
-    config.credential = credential_;
+    config.credential = harnessCredential();
     config.limits = limits;
     config.resolve = testResolve;
     config.log = log_ ? &*log_ : nullptr;
@@ -352,18 +373,24 @@ public:
   runtime::proxy::Server &server() { return *server_; }
   uint16_t port() const { return port_; }
 
-  // A connection to the proxy, credential not yet sent.
-  Fd connectRaw(int timeoutMillis = 5000) const {
+  // A TCP connection to the proxy, nothing sent: HTTP requests carry the
+  // credential themselves (authorized()).
+  Fd connect(int timeoutMillis = 5000) const {
     Fd fd = connectLoopback(port_);
     EXPECT_GE(fd.get(), 0) << std::strerror(errno);
     setTimeouts(fd.get(), timeoutMillis);
     return fd;
   }
-  std::string credential() const { return std::string(credential_.begin(), credential_.end()); }
-  // What the bridge does: connect and send the credential.
-  Fd connect(int timeoutMillis = 5000) const {
-    Fd fd = connectRaw(timeoutMillis);
-    EXPECT_TRUE(sendAll(fd.get(), credential()));
+  // A SOCKS5 connection that has authenticated as curl does for
+  // `socks5h://moat:TOKEN@...` (offering methods 0, 1 and 2), ready for
+  // its request.
+  Fd connectSocks(int timeoutMillis = 5000) const {
+    Fd fd = connect(timeoutMillis);
+    EXPECT_TRUE(sendAll(fd.get(), std::string("\x05\x03\x00\x01\x02", 5)));
+    EXPECT_EQ(readBytes(fd.get(), 2), std::string("\x05\x02", 2));
+    std::string token = runtime::proxy::credentialToken(harnessCredential());
+    EXPECT_TRUE(sendAll(fd.get(), socksUserPassword("moat", token)));
+    EXPECT_EQ(readBytes(fd.get(), 2), std::string("\x01\x00", 2));
     return fd;
   }
 
@@ -399,7 +426,6 @@ private:
   std::string dir_, logPath_;
   uint16_t port_ = 0;
   std::optional<runtime::EventLog> log_;
-  std::array<unsigned char, 32> credential_{};
   std::unique_ptr<runtime::proxy::Server> server_;
 };
 

@@ -1,0 +1,21 @@
+// What every platform's launcher tells the user the same way: the rule a
+// proxy decision names in the log, and the "N accesses blocked" line at
+// exit. Kept here so the launchers cannot drift apart in what a log line
+// or the summary says (docs/runtime.md, "The log").
+#pragma once
+#include "compiler/diagnostics/Diagnostics.h"
+#include "compiler/ir/Policy.h"
+#include "runtime/EventLog.h"
+
+#include <string>
+
+namespace moat::runtime {
+
+// "file:line:col" of a network rule, "builtin" for moat's own, "default"
+// for none.
+std::string ruleLocation(const DiagnosticEngine &diags, const ir::NetRule *rule);
+
+// `moat: N accesses blocked (see LOG)` on stderr, when anything was.
+void printBlockedSummary(const EventLog &log, const std::string &logPath);
+
+} // namespace moat::runtime
