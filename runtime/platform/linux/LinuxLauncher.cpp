@@ -17,6 +17,7 @@
 #include "compiler/eval/Evaluator.h"
 #include "runtime/EventLog.h"
 #include "runtime/ExitSweep.h"
+#include "runtime/LaunchReport.h"
 #include "runtime/ProxyEnvironment.h"
 #include "runtime/platform/linux/Bridge.h"
 #include "runtime/platform/linux/BwrapInvocation.h"
@@ -54,15 +55,6 @@ namespace {
 
 void report(DiagnosticEngine &diags, const std::string &message) {
   diags.report(DiagKind::LaunchFailed, SourceLoc{}, message);
-}
-
-std::string ruleLocation(const DiagnosticEngine &diags, const ir::NetRule *rule) {
-  if (!rule)
-    return "default";
-  if (rule->prov.layer == ir::Layer::Builtin || !rule->prov.loc.valid())
-    return "builtin";
-  const SourceLoc &l = rule->prov.loc;
-  return fmt::format("{}:{}:{}", diags.files().name(l.buffer), l.line, l.col);
 }
 
 // Every tunnel costs the proxy two descriptors (and the bridge two more):
@@ -465,10 +457,7 @@ private:
                          (why.empty() ? std::string(" (its message is above)") : ": " + why));
       return kExitLaunchFailed;
     }
-    size_t blocked = log_.denials();
-    if (blocked)
-      ::dprintf(2, "moat: %zu access%s blocked%s\n", blocked, blocked == 1 ? "" : "es",
-                request_.logPath.empty() ? "" : (" (see " + request_.logPath + ")").c_str());
+    printBlockedSummary(log_, request_.logPath);
     if (outcome.exitStatus)
       return *outcome.exitStatus;
     // The bridge ended without a word (killed inside the sandbox).
