@@ -15,6 +15,14 @@ using test::ProxyHarness;
 
 namespace {
 
+// Every event is a refused credential.
+void expectCredentialDenials(const std::vector<llvm::json::Object> &events) {
+  for (const auto &e : events) {
+    EXPECT_EQ(e.getString("kind").getValueOr(""), "proxy-credential");
+    EXPECT_EQ(e.getString("decision").getValueOr(""), "deny");
+  }
+}
+
 // Names allowed; the origins' address (127.0.0.1) allowed by a rule.
 const char *kPolicy = R"(policy "t" {
   allow connect "allowed.test", "rebind.test", "mixed.test";
@@ -76,10 +84,7 @@ TEST(RuntimeProxy, HttpWithoutTheRightBasicCredentialGets407AndIsLogged) {
   EXPECT_EQ(origin.connections(), 0u);
   auto events = h.events();
   ASSERT_EQ(events.size(), 5u);
-  for (const auto &e : events) {
-    EXPECT_EQ(str(e, "kind"), "proxy-credential");
-    EXPECT_EQ(str(e, "decision"), "deny");
-  }
+  expectCredentialDenials(events);
   EXPECT_NE(str(events[0], "reason").find("no Proxy-Authorization"), std::string::npos);
   EXPECT_NE(str(events[4], "reason").find("more than one"), std::string::npos);
   EXPECT_EQ(h.server().stats().refused, 5u);
@@ -114,10 +119,7 @@ TEST(RuntimeProxy, SocksNeedsUsernamePasswordAndNeverChoosesNoAuthentication) {
   EXPECT_EQ(origin.connections(), 0u);
   auto events = h.events();
   ASSERT_EQ(events.size(), 4u);
-  for (const auto &e : events) {
-    EXPECT_EQ(str(e, "kind"), "proxy-credential");
-    EXPECT_EQ(str(e, "decision"), "deny");
-  }
+  expectCredentialDenials(events);
   { // the right one, greeting, credential and request in one write
     Fd fd = h.connect();
     ASSERT_TRUE(test::sendAll(fd.get(), std::string("\x05\x01\x02", 3) + test::socksUserPassword("moat", token) +
