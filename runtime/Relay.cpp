@@ -1,14 +1,23 @@
 // The tunnel's two byte pumps (see Relay.h for why a plain copy loop): read
-// what is there (up to 64 KiB), write all of it, repeat. End of stream is
-// passed on as shutdown(send); any error ends the whole tunnel.
+// what is there (up to the direction's buffer), write all of it, repeat.
+// End of stream is passed on as shutdown(send); any error ends the whole
+// tunnel.
 #include "runtime/Relay.h"
 
 #include <asio/write.hpp>
 
+#include <cstring>
+
 namespace moat::runtime {
 
 namespace {
-constexpr size_t kChunk = 64 * 1024;
+// A direction starts with a small buffer (a thousand idle or chatty tunnels
+// cost little) and doubles it each time a read fills it, since more is
+// waiting: a bulk transfer then moves a MiB per system call pair. Measured
+// on a 1 GiB loopback transfer through one relay: 64 KiB 0.25-0.35x a
+// direct transfer, 256 KiB 0.4x, 1 MiB 0.45-0.55x, 4 MiB 0.55x.
+constexpr size_t kFirstChunk = 64 * 1024;
+constexpr size_t kMaxChunk = 1024 * 1024;
 } // namespace
 
 Relay::Relay(Socket &client, Socket &upstream, std::atomic<uint64_t> &bytesUp, std::atomic<uint64_t> &bytesDown,
@@ -38,7 +47,8 @@ void Relay::endUpBeforeStart() { ended(up_); }
 void Relay::start(Direction &d, std::shared_ptr<void> owner) {
   if (closed_)
     return;
-  d.buffer.reset(new char[kChunk]);
+  d.capacity = kFirstChunk;
+  d.buffer.reset(new char[d.capacity]);
   if (d.pending.empty())
     copyStep(d, std::move(owner));
   else
@@ -61,7 +71,7 @@ void Relay::writeThenCopy(Direction &d, asio::const_buffer bytes, std::shared_pt
 }
 
 void Relay::copyStep(Direction &d, std::shared_ptr<void> owner) {
-  d.from->async_read_some(asio::buffer(d.buffer.get(), kChunk),
+  d.from->async_read_some(asio::buffer(d.buffer.get(), d.capacity),
                           [this, &d, owner](const asio::error_code &ec, size_t n) mutable {
                             if (closed_)
                               return;
@@ -69,6 +79,14 @@ void Relay::copyStep(Direction &d, std::shared_ptr<void> owner) {
                               return ended(d);
                             if (ec)
                               return fail();
+                            if (n == d.capacity && d.capacity < kMaxChunk) {
+                              // Full: write what is here from a larger buffer, which the
+                              // next read then fills.
+                              std::unique_ptr<char[]> larger(new char[d.capacity * 2]);
+                              std::memcpy(larger.get(), d.buffer.get(), n);
+                              d.buffer = std::move(larger);
+                              d.capacity *= 2;
+                            }
                             writeThenCopy(d, asio::buffer(d.buffer.get(), n), std::move(owner));
                           });
 }

@@ -1,10 +1,11 @@
-// Byte piping for an established tunnel, both ways: the proxy's tunnels and
-// the in-sandbox bridge's connections to the proxy. Throughput matters (both
-// sit on every download the sandboxed process makes): each direction copies through one 64 KiB
-// buffer allocated when it starts, never per chunk. splice(2) through a
-// pipe was measured here too and lost clearly (a 1 GiB loopback transfer
-// through a CONNECT tunnel: splice 0.4-0.6x a direct transfer, this copy
-// loop 0.9-1.2x; docs/runtime.md), so the simple portable loop stays.
+// Byte piping for an established tunnel of the proxy, both ways.
+// Throughput matters (it sits on every download the sandboxed process
+// makes): each direction copies through one buffer allocated when it
+// starts and grown while a bulk transfer fills it (Relay.cpp), never one
+// per chunk. splice(2) through a pipe was measured too and did not win (a
+// 1 GiB loopback transfer through one relay, 2026-12-07: splice 0.45-0.5x a
+// direct transfer, this copy loop with a 256 KiB buffer 0.5-0.55x), so the
+// simple portable loop stays.
 //
 // Half-close is propagated (end of stream on one side becomes
 // shutdown(send) on the other); the tunnel is finished when both
@@ -49,6 +50,7 @@ public:
     Socket *to = nullptr;
     std::atomic<uint64_t> *counter = nullptr;
     std::unique_ptr<char[]> buffer;
+    size_t capacity = 0; // of `buffer`: grows while reads fill it (Relay.cpp)
     std::string pending;
     bool done = false;
   };
