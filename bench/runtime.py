@@ -333,8 +333,8 @@ class Bench:
                 ("moat run, plain HTTP GET through HTTP_PROXY", "forward=env:HTTP_PROXY", "moat"),
                 ("srt, HTTP CONNECT (its HTTP_PROXY)", "connect=env:HTTP_PROXY", "srt"),
                 ("srt, SOCKS5 (its FTP_PROXY socks5h URL)", "socks=env:FTP_PROXY", "srt"),
-                ("reference: socat relay on the host, 1 hop (TCP>TCP)", "direct", "socat1"),
-                ("reference: socat relays, 2 hops (TCP>unix>TCP, moat's shape)", "direct", "socat2")]
+                ("reference: socat relay on the host, 1 hop (TCP>TCP, moat's shape)", "direct", "socat1"),
+                ("reference: socat relays, 2 hops (TCP>unix>TCP, moat's old shape)", "direct", "socat2")]
         got = {name: [] for name, _, _ in rows}
         why = {}
         relays = self.start_relays()
