@@ -273,10 +273,10 @@ private:
       pollfd fds[2] = {{running.control.get(), POLLIN, 0}, {signals.get(), POLLIN, 0}};
       if (::poll(fds, 2, -1) < 0 && errno != EINTR)
         break;
-      if (fds[0].revents & POLLIN)
-        receive(running);
-      else if (fds[0].revents & (POLLHUP | POLLERR))
-        running.control.reset(); // the bridge is gone; bubblewrap's end follows
+      // The bridge gone (or a message the protocol does not send): stop
+      // listening to it; bubblewrap's end follows.
+      if ((fds[0].revents & POLLIN) ? !receive(running) : (fds[0].revents & (POLLHUP | POLLERR)) != 0)
+        running.control.reset();
       if (fds[1].revents & POLLIN) {
         signalfd_siginfo info{};
         if (::read(signals.get(), &info, sizeof info) != sizeof info)
@@ -408,7 +408,11 @@ private:
     UniqueFd carried(fd);
     switch (m->type) {
     case ControlType::ProxyListener:
-      if (carried && !r.server && r.listeners.size() < 2) {
+      if (!carried) {
+        // Without it the bridge would wait for its program for ever.
+        report(diags_, "the sandbox's proxy listener did not arrive (out of descriptors?)");
+        r.failed = true;
+      } else if (!r.server && r.listeners.size() < 2) {
         r.listeners.push_back(std::move(carried));
         if (r.listeners.size() == 2)
           startProxy(r);
