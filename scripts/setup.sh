@@ -19,6 +19,10 @@ PACKAGES+=(squid-openssl openssl)
 PACKAGES+=(socat ripgrep)
 # moat run's escape suite (test/runtime) fetches through the proxy with curl.
 PACKAGES+=(curl)
+# The code-review integrations' tests (test/integrations) run the pre-commit hooks
+# under real pre-commit and validate SARIF against its JSON schema (rfc3987 makes
+# jsonschema check the schema's "uri" formats).
+PACKAGES+=(pre-commit python3-jsonschema python3-rfc3987)
 command -v npm >/dev/null 2>&1 || PACKAGES+=(nodejs npm)
 missing=()
 for p in "${PACKAGES[@]}"; do
