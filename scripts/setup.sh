@@ -37,6 +37,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
+# The SARIF 2.1.0 JSON schema the integrations' tests validate against, from npm,
+# beside the build directories (build-deps/ is ignored by git like build*/).
+bash test/integrations/install_sarif_schema.sh build-deps/sarif-schema
+
 cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$BUILD_DIR"
 

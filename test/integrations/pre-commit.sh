@@ -56,7 +56,7 @@ cat "$work/good.out"
 good=$(git rev-parse HEAD)
 
 # Bad: a syntax error in a .moat file, and srt settings with error-level findings.
-printf 'policy "broken" {\n  allow write "$CWD"\n}\n' > policies/broken.moat
+cp "$src/test/integrations/Inputs/broken.moat" policies/
 cp "$src/examples/agent-default.srt.json" sandbox/srt-settings.json
 git add -A
 if git commit -q -m bad > "$work/bad.out" 2>&1; then
