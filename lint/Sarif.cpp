@@ -2,6 +2,7 @@
 
 #include "lint/FindingContent.h"
 #include "lint/Lint.h"
+#include "lint/RuleDocs.h"
 
 #include <llvm/Support/JSON.h>
 
@@ -13,8 +14,17 @@ namespace moat::lint {
 
 namespace {
 
-// Relative to the repository root: each rule's page lives beside the code.
-const char *kDocsBase = "docs/rules/";
+// SARIF's helpUri must be an absolute URI (format "uri" in the 2.1.0 schema),
+// and moat has no canonical web address: the rule's page travels in the log
+// as help.markdown instead (code-scanning UIs show it beside the alert),
+// with help.text naming where the page lives and how to print it.
+llvm::json::Object help(const RuleInfo &rule) {
+  llvm::json::Object h{{"text", "docs/rules/" + std::string(rule.id) + ".md; `moat explain " +
+                                    std::string(rule.id) + "` prints it"}};
+  if (auto page = ruleDocs(rule.id))
+    h["markdown"] = std::string(*page);
+  return h;
+}
 
 const char *sarifLevel(Severity s) {
   return s == Severity::Error ? "error" : s == Severity::Warning ? "warning" : "note";
@@ -78,7 +88,7 @@ void emitSarif(const DiagnosticEngine &diags, llvm::raw_ostream &os,
     rules.push_back(llvm::json::Object{
         {"id", rule.id},
         {"shortDescription", llvm::json::Object{{"text", rule.summary}}},
-        {"helpUri", std::string(kDocsBase) + rule.id + ".md"},
+        {"help", help(rule)},
         {"defaultConfiguration", llvm::json::Object{{"level", sarifLevel(rule.severity)}}}});
   }
   // Shown and hidden findings in one reading order.

@@ -19,6 +19,10 @@ PACKAGES+=(squid-openssl openssl)
 PACKAGES+=(socat ripgrep)
 # moat run's escape suite (test/runtime) fetches through the proxy with curl.
 PACKAGES+=(curl)
+# The code-review integrations' tests (test/integrations) run the pre-commit hooks
+# under real pre-commit and validate SARIF against its JSON schema (rfc3987 makes
+# jsonschema check the schema's "uri" formats).
+PACKAGES+=(pre-commit python3-jsonschema python3-rfc3987)
 command -v npm >/dev/null 2>&1 || PACKAGES+=(nodejs npm)
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -32,6 +36,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get -o DPkg::Lock::Timeout=600 update -qq
   $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}"
 fi
+
+# The SARIF 2.1.0 JSON schema the integrations' tests validate against, from npm,
+# beside the build directories (build-deps/ is ignored by git like build*/).
+bash test/integrations/install_sarif_schema.sh build-deps/sarif-schema
 
 cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$BUILD_DIR"

@@ -33,3 +33,8 @@ config.substitutions.append(("%python", "/usr/bin/python3"))
 config.substitutions.append(("%srcroot", config.moat_src_root))
 config.substitutions.append(("%expect_exit", "/usr/bin/python3 " +
                              os.path.join(config.moat_src_root, "test", "tools", "expect_exit.py")))
+# The SARIF 2.1.0 JSON schema, installed by scripts/setup.sh outside any one build
+# directory (test/integrations/install_sarif_schema.sh).
+config.substitutions.append(("%sarif_schema", os.environ.get(
+    "MOAT_SARIF_SCHEMA",
+    os.path.join(config.moat_src_root, "build-deps", "sarif-schema", "sarif-schema-2.1.0.json"))))
