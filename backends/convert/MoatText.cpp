@@ -1,0 +1,159 @@
+// moatStatements: AST -> .moat source, one statement per line.
+//
+// Everything an importer can put into the AST has a .moat spelling except
+// two srt flags, and neither changes what moat enforces for one file:
+//  * FsRule::yieldsToSamePathAllow: the importer already dropped each
+//    denyRead an allowRead of the same path beats (ImportBuilder::finish),
+//    so in the file alone the rule is an ordinary deny;
+//  * NetRule::resolvedAddressesOnly: moat's semantics deny those addresses
+//    outright (ir::NetRule), which is what `deny connect` says.
+// The second is named in the rule's comment, as is a default or option the
+// runtime implies for a key the file left out, which the .moat file now
+// says explicitly. Strings go through ir::quoted, so every one parses back.
+#include "backends/convert/MoatText.h"
+
+#include "compiler/ir/RuleText.h"
+
+#include <fmt/format.h>
+
+namespace moat::convert {
+
+namespace {
+
+const char *effectWord(ast::Effect e) { return e == ast::Effect::Allow ? "allow" : "deny"; }
+const char *accessWord(ast::Access a) { return a == ast::Access::Read ? "read" : "write"; }
+const char *subjectWord(ast::Subject s) {
+  switch (s) {
+  case ast::Subject::Read:
+    return "read";
+  case ast::Subject::Write:
+    return "write";
+  case ast::Subject::Connect:
+    return "connect";
+  }
+  return "?";
+}
+const char *defaultWord(ast::DefaultValue v) {
+  switch (v) {
+  case ast::DefaultValue::Allow:
+    return "allow";
+  case ast::DefaultValue::Deny:
+    return "deny";
+  case ast::DefaultValue::Ask:
+    return "ask";
+  }
+  return "?";
+}
+const char *forbidWord(ast::ForbidSubject s) {
+  switch (s) {
+  case ast::ForbidSubject::Read:
+    return "read";
+  case ast::ForbidSubject::Write:
+    return "write";
+  case ast::ForbidSubject::Connect:
+    return "connect";
+  case ast::ForbidSubject::UnixSocket:
+    return "unix-socket";
+  }
+  return "?";
+}
+
+std::string because(const std::optional<ast::Str> &reason) {
+  return reason ? " because " + ir::quoted(reason->value) : "";
+}
+
+class Writer {
+public:
+  std::string take() { return std::move(out_); }
+
+  void body(const std::vector<ast::Stmt> &stmts) {
+    for (const ast::Stmt &s : stmts)
+      std::visit([this](const auto &node) { stmt(node); }, s.node);
+  }
+
+private:
+  // The provenance comment of an imported statement (none for .moat/YAML
+  // input, whose statements are their own source).
+  void from(const std::string &origin, SourceLoc loc, const std::string &note = "") {
+    if (origin.empty() && note.empty())
+      return;
+    std::string where = origin.empty() ? "" : "from " + origin;
+    if (!origin.empty() && loc.valid())
+      where += fmt::format(", line {}", loc.line);
+    if (!note.empty())
+      where += (where.empty() ? "" : "; ") + note;
+    line("# " + where);
+  }
+  void line(const std::string &text) { out_ += text + "\n"; }
+
+  void stmt(const ast::FsRule &r) {
+    from(r.origin, r.loc);
+    std::string accesses;
+    for (ast::Access a : r.accesses)
+      accesses += std::string(accesses.empty() ? "" : ", ") + accessWord(a);
+    line(fmt::format("{}{} {} {}{}{};", r.always ? "always " : "", effectWord(r.effect), accesses,
+                     r.exactFile ? "file " : "", ir::quoted(r.pattern.value), because(r.reason)));
+  }
+  void stmt(const ast::NetRule &r) {
+    from(r.origin, r.loc,
+         r.resolvedAddressesOnly ? "srt checks only resolved addresses; moat denies these outright" : "");
+    line(fmt::format("{}{} connect {};", r.always ? "always " : "", effectWord(r.effect), ir::quoted(r.host.value)));
+  }
+  void stmt(const ast::UnixSocketRule &r) {
+    from(r.origin, r.loc);
+    line(fmt::format("{} unix-socket {};", effectWord(r.effect), ir::quoted(r.path.value)));
+  }
+  void stmt(const ast::DefaultStmt &d) {
+    from("", d.loc, d.implied ? "the runtime's default when the file does not say" : "");
+    line(fmt::format("default {} {};", subjectWord(d.subject), defaultWord(d.value)));
+  }
+  void stmt(const ast::LetStmt &l) { line(fmt::format("let {} = {};", l.name.value, ir::quoted(l.value.value))); }
+  void stmt(const ast::IncludeStmt &i) { line(fmt::format("include {};", ir::quoted(i.path.value))); }
+  void stmt(const ast::SetStmt &s) {
+    from("", s.loc, s.implied ? "the runtime's default when the file does not say" : "");
+    line(fmt::format("set {} = {};", s.name.value, ir::optionValueText(s.value.value)));
+  }
+  void stmt(const ast::AssertStmt &a) {
+    line(fmt::format("assert {} {} {};", effectWord(a.expected), subjectWord(a.subject), ir::quoted(a.pattern.value)));
+  }
+  void stmt(const ast::RequireStmt &r) {
+    line(fmt::format("require {} {} {};", effectWord(r.expected), subjectWord(r.subject), ir::quoted(r.pattern.value)));
+  }
+  void stmt(const ast::ForbidStmt &f) {
+    line(fmt::format("forbid {} {}{};", forbidWord(f.subject), ir::quoted(f.pattern.value), because(f.reason)));
+  }
+  void stmt(const ast::LockStmt &l) {
+    std::string fsTargets;
+    for (ast::LockTarget t : l.targets) {
+      if (t == ast::LockTarget::Network)
+        line("lock network;");
+      else
+        fsTargets += std::string(fsTargets.empty() ? "" : ", ") +
+                     (t == ast::LockTarget::FilesystemRead ? "read" : "write");
+    }
+    if (!fsTargets.empty())
+      line("lock filesystem " + fsTargets + ";");
+  }
+  void stmt(const ast::PlatformBlock &b) {
+    line("on " + b.platform.value + " {");
+    body(b.body);
+    line("}");
+  }
+  void stmt(const ast::PolicyBlock &b) {
+    line("policy " + ir::quoted(b.name.value) + " {");
+    body(b.body);
+    line("}");
+  }
+
+  std::string out_;
+};
+
+} // namespace
+
+std::string moatStatements(const ast::File &file) {
+  Writer w;
+  w.body(file.stmts);
+  return w.take();
+}
+
+} // namespace moat::convert
