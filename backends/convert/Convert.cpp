@@ -3,7 +3,6 @@
 // target's backend (srt, Claude Code) exactly as `moat build` does.
 #include "backends/convert/Convert.h"
 
-#include "backends/Backend.h"
 #include "backends/convert/MoatText.h"
 #include "backends/convert/YamlText.h"
 #include "compiler/Frontend.h"
@@ -72,12 +71,10 @@ std::optional<std::string> toMoat(const ast::File &file, DiagnosticEngine &diags
   return parse::formatMoat(buffer, diags);
 }
 
-std::optional<std::string> toSettings(const ir::Policy &policy, const char *target, const eval::Bindings &bindings,
-                                      DiagnosticEngine &diags) {
+std::optional<std::string> toSettings(const ir::Policy &policy, const char *target,
+                                      const backends::BuildOptions &options, DiagnosticEngine &diags) {
   if (!import::refuseUnbuildableSettings(policy, diags))
     return std::nullopt;
-  backends::BuildOptions options;
-  options.bindings = bindings;
   backends::BuildResult result;
   backends::findTarget(target)->build(policy, options, diags, result);
   if (diags.hasInputErrors())
@@ -87,7 +84,7 @@ std::optional<std::string> toSettings(const ir::Policy &policy, const char *targ
 
 } // namespace
 
-std::optional<std::string> convertFile(const std::string &path, Format to, const eval::Bindings &bindings,
+std::optional<std::string> convertFile(const std::string &path, Format to, const backends::BuildOptions &options,
                                        DiagnosticEngine &diags) {
   std::optional<ast::File> file = readPolicyFile(path, SourceLoc{}, diags);
   if (!file)
@@ -103,9 +100,9 @@ std::optional<std::string> convertFile(const std::string &path, Format to, const
   case Format::Yaml:
     return yamlDocument(*file);
   case Format::Srt:
-    return toSettings(*policy, "srt", bindings, diags);
+    return toSettings(*policy, "srt", options, diags);
   case Format::Claude:
-    return toSettings(*policy, "claude", bindings, diags);
+    return toSettings(*policy, "claude", options, diags);
   }
   return std::nullopt;
 }

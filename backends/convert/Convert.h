@@ -5,8 +5,8 @@
 // cannot express and say so (unenforceable-rule) or refuse. Nothing here
 // re-reads syntax or duplicates a backend.
 #pragma once
+#include "backends/Backend.h"
 #include "compiler/diagnostics/Diagnostics.h"
-#include "compiler/eval/Bindings.h"
 
 #include <optional>
 #include <string>
@@ -24,9 +24,9 @@ const char *formatNames();
 // The converted text of the policy at `path`, or nullopt when an error was
 // reported (then nothing may be written; a settings finding is not one:
 // the runtime runs such a file too). The input must load cleanly (sema
-// included) whatever the target. `bindings` bind roots for the srt and
-// Claude targets, as for `moat build`.
-std::optional<std::string> convertFile(const std::string &path, Format to, const eval::Bindings &bindings,
+// included) whatever the target. `options` (bindings and --define names)
+// are for the srt and Claude targets, as for `moat build`.
+std::optional<std::string> convertFile(const std::string &path, Format to, const backends::BuildOptions &options,
                                        DiagnosticEngine &diags);
 
 } // namespace moat::convert

@@ -36,12 +36,17 @@ int runConvert() {
                  << "\n";
     return kExitInputError;
   }
-  eval::Bindings bindings = eval::Bindings::fromEnvironment();
-  if (!applyDefines(Defines, bindings))
+  backends::BuildOptions options;
+  options.bindings = eval::Bindings::fromEnvironment();
+  if (!applyDefines(Defines, options.bindings))
     return kExitInputError;
+  for (llvm::StringRef define : Defines) {
+    llvm::StringRef name = define.split('=').first;
+    options.definedNames.push_back(name == "~" ? "HOME" : name.str());
+  }
   SourceFiles files;
   DiagnosticEngine diags(files);
-  std::optional<std::string> text = convert::convertFile(Args[0], *to, bindings, diags);
+  std::optional<std::string> text = convert::convertFile(Args[0], *to, options, diags);
   if (text && !Output.empty())
     if (auto err = writeFileAtomically(Output, *text))
       diags.report(DiagKind::OutputFailed, SourceLoc{}, Output, *err);
