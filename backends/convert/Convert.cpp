@@ -66,7 +66,7 @@ std::optional<std::string> toMoat(const ast::File &file, DiagnosticEngine &diags
       text += fmt::format("# `moat check` judges this file by moat's semantics; `moat check --runtime={}` by the\n"
                           "# runtime the original was written for.\n\n",
                           ast::sourceKindName(file.kind));
-    buffer = diags.files().addBuffer(file.path + " (converted)", text + moatStatements(file));
+    buffer = diags.files().addBuffer(file.path + " (converted)", text + moatStatements(file, diags.files()));
   }
   return parse::formatMoat(buffer, diags);
 }

@@ -12,6 +12,7 @@
 // says explicitly. Strings go through ir::quoted, so every one parses back.
 #include "backends/convert/MoatText.h"
 
+#include "backends/convert/Keywords.h"
 #include "compiler/ir/RuleText.h"
 
 #include <fmt/format.h>
@@ -20,50 +21,31 @@ namespace moat::convert {
 
 namespace {
 
-const char *effectWord(ast::Effect e) { return e == ast::Effect::Allow ? "allow" : "deny"; }
-const char *accessWord(ast::Access a) { return a == ast::Access::Read ? "read" : "write"; }
-const char *subjectWord(ast::Subject s) {
-  switch (s) {
-  case ast::Subject::Read:
-    return "read";
-  case ast::Subject::Write:
-    return "write";
-  case ast::Subject::Connect:
-    return "connect";
-  }
-  return "?";
-}
-const char *defaultWord(ast::DefaultValue v) {
-  switch (v) {
-  case ast::DefaultValue::Allow:
-    return "allow";
-  case ast::DefaultValue::Deny:
-    return "deny";
-  case ast::DefaultValue::Ask:
-    return "ask";
-  }
-  return "?";
-}
-const char *forbidWord(ast::ForbidSubject s) {
-  switch (s) {
-  case ast::ForbidSubject::Read:
-    return "read";
-  case ast::ForbidSubject::Write:
-    return "write";
-  case ast::ForbidSubject::Connect:
-    return "connect";
-  case ast::ForbidSubject::UnixSocket:
-    return "unix-socket";
-  }
-  return "?";
-}
-
 std::string because(const std::optional<ast::Str> &reason) {
   return reason ? " because " + ir::quoted(reason->value) : "";
 }
 
+// The JSON string literal a located rule was imported from, or "" when the
+// location does not start one (the rule was implied by a key).
+std::string entryAt(const SourceFiles &files, SourceLoc loc) {
+  if (!loc.valid())
+    return "";
+  std::string_view line = files.lineText(loc);
+  size_t start = loc.col - 1;
+  if (start >= line.size() || line[start] != '"')
+    return "";
+  for (size_t i = start + 1; i < line.size(); ++i) {
+    if (line[i] == '\\')
+      ++i;
+    else if (line[i] == '"')
+      return std::string(line.substr(start, i - start + 1));
+  }
+  return "";
+}
+
 class Writer {
 public:
+  explicit Writer(const SourceFiles &files) : files_(files) {}
   std::string take() { return std::move(out_); }
 
   void body(const std::vector<ast::Stmt> &stmts) {
@@ -74,10 +56,17 @@ public:
 private:
   // The provenance comment of an imported statement (none for .moat/YAML
   // input, whose statements are their own source).
-  void from(const std::string &origin, SourceLoc loc, const std::string &note = "") {
+  // `written`: the rule's own pattern as .moat quotes it, to leave out an
+  // entry that says the same.
+  void from(const std::string &origin, SourceLoc loc, const std::string &note = "",
+            const std::string &written = "") {
     if (origin.empty() && note.empty())
       return;
     std::string where = origin.empty() ? "" : "from " + origin;
+    // Only an element of a list is an entry; any other origin is a key.
+    std::string entry = !origin.empty() && origin.back() == ']' ? entryAt(files_, loc) : "";
+    if (!entry.empty() && entry != written)
+      where += ": " + entry;
     if (!origin.empty() && loc.valid())
       where += fmt::format(", line {}", loc.line);
     if (!note.empty())
@@ -87,25 +76,26 @@ private:
   void line(const std::string &text) { out_ += text + "\n"; }
 
   void stmt(const ast::FsRule &r) {
-    from(r.origin, r.loc);
+    from(r.origin, r.loc, "", ir::quoted(r.pattern.value));
     std::string accesses;
     for (ast::Access a : r.accesses)
-      accesses += std::string(accesses.empty() ? "" : ", ") + accessWord(a);
-    line(fmt::format("{}{} {} {}{}{};", r.always ? "always " : "", effectWord(r.effect), accesses,
+      accesses += std::string(accesses.empty() ? "" : ", ") + keyword(a);
+    line(fmt::format("{}{} {} {}{}{};", r.always ? "always " : "", keyword(r.effect), accesses,
                      r.exactFile ? "file " : "", ir::quoted(r.pattern.value), because(r.reason)));
   }
   void stmt(const ast::NetRule &r) {
     from(r.origin, r.loc,
-         r.resolvedAddressesOnly ? "srt checks only resolved addresses; moat denies these outright" : "");
-    line(fmt::format("{}{} connect {};", r.always ? "always " : "", effectWord(r.effect), ir::quoted(r.host.value)));
+         r.resolvedAddressesOnly ? "srt checks only resolved addresses; moat denies these outright" : "",
+         ir::quoted(r.host.value));
+    line(fmt::format("{}{} connect {};", r.always ? "always " : "", keyword(r.effect), ir::quoted(r.host.value)));
   }
   void stmt(const ast::UnixSocketRule &r) {
-    from(r.origin, r.loc);
-    line(fmt::format("{} unix-socket {};", effectWord(r.effect), ir::quoted(r.path.value)));
+    from(r.origin, r.loc, "", ir::quoted(r.path.value));
+    line(fmt::format("{} unix-socket {};", keyword(r.effect), ir::quoted(r.path.value)));
   }
   void stmt(const ast::DefaultStmt &d) {
     from("", d.loc, d.implied ? "the runtime's default when the file does not say" : "");
-    line(fmt::format("default {} {};", subjectWord(d.subject), defaultWord(d.value)));
+    line(fmt::format("default {} {};", keyword(d.subject), keyword(d.value)));
   }
   void stmt(const ast::LetStmt &l) { line(fmt::format("let {} = {};", l.name.value, ir::quoted(l.value.value))); }
   void stmt(const ast::IncludeStmt &i) { line(fmt::format("include {};", ir::quoted(i.path.value))); }
@@ -114,13 +104,13 @@ private:
     line(fmt::format("set {} = {};", s.name.value, ir::optionValueText(s.value.value)));
   }
   void stmt(const ast::AssertStmt &a) {
-    line(fmt::format("assert {} {} {};", effectWord(a.expected), subjectWord(a.subject), ir::quoted(a.pattern.value)));
+    line(fmt::format("assert {} {} {};", keyword(a.expected), keyword(a.subject), ir::quoted(a.pattern.value)));
   }
   void stmt(const ast::RequireStmt &r) {
-    line(fmt::format("require {} {} {};", effectWord(r.expected), subjectWord(r.subject), ir::quoted(r.pattern.value)));
+    line(fmt::format("require {} {} {};", keyword(r.expected), keyword(r.subject), ir::quoted(r.pattern.value)));
   }
   void stmt(const ast::ForbidStmt &f) {
-    line(fmt::format("forbid {} {}{};", forbidWord(f.subject), ir::quoted(f.pattern.value), because(f.reason)));
+    line(fmt::format("forbid {} {}{};", keyword(f.subject), ir::quoted(f.pattern.value), because(f.reason)));
   }
   void stmt(const ast::LockStmt &l) {
     std::string fsTargets;
@@ -145,13 +135,14 @@ private:
     line("}");
   }
 
+  const SourceFiles &files_;
   std::string out_;
 };
 
 } // namespace
 
-std::string moatStatements(const ast::File &file) {
-  Writer w;
+std::string moatStatements(const ast::File &file, const SourceFiles &files) {
+  Writer w(files);
   w.body(file.stmts);
   return w.take();
 }

@@ -5,9 +5,9 @@
 // (see MoatText.cpp: the same reasoning applies).
 #include "backends/convert/YamlText.h"
 
-#include <yaml-cpp/yaml.h>
+#include "backends/convert/Keywords.h"
 
-#include <map>
+#include <yaml-cpp/yaml.h>
 
 namespace moat::convert {
 
@@ -16,28 +16,8 @@ namespace {
 const char *accessKey(const std::vector<ast::Access> &a) {
   if (a.size() > 1)
     return "read-write";
-  return a.front() == ast::Access::Read ? "read" : "write";
+  return keyword(a.front());
 }
-const char *subjectKey(ast::Subject s) {
-  return s == ast::Subject::Read ? "read" : s == ast::Subject::Write ? "write" : "connect";
-}
-const char *defaultKey(ast::DefaultValue v) {
-  return v == ast::DefaultValue::Allow ? "allow" : v == ast::DefaultValue::Deny ? "deny" : "ask";
-}
-const char *forbidKey(ast::ForbidSubject s) {
-  switch (s) {
-  case ast::ForbidSubject::Read:
-    return "read";
-  case ast::ForbidSubject::Write:
-    return "write";
-  case ast::ForbidSubject::Connect:
-    return "connect";
-  case ast::ForbidSubject::UnixSocket:
-    return "unix-socket";
-  }
-  return "?";
-}
-const char *effectKey(ast::Effect e) { return e == ast::Effect::Allow ? "allow" : "deny"; }
 
 YAML::Node pathItem(const ast::FsRule &r) {
   if (!r.exactFile && !r.reason)
@@ -55,7 +35,7 @@ YAML::Node optionValue(const ast::OptionValue &v) {
 
 YAML::Node check(ast::Effect expected, ast::Subject subject, const std::string &pattern) {
   YAML::Node item;
-  item[effectKey(expected)] = subjectKey(subject);
+  item[keyword(expected)] = keyword(subject);
   item[subject == ast::Subject::Connect ? "host" : "path"] = pattern;
   return item;
 }
@@ -72,15 +52,15 @@ public:
 private:
   void put(const ast::FsRule &r) {
     YAML::Node fs = node_["filesystem"];
-    YAML::Node tier = r.always ? fs["always"][effectKey(r.effect)] : fs[effectKey(r.effect)];
+    YAML::Node tier = r.always ? fs["always"][keyword(r.effect)] : fs[keyword(r.effect)];
     tier[accessKey(r.accesses)].push_back(pathItem(r));
   }
   void put(const ast::NetRule &r) {
     YAML::Node net = node_["network"];
-    (r.always ? net["always"][effectKey(r.effect)] : net[effectKey(r.effect)]).push_back(r.host.value);
+    (r.always ? net["always"][keyword(r.effect)] : net[keyword(r.effect)]).push_back(r.host.value);
   }
-  void put(const ast::UnixSocketRule &r) { node_["unix-sockets"][effectKey(r.effect)].push_back(r.path.value); }
-  void put(const ast::DefaultStmt &d) { node_["defaults"][subjectKey(d.subject)] = defaultKey(d.value); }
+  void put(const ast::UnixSocketRule &r) { node_["unix-sockets"][keyword(r.effect)].push_back(r.path.value); }
+  void put(const ast::DefaultStmt &d) { node_["defaults"][keyword(d.subject)] = keyword(d.value); }
   void put(const ast::LetStmt &l) { node_["let"][l.name.value] = l.value.value; }
   void put(const ast::IncludeStmt &i) { node_["include"].push_back(i.path.value); }
   void put(const ast::SetStmt &s) { node_["set"][s.name.value] = optionValue(s.value); }
@@ -88,7 +68,7 @@ private:
   void put(const ast::RequireStmt &r) { node_["require"].push_back(check(r.expected, r.subject, r.pattern.value)); }
   void put(const ast::ForbidStmt &f) {
     YAML::Node item;
-    item[forbidKey(f.subject)] = f.pattern.value;
+    item[keyword(f.subject)] = f.pattern.value;
     if (f.reason)
       item["because"] = f.reason->value;
     node_["forbid"].push_back(item);
