@@ -54,14 +54,25 @@ void anchorRelativePaths(std::vector<ast::Stmt> &stmts) {
   }
 }
 
+const char *kindLabel(ast::SourceKind kind) {
+  switch (kind) {
+  case ast::SourceKind::Srt:
+    return "sandbox-runtime settings";
+  case ast::SourceKind::Claude:
+    return "Claude Code settings";
+  default:
+    return "the YAML form";
+  }
+}
+
 // A .moat file keeps its own text and comments: converting it to .moat is
 // formatting it. Anything else is spelled from its AST with a header saying
 // where it came from, then formatted.
 std::optional<std::string> toMoat(const ast::File &file, DiagnosticEngine &diags) {
   uint32_t buffer = file.buffer;
   if (file.kind != ast::SourceKind::Moat) {
-    std::string text = fmt::format("# Converted by `moat convert` from {} ({} settings).\n", file.path,
-                                   ast::sourceKindName(file.kind));
+    std::string text = fmt::format("# Converted by `moat convert` from {} ({}).\n", file.path,
+                                   kindLabel(file.kind));
     if (file.kind == ast::SourceKind::Srt || file.kind == ast::SourceKind::Claude)
       text += fmt::format("# `moat check` judges this file by moat's semantics; `moat check --runtime={}` by the\n"
                           "# runtime the original was written for.\n\n",
