@@ -121,25 +121,29 @@ std::optional<ast::File> readPolicyFile(const std::string &path, SourceLoc inclu
   return readPolicyBuffer(*buffer, diags);
 }
 
-namespace {
-std::optional<ir::Policy> analyseFile(std::optional<ast::File> file, ir::Layer layer, DiagnosticEngine &diags) {
-  if (!file)
-    return std::nullopt;
+std::optional<ir::Policy> analyseFile(const ast::File &file, ir::Layer layer, DiagnosticEngine &diags) {
   sema::SemaOptions options;
   options.layer = layer;
   sema::IncludeReader reader = [&diags](const std::string &p, SourceLoc from) {
     return readPolicyFile(p, from, diags);
   };
-  return sema::analyse(*file, reader, options, diags);
+  return sema::analyse(file, reader, options, diags);
+}
+
+namespace {
+std::optional<ir::Policy> analyseRead(std::optional<ast::File> file, ir::Layer layer, DiagnosticEngine &diags) {
+  if (!file)
+    return std::nullopt;
+  return analyseFile(*file, layer, diags);
 }
 } // namespace
 
 std::optional<ir::Policy> loadPolicy(const std::string &path, ir::Layer layer, DiagnosticEngine &diags) {
-  return analyseFile(readPolicyFile(path, SourceLoc{}, diags), layer, diags);
+  return analyseRead(readPolicyFile(path, SourceLoc{}, diags), layer, diags);
 }
 
 std::optional<ir::Policy> loadPolicyBuffer(uint32_t buffer, ir::Layer layer, DiagnosticEngine &diags) {
-  return analyseFile(readPolicyBuffer(buffer, diags), layer, diags);
+  return analyseRead(readPolicyBuffer(buffer, diags), layer, diags);
 }
 
 } // namespace moat

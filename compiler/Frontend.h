@@ -16,6 +16,9 @@ std::optional<ast::File> readPolicyFile(const std::string &path, SourceLoc inclu
 // Parses an already registered buffer (fuzzers, tests).
 std::optional<ast::File> readPolicyBuffer(uint32_t buffer, DiagnosticEngine &diags);
 
+// Analyses a file already read (following its includes), for callers that
+// need its AST too (moat convert).
+std::optional<ir::Policy> analyseFile(const ast::File &file, ir::Layer layer, DiagnosticEngine &diags);
 // Reads and analyses a policy, following includes.
 std::optional<ir::Policy> loadPolicy(const std::string &path, ir::Layer layer, DiagnosticEngine &diags);
 // The same for text already registered as a buffer (the launcher's

@@ -20,6 +20,8 @@ extern llvm::cl::SubCommand VerifySub;
 int runVerify(); // VerifyCommand.cpp
 extern llvm::cl::SubCommand LayersSub;
 int runLayers(); // LayersCommand.cpp
+extern llvm::cl::SubCommand ConvertSub;
+int runConvert(); // ConvertCommand.cpp
 extern llvm::cl::SubCommand RunSub;
 extern std::vector<std::string> RunCommandArgs; // what follows `--`
 int runRun(); // RunCommand.cpp

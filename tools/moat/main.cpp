@@ -49,10 +49,12 @@ int main(int argc, char **argv) {
     return runDiff();
   if (BuildSub)
     return runBuild();
+  if (ConvertSub)
+    return runConvert();
   if (LayersSub)
     return runLayers();
   if (RunSub)
     return runRun();
-  llvm::errs() << "moat: error: expected a subcommand: check, verify, diff, query, build, run, layers, fmt or explain (see 'moat --help')\n";
+  llvm::errs() << "moat: error: expected a subcommand: check, verify, diff, query, build, convert, run, layers, fmt or explain (see 'moat --help')\n";
   return kExitInputError;
 }
