@@ -12,7 +12,7 @@
 // says explicitly. Strings go through ir::quoted, so every one parses back.
 #include "backends/convert/MoatText.h"
 
-#include "backends/convert/Keywords.h"
+#include "compiler/ast/Keywords.h"
 #include "compiler/ir/RuleText.h"
 
 #include <fmt/format.h>
@@ -79,23 +79,23 @@ private:
     from(r.origin, r.loc, "", ir::quoted(r.pattern.value));
     std::string accesses;
     for (ast::Access a : r.accesses)
-      accesses += std::string(accesses.empty() ? "" : ", ") + keyword(a);
-    line(fmt::format("{}{} {} {}{}{};", r.always ? "always " : "", keyword(r.effect), accesses,
+      accesses += std::string(accesses.empty() ? "" : ", ") + ast::keyword(a);
+    line(fmt::format("{}{} {} {}{}{};", r.always ? "always " : "", ast::keyword(r.effect), accesses,
                      r.exactFile ? "file " : "", ir::quoted(r.pattern.value), because(r.reason)));
   }
   void stmt(const ast::NetRule &r) {
     from(r.origin, r.loc,
          r.resolvedAddressesOnly ? "srt checks only resolved addresses; moat denies these outright" : "",
          ir::quoted(r.host.value));
-    line(fmt::format("{}{} connect {};", r.always ? "always " : "", keyword(r.effect), ir::quoted(r.host.value)));
+    line(fmt::format("{}{} connect {};", r.always ? "always " : "", ast::keyword(r.effect), ir::quoted(r.host.value)));
   }
   void stmt(const ast::UnixSocketRule &r) {
     from(r.origin, r.loc, "", ir::quoted(r.path.value));
-    line(fmt::format("{} unix-socket {};", keyword(r.effect), ir::quoted(r.path.value)));
+    line(fmt::format("{} unix-socket {};", ast::keyword(r.effect), ir::quoted(r.path.value)));
   }
   void stmt(const ast::DefaultStmt &d) {
     from("", d.loc, d.implied ? "the runtime's default when the file does not say" : "");
-    line(fmt::format("default {} {};", keyword(d.subject), keyword(d.value)));
+    line(fmt::format("default {} {};", ast::keyword(d.subject), ast::keyword(d.value)));
   }
   void stmt(const ast::LetStmt &l) { line(fmt::format("let {} = {};", l.name.value, ir::quoted(l.value.value))); }
   void stmt(const ast::IncludeStmt &i) { line(fmt::format("include {};", ir::quoted(i.path.value))); }
@@ -104,13 +104,13 @@ private:
     line(fmt::format("set {} = {};", s.name.value, ir::optionValueText(s.value.value)));
   }
   void stmt(const ast::AssertStmt &a) {
-    line(fmt::format("assert {} {} {};", keyword(a.expected), keyword(a.subject), ir::quoted(a.pattern.value)));
+    line(fmt::format("assert {} {} {};", ast::keyword(a.expected), ast::keyword(a.subject), ir::quoted(a.pattern.value)));
   }
   void stmt(const ast::RequireStmt &r) {
-    line(fmt::format("require {} {} {};", keyword(r.expected), keyword(r.subject), ir::quoted(r.pattern.value)));
+    line(fmt::format("require {} {} {};", ast::keyword(r.expected), ast::keyword(r.subject), ir::quoted(r.pattern.value)));
   }
   void stmt(const ast::ForbidStmt &f) {
-    line(fmt::format("forbid {} {}{};", keyword(f.subject), ir::quoted(f.pattern.value), because(f.reason)));
+    line(fmt::format("forbid {} {}{};", ast::keyword(f.subject), ir::quoted(f.pattern.value), because(f.reason)));
   }
   void stmt(const ast::LockStmt &l) {
     std::string fsTargets;

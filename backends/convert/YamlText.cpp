@@ -12,7 +12,7 @@
 // double-quoted.
 #include "backends/convert/YamlText.h"
 
-#include "backends/convert/Keywords.h"
+#include "compiler/ast/Keywords.h"
 
 #include <yaml-cpp/yaml.h>
 
@@ -68,7 +68,7 @@ void emit(YAML::Emitter &out, const YAML::Node &n) {
 const char *accessKey(const std::vector<ast::Access> &a) {
   if (a.size() > 1)
     return "read-write";
-  return keyword(a.front());
+  return ast::keyword(a.front());
 }
 
 YAML::Node pathItem(const ast::FsRule &r) {
@@ -95,7 +95,7 @@ YAML::Node optionValue(const ast::OptionValue &v) {
 
 YAML::Node check(ast::Effect expected, ast::Subject subject, const std::string &pattern) {
   YAML::Node item;
-  item[keyword(expected)] = keyword(subject);
+  item[ast::keyword(expected)] = ast::keyword(subject);
   item[subject == ast::Subject::Connect ? "host" : "path"] = text(pattern);
   return item;
 }
@@ -112,15 +112,15 @@ public:
 private:
   void put(const ast::FsRule &r) {
     YAML::Node fs = node_["filesystem"];
-    YAML::Node tier = r.always ? fs["always"][keyword(r.effect)] : fs[keyword(r.effect)];
+    YAML::Node tier = r.always ? fs["always"][ast::keyword(r.effect)] : fs[ast::keyword(r.effect)];
     tier[accessKey(r.accesses)].push_back(pathItem(r));
   }
   void put(const ast::NetRule &r) {
     YAML::Node net = node_["network"];
-    (r.always ? net["always"][keyword(r.effect)] : net[keyword(r.effect)]).push_back(text(r.host.value));
+    (r.always ? net["always"][ast::keyword(r.effect)] : net[ast::keyword(r.effect)]).push_back(text(r.host.value));
   }
-  void put(const ast::UnixSocketRule &r) { node_["unix-sockets"][keyword(r.effect)].push_back(text(r.path.value)); }
-  void put(const ast::DefaultStmt &d) { node_["defaults"][keyword(d.subject)] = keyword(d.value); }
+  void put(const ast::UnixSocketRule &r) { node_["unix-sockets"][ast::keyword(r.effect)].push_back(text(r.path.value)); }
+  void put(const ast::DefaultStmt &d) { node_["defaults"][ast::keyword(d.subject)] = ast::keyword(d.value); }
   void put(const ast::LetStmt &l) { node_["let"][l.name.value] = text(l.value.value); }
   void put(const ast::IncludeStmt &i) { node_["include"].push_back(text(i.path.value)); }
   void put(const ast::SetStmt &s) { node_["set"][s.name.value] = optionValue(s.value); }
@@ -128,7 +128,7 @@ private:
   void put(const ast::RequireStmt &r) { node_["require"].push_back(check(r.expected, r.subject, r.pattern.value)); }
   void put(const ast::ForbidStmt &f) {
     YAML::Node item;
-    item[keyword(f.subject)] = text(f.pattern.value);
+    item[ast::keyword(f.subject)] = text(f.pattern.value);
     if (f.reason)
       item["because"] = text(f.reason->value);
     node_["forbid"].push_back(item);

@@ -4,6 +4,7 @@
 // comparison is exact and a mismatch is readable in the crash log.
 #pragma once
 #include "compiler/ast/Ast.h"
+#include "compiler/ast/Keywords.h"
 
 #include <cstdio>
 #include <string>
@@ -27,30 +28,6 @@ inline void appendQuoted(std::string &out, const std::string &s) {
   out += '"';
 }
 
-inline const char *effectText(ast::Effect e) { return e == ast::Effect::Allow ? "allow" : "deny"; }
-inline const char *accessText(ast::Access a) { return a == ast::Access::Read ? "read" : "write"; }
-inline const char *subjectText(ast::Subject s) {
-  switch (s) {
-  case ast::Subject::Read:
-    return "read";
-  case ast::Subject::Write:
-    return "write";
-  case ast::Subject::Connect:
-    return "connect";
-  }
-  return "?";
-}
-inline const char *defaultText(ast::DefaultValue v) {
-  switch (v) {
-  case ast::DefaultValue::Allow:
-    return "allow";
-  case ast::DefaultValue::Deny:
-    return "deny";
-  case ast::DefaultValue::Ask:
-    return "ask";
-  }
-  return "?";
-}
 
 inline void appendStmts(std::string &out, const std::vector<ast::Stmt> &stmts, int depth);
 
@@ -63,10 +40,10 @@ inline void appendStmt(std::string &out, const ast::Stmt &stmt, int depth) {
         using T = std::decay_t<decltype(n)>;
         if constexpr (std::is_same_v<T, ast::FsRule>) {
           out += n.always ? "always " : "";
-          out += effectText(n.effect);
+          out += ast::keyword(n.effect);
           for (ast::Access a : n.accesses) {
             out += ' ';
-            out += accessText(a);
+            out += ast::keyword(a);
           }
           out += n.exactFile ? " file " : " ";
           appendQuoted(out, n.pattern.value);
@@ -76,18 +53,18 @@ inline void appendStmt(std::string &out, const ast::Stmt &stmt, int depth) {
           }
         } else if constexpr (std::is_same_v<T, ast::NetRule>) {
           out += n.always ? "always " : "";
-          out += effectText(n.effect);
+          out += ast::keyword(n.effect);
           out += " connect ";
           appendQuoted(out, n.host.value);
         } else if constexpr (std::is_same_v<T, ast::UnixSocketRule>) {
-          out += effectText(n.effect);
+          out += ast::keyword(n.effect);
           out += " unix-socket ";
           appendQuoted(out, n.path.value);
         } else if constexpr (std::is_same_v<T, ast::DefaultStmt>) {
           out += "default ";
-          out += subjectText(n.subject);
+          out += ast::keyword(n.subject);
           out += ' ';
-          out += defaultText(n.value);
+          out += ast::keyword(n.value);
         } else if constexpr (std::is_same_v<T, ast::LetStmt>) {
           out += "let ";
           appendQuoted(out, n.name.value);
@@ -117,9 +94,9 @@ inline void appendStmt(std::string &out, const ast::Stmt &stmt, int depth) {
           }
         } else if constexpr (std::is_same_v<T, ast::AssertStmt>) {
           out += "assert ";
-          out += effectText(n.expected);
+          out += ast::keyword(n.expected);
           out += ' ';
-          out += subjectText(n.subject);
+          out += ast::keyword(n.subject);
           out += ' ';
           appendQuoted(out, n.pattern.value);
         } else if constexpr (std::is_same_v<T, ast::LockStmt>) {
@@ -130,9 +107,9 @@ inline void appendStmt(std::string &out, const ast::Stmt &stmt, int depth) {
                                                           : " filesystem-write";
         } else if constexpr (std::is_same_v<T, ast::RequireStmt>) {
           out += "require ";
-          out += effectText(n.expected);
+          out += ast::keyword(n.expected);
           out += ' ';
-          out += subjectText(n.subject);
+          out += ast::keyword(n.subject);
           out += ' ';
           appendQuoted(out, n.pattern.value);
         } else if constexpr (std::is_same_v<T, ast::ForbidStmt>) {
