@@ -8,10 +8,11 @@
 
 namespace moat::runtime {
 
-inline bool writeAll(int fd, const void *data, size_t size) {
-  const char *p = static_cast<const char *>(data);
+// One loop for both directions: `step` is ::read or ::write.
+template <typename Byte, typename Step>
+inline bool transferAll(int fd, Byte *p, size_t size, Step step) {
   while (size > 0) {
-    ssize_t n = ::write(fd, p, size);
+    ssize_t n = step(fd, p, size);
     if (n < 0 && errno == EINTR)
       continue;
     if (n <= 0)
@@ -22,19 +23,11 @@ inline bool writeAll(int fd, const void *data, size_t size) {
   return true;
 }
 
-// False at end of file or on an error before `size` bytes arrived.
-inline bool readExactly(int fd, void *data, size_t size) {
-  char *p = static_cast<char *>(data);
-  while (size > 0) {
-    ssize_t n = ::read(fd, p, size);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n <= 0)
-      return false;
-    p += n;
-    size -= static_cast<size_t>(n);
-  }
-  return true;
+inline bool writeAll(int fd, const void *data, size_t size) {
+  return transferAll(fd, static_cast<const char *>(data), size, ::write);
 }
+
+// False at end of file or on an error before `size` bytes arrived.
+inline bool readExactly(int fd, void *data, size_t size) { return transferAll(fd, static_cast<char *>(data), size, ::read); }
 
 } // namespace moat::runtime

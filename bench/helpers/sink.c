@@ -39,6 +39,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "send_all.h"
+
 enum via_kind { DIRECT, CONNECT, SOCKS, FORWARD };
 struct via {
   enum via_kind kind;
@@ -171,21 +173,6 @@ static int dial(const char *host, const char *port, int nonblock, char *err, siz
   }
   freeaddrinfo(res);
   return fd;
-}
-
-static int write_all(int fd, const void *buf, size_t n) {
-  const char *p = buf;
-  while (n > 0) {
-    ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
-    if (w < 0) {
-      if (errno == EINTR)
-        continue;
-      return -1;
-    }
-    p += w;
-    n -= (size_t)w;
-  }
-  return 0;
 }
 
 static int read_exact(int fd, void *buf, size_t n) {

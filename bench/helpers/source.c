@@ -22,22 +22,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "send_all.h"
+
 #define CHUNK (1 << 20)
 static char zeros[CHUNK];
-
-static int write_all(int fd, const char *p, size_t n) {
-  while (n > 0) {
-    ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
-    if (w < 0) {
-      if (errno == EINTR)
-        continue;
-      return -1;
-    }
-    p += w;
-    n -= (size_t)w;
-  }
-  return 0;
-}
 
 static void *serve(void *arg) {
   int fd = (int)(long)arg;
