@@ -110,6 +110,22 @@ def timed_run(cmd, env, cwd, pass_fds=(), timeout=60):
     return elapsed
 
 
+# The proxied rows every section measures: (short label, long label, the sink's
+# VIA, where it runs). The throughput section uses the long labels.
+PROXIED = [
+    ("moat run, HTTP CONNECT", "moat run, HTTP CONNECT (HTTP_PROXY 127.0.0.1:3128)", "connect=env:HTTP_PROXY", "moat"),
+    ("moat run, SOCKS5", "moat run, SOCKS5 (ALL_PROXY 127.0.0.1:1080)", "socks=env:ALL_PROXY", "moat"),
+    ("moat run, plain HTTP GET through the proxy", "moat run, plain HTTP GET through HTTP_PROXY",
+     "forward=env:HTTP_PROXY", "moat"),
+    ("srt, HTTP CONNECT", "srt, HTTP CONNECT (its HTTP_PROXY)", "connect=env:HTTP_PROXY", "srt"),
+    ("srt, SOCKS5", "srt, SOCKS5 (its FTP_PROXY socks5h URL)", "socks=env:FTP_PROXY", "srt"),
+]
+
+
+def proxied_rows(long_labels=False):
+    return [(long if long_labels else short, via, where) for short, long, via, where in PROXIED]
+
+
 def percentile(values, q):
     """Nearest-rank percentile (q in 0..100) of a non-empty list."""
     s = sorted(values)
@@ -309,6 +325,16 @@ class Bench:
 
     # --- 2. throughput ----------------------------------------------------------
 
+    def runnable(self, rows, where, why):
+        """The (name, via) of `rows` that run at `where` and can still be measured; srt's
+        rows are marked unmeasurable (in `why`) when srt is not installed."""
+        mine = [(n, v) for n, v, w in rows if w == where and n not in why]
+        if where == "srt" and not self.srt_cli:
+            for n, _ in mine:
+                why[n] = self.srt_why
+            return []
+        return mine
+
     def sink_line(self, mode, via, n):
         return f"{self.sink} {mode} {via} 127.0.0.1 {self.port} {n}"
 
@@ -327,12 +353,7 @@ class Bench:
         return out
 
     def throughput(self, size, repeat):
-        rows = [("direct loopback (host, no sandbox)", "direct", None),
-                ("moat run, HTTP CONNECT (HTTP_PROXY 127.0.0.1:3128)", "connect=env:HTTP_PROXY", "moat"),
-                ("moat run, SOCKS5 (ALL_PROXY 127.0.0.1:1080)", "socks=env:ALL_PROXY", "moat"),
-                ("moat run, plain HTTP GET through HTTP_PROXY", "forward=env:HTTP_PROXY", "moat"),
-                ("srt, HTTP CONNECT (its HTTP_PROXY)", "connect=env:HTTP_PROXY", "srt"),
-                ("srt, SOCKS5 (its FTP_PROXY socks5h URL)", "socks=env:FTP_PROXY", "srt"),
+        rows = [("direct loopback (host, no sandbox)", "direct", None), *proxied_rows(long_labels=True),
                 ("reference: socat relay on the host, 1 hop (TCP>TCP, moat's shape)", "direct", "socat1"),
                 ("reference: socat relays, 2 hops (TCP>unix>TCP, moat's old shape)", "direct", "socat2")]
         got = {name: [] for name, _, _ in rows}
@@ -347,12 +368,8 @@ class Bench:
         timeout = 60 + size / (20 * 1e6)
         for _ in range(repeat):
             for where in (None, "moat", "srt", "socat1", "socat2"):
-                mine = [(n, v) for n, v, w in rows if w == where and n not in why]
+                mine = self.runnable(rows, where, why)
                 if not mine:
-                    continue
-                if where == "srt" and not self.srt_cli:
-                    for n, _ in mine:
-                        why[n] = self.srt_why
                     continue
                 lines = [self.sink_line("get", v, size) for _, v in mine]
                 try:
@@ -385,10 +402,7 @@ class Bench:
         """Seconds for each of reps n-byte GETs, each on a fresh connection: a package-sized
         download, where a stall of a few tens of ms shows that the 1 GiB rows average away."""
         rows = [("direct loopback (host)", "direct", None),
-                ("moat run, HTTP CONNECT", "connect=env:HTTP_PROXY", "moat"),
-                ("moat run, SOCKS5", "socks=env:ALL_PROXY", "moat"),
-                ("moat run, plain HTTP GET through the proxy", "forward=env:HTTP_PROXY", "moat"),
-                ("srt, HTTP CONNECT", "connect=env:HTTP_PROXY", "srt")]
+                *(r for r in proxied_rows() if r[0] != "srt, SOCKS5")]
         res = {}
         for where in (None, "moat", "srt"):
             mine = [(name, v) for name, v, w in rows if w == where]
@@ -468,23 +482,14 @@ class Bench:
         """count requests per row, in `rounds` interleaved rounds (direct, moat, srt, direct, ...)
         so that a burst of load on the shared machine lands on every row alike."""
         warm = 3  # dropped at the start of every series (first connections pay for cold caches)
-        rows = [("direct loopback (host)", "direct", None),
-                ("moat run, HTTP CONNECT", "connect=env:HTTP_PROXY", "moat"),
-                ("moat run, SOCKS5", "socks=env:ALL_PROXY", "moat"),
-                ("moat run, plain HTTP GET through the proxy", "forward=env:HTTP_PROXY", "moat"),
-                ("srt, HTTP CONNECT", "connect=env:HTTP_PROXY", "srt"),
-                ("srt, SOCKS5", "socks=env:FTP_PROXY", "srt")]
+        rows = [("direct loopback (host)", "direct", None), *proxied_rows()]
         res = {n: [] for n, _, _ in rows}
         why = {}
         per = [count // rounds + (1 if i < count % rounds else 0) for i in range(rounds)]
         for k in per:
             for where in (None, "moat", "srt"):
-                mine = [(n, v) for n, v, w in rows if w == where and n not in why]
+                mine = self.runnable(rows, where, why)
                 if not mine:
-                    continue
-                if where == "srt" and not self.srt_cli:
-                    for n, _ in mine:
-                        why[n] = self.srt_why
                     continue
                 lines = [self.sink_line("latency", v, k + warm) for _, v in mine]
                 try:
