@@ -88,6 +88,23 @@ def net_probe(method, host, port, path, proxy, timeout):
         return "ERR " + str(e)
 
 
+def wait_for_listener(proxy, limit):
+    """srt starts its in-sandbox socat listeners in the background and runs the
+    command at once (buildSandboxCommand: `socat TCP-LISTEN:3128 ... &`), so a
+    client that connects first is refused by an empty port. That is srt's start-up
+    race, not its policy: wait, bounded, until the port accepts. A port that never
+    accepts leaves the refusals in place and the host reports no verdict."""
+    if proxy is None:
+        return
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(proxy[:2], timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.02)
+
+
 def main():
     with open(sys.argv[1]) as f:
         spec = json.load(f)
@@ -97,6 +114,8 @@ def main():
     for pid, path, token, new in spec["writes"]:
         lines.append("W %s %s" % (pid, write_probe(path, token, new)))
     proxy = proxy_endpoint()
+    if spec["net"]:
+        wait_for_listener(proxy, 5.0)
     for pid, method, host, port, path in spec["net"]:
         lines.append("N %s %s" % (pid, net_probe(method, host, port, path, proxy, spec["net_timeout"])))
     text = "".join(line.replace("\n", " ") + "\n" for line in lines) + "END\n"
