@@ -1,8 +1,13 @@
-// moat build --target=T [-o OUT] [--define K=V]... [--format=F]
+// moat build --target=T [-o OUT [--depfile=FILE]] [--define K=V]... [--format=F]
 //            [--managed=FILE] [--user=FILE] [--strict] POLICY
 // With a managed policy (--managed, else the machine's: docs/managed.md) the
 // effective policy of the layers is built: lower statements that break it
 // are dropped with a warning, or with --strict refused (exit 2, no output).
+// --depfile lists every file the build read for a build system: the files
+// the front end recorded in the effective policy as it read them (the
+// policy, its includes, every layer; ir::Policy::sourceFiles), so the list
+// cannot drift from what was read. Both files are written only when the
+// build succeeds.
 #include "Cli.h"
 #include "EffectivePolicy.h"
 #include "Subcommands.h"
@@ -13,6 +18,9 @@
 #include "compiler/import/SettingsBuildLimits.h"
 #include "compiler/layers/Layers.h"
 #include "compiler/support/AtomicFile.h"
+#include "compiler/support/Depfile.h"
+
+#include <llvm/Support/FileSystem.h>
 
 namespace moat::cli {
 
@@ -23,6 +31,11 @@ llvm::cl::opt<std::string> TargetOpt("target", llvm::cl::desc("What to build: bw
                                      llvm::cl::cat(MoatCategory));
 llvm::cl::opt<std::string> Output("o", llvm::cl::desc("Write the output to FILE (atomically) instead of stdout"),
                                   llvm::cl::value_desc("FILE"), llvm::cl::sub(BuildSub), llvm::cl::cat(MoatCategory));
+llvm::cl::opt<std::string> DepfileOpt("depfile",
+                                      llvm::cl::desc("Also write a Makefile-syntax depfile (OUT: every file read); "
+                                                     "needs -o"),
+                                      llvm::cl::value_desc("FILE"), llvm::cl::sub(BuildSub),
+                                      llvm::cl::cat(MoatCategory));
 llvm::cl::list<std::string> Defines("define", llvm::cl::desc("Bind a root or variable: NAME=/abs/path"),
                                     llvm::cl::sub(BuildSub), llvm::cl::cat(MoatCategory));
 llvm::cl::opt<std::string> FormatOpt("format", llvm::cl::desc("The target's output form (see docs/backends.md)"),
@@ -50,13 +63,48 @@ int finish(DiagnosticEngine &diags) {
   return refused(diags) ? kExitInputError : kExitOk;
 }
 
+int outputFailed(const std::string &path, const std::string &why) {
+  SourceFiles none;
+  DiagnosticEngine out(none);
+  out.report(DiagKind::OutputFailed, SourceLoc{}, path, why);
+  return finish(out);
+}
+
+// -o OUT, then the depfile naming it. The depfile's text is made first, so a
+// path it cannot express stops the build before anything is written; when
+// the depfile cannot be written the output just written is removed, so a
+// build system never sees a new output without its dependencies.
+int writeOutputs(const std::string &output, const std::string &depfile, const std::vector<std::string> &read,
+                 const std::string &contents) {
+  std::optional<std::string> depText;
+  if (!depfile.empty()) {
+    std::string why;
+    if (!(depText = depfileText(output, read, why)))
+      return outputFailed(depfile, why);
+  }
+  if (auto err = writeFileAtomically(output, contents))
+    return outputFailed(output, *err);
+  if (depText) {
+    if (auto err = writeFileAtomically(depfile, *depText)) {
+      llvm::sys::fs::remove(output);
+      return outputFailed(depfile, *err);
+    }
+  }
+  return kExitOk;
+}
+
 } // namespace
 
 int runBuild() {
   if (TargetOpt.empty() || Args.size() > 1 || (Args.empty() && Managed.empty())) {
-    llvm::errs() << "moat: error: usage: moat build --target=TARGET [-o OUT] [--define NAME=PATH]... "
-                    "[--format=FORMAT] POLICY (targets: "
+    llvm::errs() << "moat: error: usage: moat build --target=TARGET [-o OUT [--depfile=FILE]] "
+                    "[--define NAME=PATH]... [--format=FORMAT] POLICY (targets: "
                  << targetNames() << ")\n";
+    return kExitInputError;
+  }
+  if (DepfileOpt.getNumOccurrences() && (DepfileOpt.empty() || Output.empty() || DepfileOpt == Output)) {
+    llvm::errs() << "moat: error: usage: --depfile=FILE needs -o OUT, another file (the depfile names the "
+                    "output it describes)\n";
     return kExitInputError;
   }
   const backends::Target *target = backends::findTarget(TargetOpt);
@@ -110,13 +158,7 @@ int runBuild() {
     llvm::outs().flush();
     return kExitOk;
   }
-  if (auto err = writeFileAtomically(Output, result.output)) {
-    SourceFiles none;
-    DiagnosticEngine out(none);
-    out.report(DiagKind::OutputFailed, SourceLoc{}, Output, *err);
-    return finish(out);
-  }
-  return kExitOk;
+  return writeOutputs(Output, DepfileOpt, policy->sourceFiles, result.output);
 }
 
 } // namespace moat::cli
