@@ -54,7 +54,8 @@ li.node { margin: 2px 0; }
 details > summary { cursor: pointer; }
 details > summary::marker { color: #8c959f; }
 li.node > details > summary { list-style-position: outside; }
-li.node > details > summary .row { display: inline-grid; width: calc(100% - 20px); vertical-align: top; }
+/* The marker hangs outside: a directory's row is as wide as a leaf's, so the columns align. */
+li.node > details > summary .row { display: inline-grid; width: 100%; vertical-align: top; }
 details.more > summary { color: var(--muted); font-size: 12.5px; padding: 3px 6px; }
 table { border-collapse: collapse; width: 100%; margin: 6px 0 12px; }
 th, td { text-align: left; vertical-align: top; padding: 5px 8px; border-bottom: 1px solid var(--line); }
