@@ -149,6 +149,10 @@ def check_screenshot(path):
     header = hex_colour("#24292f")
     if sum(1 for p in pixels[5] if p == header) < width // 2:
         fail("no header bar at the top of the screenshot")
+    # The title is light text on the header bar: text rendered (a font exists).
+    title_ink = sum(1 for row in pixels[15:50] for p in row[:700] if min(p) > 200)
+    if title_ink < 300:
+        fail("no title text on the header bar (%d light pixels): are fonts installed?" % title_ink)
     for name, colour in (("allow badge", "#dafbe1"), ("deny badge", "#ffe4e1")):
         if counts.get(hex_colour(colour), 0) < 200:
             fail("no %s (%s) in the screenshot" % (name, colour))
