@@ -85,12 +85,6 @@ SourceLoc whereSet(const DiffReportContext &ctx, const Decider &d, DiffAccess ac
   return SourceLoc{};
 }
 
-std::string witnessText(const DiffReportContext &ctx, const DiffRegion &r) {
-  if (r.access == DiffAccess::Connect)
-    return r.endpoint.host.text() + ":" + std::to_string(r.endpoint.port);
-  return displayPath(ctx, r.path);
-}
-
 const char *platformText(ir::Platform p) {
   switch (p) {
   case ir::Platform::Any:
@@ -101,13 +95,6 @@ const char *platformText(ir::Platform p) {
     return " (on macOS)";
   }
   return "";
-}
-
-std::string optionLine(const OptionChange &c) {
-  const char *name = ir::optionInfo(c.option).name;
-  if (c.isList)
-    return fmt::format("option {}: {} {}", name, c.added ? "adds" : "removes", ir::quoted(c.element));
-  return fmt::format("option {}: {} \u2192 {}", name, c.before, c.after);
 }
 
 llvm::json::Value optionValue(ir::OptionId id, const std::string &text) {
@@ -155,6 +142,19 @@ std::string displayPath(const DiffReportContext &ctx, const std::string &absPath
   if (under(ctx.home))
     return "~" + absPath.substr(ctx.home.size());
   return absPath;
+}
+
+std::string witnessText(const DiffReportContext &ctx, const DiffRegion &r) {
+  if (r.access == DiffAccess::Connect)
+    return r.endpoint.host.text() + ":" + std::to_string(r.endpoint.port);
+  return displayPath(ctx, r.path);
+}
+
+std::string optionLine(const OptionChange &c) {
+  const char *name = ir::optionInfo(c.option).name;
+  if (c.isList)
+    return fmt::format("option {}: {} {}", name, c.added ? "adds" : "removes", ir::quoted(c.element));
+  return fmt::format("option {}: {} \u2192 {}", name, c.before, c.after);
 }
 
 std::string describeDecider(const DiffReportContext &ctx, const Decider &d, DiffAccess access, bool after) {

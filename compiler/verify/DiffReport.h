@@ -26,6 +26,11 @@ std::string displayPath(const DiffReportContext &ctx, const std::string &absPath
 // "allow by option sandbox-disabled (set at a.moat:3:3)".
 std::string describeDecider(const DiffReportContext &ctx, const Decider &d, DiffAccess access, bool after);
 
+// A region's example access: "$CWD/.vscode/settings.json", "example.com:443".
+std::string witnessText(const DiffReportContext &ctx, const DiffRegion &r);
+// "option allow-pty: false → true", "option excluded-commands: adds \"docker\"".
+std::string optionLine(const OptionChange &c);
+
 void printDiffText(const DiffReportContext &ctx, const PolicyDiff &diff, llvm::raw_ostream &os);
 void printDiffJson(const DiffReportContext &ctx, const PolicyDiff &diff, llvm::raw_ostream &os);
 

@@ -25,6 +25,8 @@ int runConvert(); // ConvertCommand.cpp
 extern llvm::cl::SubCommand RunSub;
 extern std::vector<std::string> RunCommandArgs; // what follows `--`
 int runRun(); // RunCommand.cpp
+extern llvm::cl::SubCommand ReportSub;
+int runReport(); // ReportCommand.cpp
 extern llvm::cl::OptionCategory MoatCategory;
 
 inline std::vector<const llvm::cl::OptionCategory *> optionCategories() { return {&MoatCategory}; }

@@ -55,6 +55,8 @@ int main(int argc, char **argv) {
     return runLayers();
   if (RunSub)
     return runRun();
-  llvm::errs() << "moat: error: expected a subcommand: check, verify, diff, query, build, convert, run, layers, fmt or explain (see 'moat --help')\n";
+  if (ReportSub)
+    return runReport();
+  llvm::errs() << "moat: error: expected a subcommand: check, verify, diff, query, build, convert, run, layers, report, fmt or explain (see 'moat --help')\n";
   return kExitInputError;
 }
