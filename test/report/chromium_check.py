@@ -70,8 +70,15 @@ class Chromium:
         cmd = [self.exe] + CHROMIUM_FLAGS + ["--user-data-dir=" + profile] + extra + [url]
         if isolate:
             cmd = self.netns_prefix + cmd
+        # Chromium (through GLib/dconf) also writes under $HOME and the XDG directories,
+        # beside --user-data-dir; lit's HOME is the fixed /home/user that other tests
+        # expect not to exist, so every such write goes to the run's own scratch home.
+        home = os.path.join(profile, "home")
+        env = dict(os.environ, HOME=home, XDG_CONFIG_HOME=os.path.join(home, ".config"),
+                   XDG_CACHE_HOME=os.path.join(home, ".cache"), XDG_RUNTIME_DIR=os.path.join(home, "run"))
+        os.makedirs(os.path.join(home, "run"), mode=0o700)
         try:
-            proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=TIMEOUT)
+            proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=TIMEOUT, env=env)
         except subprocess.TimeoutExpired:
             fail("chromium did not finish within %d s: %s" % (TIMEOUT, " ".join(cmd)))
         finally:
