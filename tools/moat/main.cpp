@@ -1,6 +1,7 @@
 // moat: policy compiler and static verifier for process sandboxes.
 // This file only parses the command line and dispatches to a subcommand.
 #include "Cli.h"
+#include "CliReferenceCommand.h"
 #include "Subcommands.h"
 
 #include <llvm/Support/CommandLine.h>
@@ -15,6 +16,9 @@ int main(int argc, char **argv) {
   // ssh's ProxyCommand inside the sandbox (GIT_SSH_COMMAND).
   if (argc > 1 && std::strcmp(argv[1], "__connect") == 0)
     return moat::runtime::socksConnectMain(argc, argv);
+  // The man page and shell completions (built by cmake/MoatCliDocs.cmake).
+  if (argc > 1 && std::strcmp(argv[1], "__cli-reference") == 0)
+    return cliReferenceMain(argc, argv);
   // `moat run ... -- CMD ARG...`: the command is not moat's to parse.
   if (argc > 1 && std::strcmp(argv[1], "run") == 0)
     for (int i = 2; i < argc; ++i)
