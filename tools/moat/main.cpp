@@ -27,7 +27,7 @@ int main(int argc, char **argv) {
         argc = i;
         break;
       }
-  llvm::cl::SetVersionPrinter([](llvm::raw_ostream &os) { os << "moat 0.1.0\n"; });
+  llvm::cl::SetVersionPrinter([](llvm::raw_ostream &os) { os << "moat " MOAT_VERSION "\n"; });
   llvm::cl::HideUnrelatedOptions(optionCategories());
   std::string errors;
   llvm::raw_string_ostream errStream(errors);
