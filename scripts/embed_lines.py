@@ -3,10 +3,9 @@
 string literals, so knowledge lives in reviewable text files but ships inside
 the binary.
 
-The output directory is created here: only the Ninja generator makes the
-directories of custom-command outputs, and Unix Makefiles must build too. The
-file is written beside its final name and renamed, so an interrupted run never
-leaves a partial include for the next build to trust."""
+The build makes the output's directory (moat_generate, cmake/MoatGeneratedFiles.cmake).
+The file is written beside its final name and renamed, so an interrupted run
+never leaves a partial include for the next build to trust."""
 import json
 import os
 import sys
@@ -18,7 +17,6 @@ with open(src, encoding="utf-8") as f:
         line = raw.split("#", 1)[0].rstrip() if not raw.lstrip().startswith("#") else ""
         if line.strip():
             lines.append(line.strip())
-os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
 tmp = out + ".tmp"
 with open(tmp, "w", encoding="utf-8") as f:
     f.write("// Generated from %s. Do not edit.\n" % src.split("/")[-1])
