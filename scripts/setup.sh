@@ -23,6 +23,9 @@ PACKAGES+=(curl)
 # under real pre-commit and validate SARIF against its JSON schema (rfc3987 makes
 # jsonschema check the schema's "uri" formats).
 PACKAGES+=(pre-commit python3-jsonschema python3-rfc3987)
+# The Debian package's install test (test/package) bootstraps a minimal Debian 12
+# to install the .deb into.
+PACKAGES+=(debootstrap)
 command -v npm >/dev/null 2>&1 || PACKAGES+=(nodejs npm)
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -41,8 +44,10 @@ fi
 # beside the build directories (build-deps/ is ignored by git like build*/).
 bash test/integrations/install_sarif_schema.sh build-deps/sarif-schema
 
-cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build "$BUILD_DIR"
+# CMake's default generator (Unix Makefiles), as a new user builds: CI proves it
+# works from a fresh clone. An existing build directory keeps its own generator.
+cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build "$BUILD_DIR" -j "$(nproc)"
 
 echo
 echo "== moat check examples/agent-default.moat =="

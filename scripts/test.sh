@@ -20,6 +20,8 @@ if [ "${MOAT_QUICK:-0}" != 1 ]; then
 fi
 
 echo "== release build =="
-cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build "$BUILD_DIR"
+# No -G: a new build directory gets CMake's default generator (what
+# scripts/setup.sh made in CI), an existing one keeps the generator it has.
+cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build "$BUILD_DIR" -j "$JOBS"
 ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$JOBS"
