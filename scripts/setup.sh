@@ -26,6 +26,12 @@ PACKAGES+=(pre-commit python3-jsonschema python3-rfc3987)
 # The Debian package's install test (test/package) bootstraps a minimal Debian 12
 # to install the .deb into.
 PACKAGES+=(debootstrap)
+# moat report's page is checked in headless Chromium (test/report: screenshot, rendered
+# text, no network request); the screenshot check needs a font.
+PACKAGES+=(chromium fonts-dejavu-core)
+# The generated man page is checked with groff; the zsh and fish completions are parsed
+# and exercised by the shells themselves (test/docs).
+PACKAGES+=(groff-base zsh fish)
 command -v npm >/dev/null 2>&1 || PACKAGES+=(nodejs npm)
 missing=()
 for p in "${PACKAGES[@]}"; do
