@@ -134,7 +134,7 @@ diff -u "$work/install.list" "$work/deb.list" >&2 ||
 
 # --- installed on Debian 12
 cp "$deb" "$root/tmp/moat.deb"
-cp "$source/examples/agent-default.moat" "$here/risky.moat" "$root/tmp/"
+cp "$source/examples/agent-default.moat" "$here/Inputs/risky.moat" "$root/tmp/"
 cp -L /etc/resolv.conf "$root/etc/resolv.conf"
 mount -t proc proc "$root/proc"
 in_root() { bounded 240 chroot "$root" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
