@@ -146,6 +146,55 @@ struct RuntimeMechanic {
   bool looser = false; // the runtime enforces less than the entry asks
 };
 
+// ---- `git { ... }` ----
+// The `git { ... }` block's IR (docs/language.md, "git"): what the runtime's
+// git proxy lets the sandbox's git client do, and which real credential it
+// attaches upstream on the sandbox's behalf. The sandbox never holds that
+// credential: its git talks to moat's proxy with a per-session one, and the
+// proxy checks every smart-HTTP interaction against these rules before it
+// forwards it (runtime/git). A remote that no block names is not reachable
+// through the git proxy at all (ordinary `connect` rules still decide plain
+// network access to its host).
+
+// `remote "https://host[:port]/path" [fetch] [push];`
+struct GitRemote {
+  // Canonical: scheme "https" or "http" lower case, host canonical
+  // (net::canonicaliseHost), default port dropped, path without a trailing
+  // "/" or ".git". Two spellings of one repository compare equal.
+  std::string url;
+  std::string text; // as written
+  bool fetch = false; // `git fetch`/`clone`/`pull` (upload-pack)
+  bool push = false;  // `git push` (receive-pack), of refs the block's `push` patterns allow
+  SourceLoc loc;
+};
+
+// `push "refs/heads/agent/*";`: a glob over full ref names (`*` stays
+// within one path component, `**` crosses them). A tag is pushed only when
+// a pattern starting with "refs/tags/" matches it.
+struct GitRefPattern {
+  std::string pattern;
+  SourceLoc loc;
+};
+
+// `token env "NAME";` or `token file "PATH";` (+ optional `user "NAME";`)
+struct GitToken {
+  enum class Kind { Env, File } kind = Kind::Env;
+  std::string envName;   // Kind::Env
+  fs::PathPattern file;  // Kind::File (roots bound late, like any path)
+  std::string fileText;  // as written
+  std::string user = "x-access-token"; // the Basic-auth user sent upstream with the token
+  SourceLoc loc;
+};
+
+struct GitBlock {
+  std::vector<GitRemote> remotes;
+  std::vector<GitRefPattern> push;
+  bool allowDelete = false;    // `allow delete;`     branch deletion
+  bool allowForcePush = false; // `allow force-push;` non-fast-forward updates
+  std::optional<GitToken> token;
+  Provenance prov; // the block's `git` keyword, and its layer
+};
+
 struct Policy {
   std::string name;
   SourceLoc nameLoc;
@@ -157,6 +206,7 @@ struct Policy {
   std::vector<Assertion> asserts;
   std::map<std::string, Variable> variables;
   std::vector<std::string> sourceFiles; // main file then includes, for write-policy-self
+  std::vector<GitBlock> git;            // `git { ... }` blocks, source order (layers: concatenated)
 
   // Managed-policy statements (docs/managed.md). `lock network` and `lock
   // filesystem read` set the lock-network / lock-filesystem-read options
