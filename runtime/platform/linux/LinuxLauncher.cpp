@@ -379,6 +379,7 @@ private:
     config.evaluator = evaluator_.get();
     config.log = &log_;
     config.ruleName = [this](const ir::NetRule *rule) { return ruleLocation(diags_, rule); };
+    config.upstream = request_.upstreamProxy;
     std::vector<int> fds;
     for (UniqueFd &fd : r.listeners)
       fds.push_back(fd.release());
