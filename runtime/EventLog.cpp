@@ -5,8 +5,10 @@
 #include <llvm/Support/JSON.h>
 #include <llvm/Support/raw_ostream.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <fcntl.h>
 #include <unistd.h>
@@ -26,7 +28,8 @@ std::optional<EventLog> EventLog::open(const std::string &path, bool echoDenials
   return log;
 }
 
-EventLog::EventLog(EventLog &&other) noexcept : fd_(other.fd_), echo_(other.echo_), denials_(other.denials_) {
+EventLog::EventLog(EventLog &&other) noexcept
+    : fd_(other.fd_), echo_(other.echo_), denials_(other.denials_), byKind_(std::move(other.byKind_)) {
   other.fd_ = -1;
 }
 
@@ -37,6 +40,7 @@ EventLog &EventLog::operator=(EventLog &&other) noexcept {
     fd_ = other.fd_;
     echo_ = other.echo_;
     denials_ = other.denials_;
+    byKind_ = std::move(other.byKind_);
     other.fd_ = -1;
   }
   return *this;
@@ -64,6 +68,8 @@ std::string EventLog::line(const Event &e, int64_t unixMillis) {
     o["protocol"] = e.protocol;
   if (e.pid)
     o["pid"] = static_cast<int64_t>(*e.pid);
+  if (!e.command.empty())
+    o["command"] = llvm::json::isUTF8(e.command) ? e.command : llvm::json::fixUTF8(e.command);
   std::string out;
   llvm::raw_string_ostream os(out);
   os << llvm::json::Value(std::move(o));
@@ -81,6 +87,8 @@ void EventLog::record(const Event &e) {
   std::lock_guard<std::mutex> lock(mutex_);
   bool denied = e.decision != "allow";
   denials_ += denied;
+  if (denied)
+    countDenial(e);
   if (fd_ >= 0)
     writeAll(fd_, text.data(), text.size()); // best effort: the decision already happened
   if (echo_ && denied) {
@@ -92,6 +100,47 @@ void EventLog::record(const Event &e) {
     msg += '\n';
     writeAll(2, msg.data(), msg.size());
   }
+}
+
+// The summary names a target as host:port or a path; the sandbox chose the
+// bytes, so control characters are escaped before they reach a terminal.
+static std::string summaryTarget(const Event &e) {
+  std::string t;
+  for (unsigned char c : e.target) {
+    if (c < 0x20 || c == 0x7f) {
+      char buf[5];
+      std::snprintf(buf, sizeof buf, "\\x%02x", c);
+      t += buf;
+    } else {
+      t += static_cast<char>(c);
+    }
+  }
+  if (e.port)
+    t += ":" + std::to_string(*e.port);
+  return t;
+}
+
+void EventLog::countDenial(const Event &e) {
+  auto it = byKind_.begin();
+  while (it != byKind_.end() && it->kind != e.kind)
+    ++it;
+  if (it == byKind_.end())
+    it = byKind_.insert(byKind_.end(), KindCount{e.kind, 0, {}});
+  ++it->count;
+  if (e.target.empty())
+    return; // counted, nothing to name (a proxy-credential refusal)
+  std::string target = summaryTarget(e);
+  if (std::find(it->firstTargets.begin(), it->firstTargets.end(), target) != it->firstTargets.end())
+    return;
+  if (it->firstTargets.size() < kSummaryTargets)
+    it->firstTargets.push_back(std::move(target));
+  else
+    it->moreTargets = true;
+}
+
+std::vector<EventLog::KindCount> EventLog::denialsByKind() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return byKind_;
 }
 
 size_t EventLog::denials() const {

@@ -9,6 +9,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace moat::runtime {
 
@@ -21,6 +22,7 @@ struct Event {
   std::string reason;   // why, in words (for a deny)
   std::string protocol; // "http", "connect", "socks5" (network events)
   std::optional<int> pid;
+  std::string command;  // the process's command line (host-side /proc), where known
 };
 
 class EventLog {
@@ -39,12 +41,24 @@ public:
 
   // Counts for the exit summary.
   size_t denials() const;
+  // The denials by kind, in the order each kind was first seen, with the
+  // first few distinct targets of each (the exit summary, runtime/LaunchReport.h).
+  struct KindCount {
+    std::string kind;
+    size_t count = 0;
+    std::vector<std::string> firstTargets;
+    bool moreTargets = false; // a further distinct target did not fit
+  };
+  std::vector<KindCount> denialsByKind() const;
+  static constexpr size_t kSummaryTargets = 3;
 
 private:
+  void countDenial(const Event &event); // under mutex_
   int fd_ = -1;
   bool echo_ = false;
   mutable std::mutex mutex_;
   size_t denials_ = 0;
+  std::vector<KindCount> byKind_;
 };
 
 } // namespace moat::runtime

@@ -15,7 +15,12 @@ namespace moat::runtime {
 // for none.
 std::string ruleLocation(const DiagnosticEngine &diags, const ir::NetRule *rule);
 
-// `moat: N accesses blocked (see LOG)` on stderr, when anything was.
+// `moat: N accesses blocked: 2 connect (a.example:443, 10.0.0.1:80), 1
+// unix-socket (/run/docker.sock) (see LOG)` on stderr, when anything was:
+// the count per kind in the order each kind was first refused, with the
+// first few distinct targets ("..." when there were more).
 void printBlockedSummary(const EventLog &log, const std::string &logPath);
+// The same line (without its newline), for tests.
+std::string blockedSummary(size_t total, const std::vector<EventLog::KindCount> &byKind, const std::string &logPath);
 
 } // namespace moat::runtime

@@ -3,6 +3,8 @@
 // in the client's own protocol, and teardown (see Session.h).
 #include "runtime/proxy/Session.h"
 
+#include "compiler/net/Host.h"
+
 #include "runtime/proxy/Socks5.h"
 
 #include <asio/read.hpp>
@@ -110,13 +112,24 @@ void Session::disarmDeadline() {
 
 void Session::logDecision(const std::string &target, bool allowed, const ir::NetRule *rule, bool builtin,
                           const std::string &reason) {
+  decisionLogged_ = true; // an allow that then fails to connect is that one line
   core_.record("connect", target, request_.port, allowed, core_.ruleText(rule, builtin), reason,
                request_.protocol);
+}
+
+void Session::logMalformed(const std::string &reason) {
+  if (decisionLogged_)
+    return;
+  decisionLogged_ = true;
+  std::string target = request_.rawHost.empty() ? "" : net::displayHost(request_.rawHost);
+  core_.record("proxy-request", target, request_.port ? std::optional<uint16_t>(request_.port) : std::nullopt,
+               false, "builtin", reason, request_.protocol);
 }
 
 void Session::refuse(Refusal refusal, const std::string &reason) {
   if (closed_)
     return;
+  logMalformed(reason);
   countRefused();
   disarmDeadline();
   std::string reply;
@@ -172,6 +185,7 @@ void Session::denyCredential(const std::string &reason) {
   if (credentialDenied_)
     return;
   credentialDenied_ = true;
+  decisionLogged_ = true;
   core_.record("proxy-credential", "", std::nullopt, false, "builtin", reason, "");
 }
 

@@ -116,6 +116,10 @@ private:
   bool closed_ = false;
   bool credentialChecked_ = false; // presented, or not asked for (start())
   bool credentialDenied_ = false;
+  // A refusal already has its log line; refuse() logs the rest (malformed
+  // requests) as `proxy-request`, so every refusal is one line.
+  bool decisionLogged_ = false;
+  void logMalformed(const std::string &reason);
   bool refusedCounted_ = false;
   bool helloDeadlineArmed_ = false;
   bool dialing_ = false;

@@ -29,12 +29,15 @@ void Session::readSocksGreeting() {
   case ParseStatus::NeedMore:
     return readClient(kMaxGreeting, [this] { readSocksGreeting(); });
   case ParseStatus::Invalid:
+    logMalformed("malformed SOCKS5 greeting");
     countRefused();
     return closeAll();
   case ParseStatus::Done:
     break;
   }
   input_.erase(0, greeting.size);
+  if (credentialChecked_ && !greeting.offersNoAuth)
+    logMalformed("the SOCKS5 client offered no method the proxy accepts (no authentication)");
   if (credentialChecked_) // a listener only the sandbox reaches
     return sendSocksNegotiation(
         socks5MethodReply(greeting.offersNoAuth ? socks5::kMethodNoAuth : socks5::kMethodNoneAcceptable),

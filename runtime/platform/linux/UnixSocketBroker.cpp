@@ -1,4 +1,6 @@
 #include "runtime/platform/linux/UnixSocketBroker.h"
+
+#include "runtime/ProcessCommand.h"
 #include "runtime/platform/linux/UniqueFd.h"
 
 #include "runtime/platform/linux/SandboxPath.h"
@@ -133,6 +135,7 @@ int UnixSocketBroker::decideAndConnect(const seccomp_notif &request) {
   event.kind = "unix-socket";
   event.target = path;
   event.pid = pid;
+  event.command = processCommand(pid);
   auto refuse = [&](const std::string &reason) {
     event.decision = "deny";
     event.reason = reason;
