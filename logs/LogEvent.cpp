@@ -107,10 +107,15 @@ std::optional<LogEvent> parseEventLine(std::string_view line, LineError &error) 
   }
   std::sort(names.begin(), names.end());
   for (const std::string &name : names) {
+    const llvm::json::Value *v = o->get(name);
     std::string text;
-    llvm::raw_string_ostream os(text);
-    os << *o->get(name);
-    os.flush();
+    if (auto s = v->getAsString()) {
+      text = s->str();
+    } else {
+      llvm::raw_string_ostream os(text);
+      os << *v;
+      os.flush();
+    }
     e.extra.emplace_back(name, text);
   }
   return e;

@@ -24,7 +24,7 @@ struct LogEvent {
   std::string protocol;
   std::optional<int64_t> pid;
   std::string command;
-  // Other members, as name and JSON text, sorted by name.
+  // Other members, sorted by name: a string's value, else its JSON text.
   std::vector<std::pair<std::string, std::string>> extra;
 
   bool denied() const { return decision != "allow"; }

@@ -27,6 +27,8 @@ extern std::vector<std::string> RunCommandArgs; // what follows `--`
 int runRun(); // RunCommand.cpp
 extern llvm::cl::SubCommand ReportSub;
 int runReport(); // ReportCommand.cpp
+extern llvm::cl::SubCommand LogSub;
+int runLog(); // LogCommand.cpp
 extern llvm::cl::OptionCategory MoatCategory;
 
 inline std::vector<const llvm::cl::OptionCategory *> optionCategories() { return {&MoatCategory}; }

@@ -61,6 +61,8 @@ int main(int argc, char **argv) {
     return runRun();
   if (ReportSub)
     return runReport();
-  llvm::errs() << "moat: error: expected a subcommand: check, verify, diff, query, build, convert, run, layers, report, fmt or explain (see 'moat --help')\n";
+  if (LogSub)
+    return runLog();
+  llvm::errs() << "moat: error: expected a subcommand: check, verify, diff, query, build, convert, run, log, layers, report, fmt or explain (see 'moat --help')\n";
   return kExitInputError;
 }
