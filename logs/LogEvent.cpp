@@ -12,15 +12,15 @@
 namespace moat::logs {
 
 namespace {
-// llvm::json's parse errors end in "[LINE:COL, byte=N]"; the column is the
-// one worth showing (a log line is one line).
+// llvm::json's parse errors start "[LINE:COL, byte=N]: "; the byte is the
+// column worth showing (a log line is one line).
 LineError jsonError(std::string message) {
   LineError e;
-  static const std::regex where(R"( ?\[(\d+):(\d+), byte=(\d+)\]$)");
+  static const std::regex where(R"(^\[(\d+):(\d+), byte=(\d+)\]:? ?)");
   std::smatch m;
   if (std::regex_search(message, m, where)) {
     e.column = static_cast<size_t>(std::strtoull(m[3].str().c_str(), nullptr, 10)) + 1;
-    message = m.prefix().str();
+    message = m.suffix().str();
   }
   e.message = "not a JSON object: " + message;
   return e;

@@ -31,7 +31,7 @@ class Reader {
 public:
   Reader(const EventFilter &filter, const ReadCallbacks &callbacks) : filter_(filter), cb_(callbacks) {}
 
-  void line(std::string_view text) {
+  void line(std::string_view text, bool unfinished = false) {
     ++lineNo_;
     if (!text.empty() && text.back() == '\r')
       text.remove_suffix(1);
@@ -39,8 +39,11 @@ public:
       return; // a blank line carries nothing (and hides nothing)
     LineError error;
     auto event = parseEventLine(text, error);
-    if (!event)
+    if (!event) {
+      if (unfinished)
+        error.message = "unfinished last line (no newline, none came within 1 s): " + error.message;
       return cb_.malformed(lineNo_, error);
+    }
     if (filter_.matches(*event))
       cb_.event(*event, text);
   }
@@ -72,7 +75,7 @@ public:
   bool hasTail() const { return !pending_.empty() && !skipping_; }
   void finishTail() {
     if (hasTail())
-      line(pending_);
+      line(pending_, true);
     pending_.clear();
   }
   void restart() {
