@@ -92,7 +92,7 @@ void EventLog::record(const Event &e) {
   if (fd_ >= 0)
     writeAll(fd_, text.data(), text.size()); // best effort: the decision already happened
   if (echo_ && denied) {
-    std::string msg = "moat: blocked " + e.kind + " " + e.target;
+    std::string msg = "moat: blocked " + e.kind + (e.target.empty() ? "" : " " + e.target);
     if (e.port)
       msg += ":" + std::to_string(*e.port);
     if (!e.reason.empty())
