@@ -8,6 +8,7 @@
 #include "runtime/proxy/ProxyServer.h"
 
 #include "runtime/proxy/Session.h"
+#include "runtime/ProcessCommand.h"
 
 #include <asio/post.hpp>
 
@@ -149,7 +150,7 @@ void ServerCore::admit(Socket socket) {
 
 void ServerCore::record(const std::string &kind, const std::string &target, std::optional<uint16_t> port,
                         bool allowed, const std::string &rule, const std::string &reason,
-                        const std::string &protocol) {
+                        const std::string &protocol, std::optional<int> pid) {
   if (!config.log)
     return;
   Event e;
@@ -160,6 +161,9 @@ void ServerCore::record(const std::string &kind, const std::string &target, std:
   e.rule = rule;
   e.reason = reason;
   e.protocol = protocol;
+  e.pid = pid;
+  if (pid)
+    e.command = processCommand(*pid);
   config.log->record(e);
 }
 

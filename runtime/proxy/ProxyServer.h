@@ -63,6 +63,11 @@ struct Config {
   // being dialled directly (UpstreamProxy.h; loopback destinations stay
   // direct). nullopt: every destination is dialled directly.
   std::optional<UpstreamProxy> upstream;
+  // For a refusal's log line: the pid of the process whose connection comes
+  // from `clientPort` to the listener on `listenerPort` (the Linux launcher:
+  // runtime/platform/linux/SocketOwner.h). Null, or nullopt: not known.
+  // Called on the relay thread: it must be bounded.
+  std::function<std::optional<int>(uint16_t clientPort, uint16_t listenerPort)> clientPid;
 };
 
 class ServerCore;

@@ -49,8 +49,11 @@ public:
   size_t overflow = 0;  // sessions over the limit, kept only to answer "busy"
 
   // Records a decision (no-op without a log).
+  // `pid`: the client's, when known (a refusal; Config::clientPid); its
+  // command line is read then.
   void record(const std::string &kind, const std::string &target, std::optional<uint16_t> port,
-              bool allowed, const std::string &rule, const std::string &reason, const std::string &protocol);
+              bool allowed, const std::string &rule, const std::string &reason, const std::string &protocol,
+              std::optional<int> pid = std::nullopt);
   std::string ruleText(const ir::NetRule *rule, bool builtin) const;
 
   void stop();

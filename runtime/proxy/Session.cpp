@@ -7,8 +7,11 @@
 
 #include "runtime/proxy/Socks5.h"
 
+#include <arpa/inet.h>
 #include <asio/read.hpp>
 #include <asio/write.hpp>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 namespace moat::runtime::proxy {
 
@@ -114,7 +117,7 @@ void Session::logDecision(const std::string &target, bool allowed, const ir::Net
                           const std::string &reason) {
   decisionLogged_ = true; // an allow that then fails to connect is that one line
   core_.record("connect", target, request_.port, allowed, core_.ruleText(rule, builtin), reason,
-               request_.protocol);
+               request_.protocol, allowed ? std::nullopt : refusedClientPid());
 }
 
 void Session::logMalformed(const std::string &reason) {
@@ -123,7 +126,29 @@ void Session::logMalformed(const std::string &reason) {
   decisionLogged_ = true;
   std::string target = request_.rawHost.empty() ? "" : net::displayHost(request_.rawHost);
   core_.record("proxy-request", target, request_.port ? std::optional<uint16_t>(request_.port) : std::nullopt,
-               false, "builtin", reason, request_.protocol);
+               false, "builtin", reason, request_.protocol, refusedClientPid());
+}
+
+std::optional<int> Session::refusedClientPid() {
+  if (!core_.config.clientPid)
+    return std::nullopt;
+  sockaddr_storage peer{}, local{};
+  socklen_t peerLen = sizeof peer, localLen = sizeof local;
+  int fd = client_.native_handle();
+  if (::getpeername(fd, reinterpret_cast<sockaddr *>(&peer), &peerLen) != 0 ||
+      ::getsockname(fd, reinterpret_cast<sockaddr *>(&local), &localLen) != 0 || peer.ss_family != local.ss_family)
+    return std::nullopt;
+  auto port = [](const sockaddr_storage &a) -> std::optional<uint16_t> {
+    if (a.ss_family == AF_INET)
+      return ntohs(reinterpret_cast<const sockaddr_in &>(a).sin_port);
+    if (a.ss_family == AF_INET6)
+      return ntohs(reinterpret_cast<const sockaddr_in6 &>(a).sin6_port);
+    return std::nullopt;
+  };
+  auto clientPort = port(peer), listenerPort = port(local);
+  if (!clientPort || !listenerPort)
+    return std::nullopt;
+  return core_.config.clientPid(*clientPort, *listenerPort);
 }
 
 void Session::refuse(Refusal refusal, const std::string &reason) {

@@ -120,6 +120,8 @@ private:
   // requests) as `proxy-request`, so every refusal is one line.
   bool decisionLogged_ = false;
   void logMalformed(const std::string &reason);
+  // The client's pid for a refusal's line (Config::clientPid), or nullopt.
+  std::optional<int> refusedClientPid();
   bool refusedCounted_ = false;
   bool helloDeadlineArmed_ = false;
   bool dialing_ = false;

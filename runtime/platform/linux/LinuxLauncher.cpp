@@ -16,6 +16,7 @@
 #include "backends/seccomp/RuntimeFilter.h"
 #include "compiler/eval/Evaluator.h"
 #include "runtime/EventLog.h"
+#include "runtime/platform/linux/SocketOwner.h"
 #include "runtime/ExitSweep.h"
 #include "runtime/LaunchReport.h"
 #include "runtime/ProxyEnvironment.h"
@@ -34,6 +35,8 @@
 #include <fmt/format.h>
 
 #include <cerrno>
+#include <chrono>
+#include <mutex>
 #include <set>
 #include <csignal>
 #include <cstring>
@@ -252,6 +255,7 @@ private:
       report(diags_, error);
       return failed;
     }
+    running.bwrap = bwrap;
     SweepRequest sweepArea = sweepRequest(plan, launchedAt, dir.base());
     WriteRootWatcher watcher(sweepArea, *evaluator_, &log_); // the sweep, live (WriteRootWatcher.h)
     watcher.start();
@@ -368,9 +372,40 @@ private:
     std::vector<UniqueFd> listeners; // handed over by the bridge, until the proxy takes them
     std::unique_ptr<proxy::Server> server;
     std::unique_ptr<UnixSocketBroker> broker;
+    pid_t bwrap = -1;
     Outcome outcome;
     bool failed = false; // the launcher could not go on (reported)
   };
+
+  // The pid of a refused proxy client (SocketOwner.h), at most
+  // kLookupsPerSecond times a second: a sandbox that asks to be refused in
+  // a loop gets lines without a pid, not a launcher scanning /proc.
+  static std::function<std::optional<int>(uint16_t, uint16_t)> refusedClientLookup(pid_t bwrap) {
+    constexpr int kLookupsPerSecond = 20;
+    struct Budget {
+      std::mutex mutex;
+      std::chrono::steady_clock::time_point second{};
+      int used = 0;
+    };
+    auto budget = std::make_shared<Budget>();
+    return [bwrap, budget](uint16_t clientPort, uint16_t listenerPort) -> std::optional<int> {
+      {
+        std::lock_guard<std::mutex> lock(budget->mutex);
+        auto now = std::chrono::steady_clock::now();
+        if (now - budget->second >= std::chrono::seconds(1)) {
+          budget->second = now;
+          budget->used = 0;
+        }
+        if (budget->used++ >= kLookupsPerSecond)
+          return std::nullopt;
+      }
+      std::optional<pid_t> sandbox = firstChild(bwrap);
+      if (!sandbox)
+        return std::nullopt;
+      std::optional<pid_t> owner = tcpClientOwner(*sandbox, clientPort, listenerPort);
+      return owner ? std::optional<int>(*owner) : std::nullopt;
+    };
+  }
 
   // Both listeners are here: the proxy serves them, then the bridge gets
   // the command's program.
@@ -380,6 +415,7 @@ private:
     config.log = &log_;
     config.ruleName = [this](const ir::NetRule *rule) { return ruleLocation(diags_, rule); };
     config.upstream = request_.upstreamProxy;
+    config.clientPid = refusedClientLookup(r.bwrap);
     std::vector<int> fds;
     for (UniqueFd &fd : r.listeners)
       fds.push_back(fd.release());
