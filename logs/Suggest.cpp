@@ -8,6 +8,8 @@
 #include "compiler/sema/RuntimeSemantics.h"
 #include "lint/FoldRepeats.h"
 #include "lint/Lint.h"
+#include "lint/SourceComments.h"
+#include "lint/Triage.h"
 #include "lint/rules/AssertFailed.h"
 
 #include <llvm/Support/raw_ostream.h>
@@ -15,6 +17,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <map>
 #include <set>
 #include <sstream>
@@ -199,8 +202,21 @@ std::optional<std::vector<Finding>> lintText(const std::string &name, const std:
   }
   sema::applyRuntime(*policy, ir::Runtime::Moat, ir::Platform::Any, lint::modelBindings());
   lint::runLint(*policy, diags);
+  // The given policy's own `# moat: ignore[...]` comments hide what they
+  // hide in moat check (and a stale one is reported), so the same here.
+  lint::CommentIndex comments(files);
+  lint::Triage triage(comments);
+  DiagnosticEngine shown(files);
+  std::vector<uint32_t> buffers;
+  for (unsigned b = 1; b <= files.mgr().getNumBuffers(); ++b)
+    buffers.push_back(b);
+  if (!triage.addPolicy(name, buffers, nullptr, diags.diagnostics(), true, shown)) {
+    error = renderDiagnostics(files, shown);
+    return std::nullopt;
+  }
+  triage.finish(nullptr, "", shown);
   std::vector<Finding> out;
-  for (const Diagnostic &d : lint::foldRepeats(diags.diagnostics()))
+  for (const Diagnostic &d : lint::foldRepeats(shown.diagnostics()))
     out.push_back({d.id, d.severity, d.loc.buffer == buffer ? d.loc.line : 0u, oneLine(d.message)});
   return out;
 }
@@ -267,6 +283,10 @@ std::optional<std::string> suggestPolicy(const std::vector<LogEvent> &events, co
     }
     base = *formatted;
   }
+  if (base.find(kMarker) != std::string::npos) {
+    error = name + ": holds a '" + std::string(kMarker).substr(2) + "' comment, which --suggest uses as its own marker\n";
+    return std::nullopt;
+  }
   std::vector<std::string> lines = splitLines(base);
   size_t close = lines.size();
   while (close > 0 && lines[close - 1] != "}")
@@ -299,7 +319,11 @@ std::optional<std::string> suggestPolicy(const std::vector<LogEvent> &events, co
     size_t at = lines[i].find(kMarker);
     if (at == std::string::npos)
       continue;
-    size_t index = std::stoul(lines[i].substr(at + std::string(kMarker).size()));
+    size_t index = std::strtoul(lines[i].c_str() + at + std::string(kMarker).size(), nullptr, 10);
+    if (index >= candidates.size() || markerLine.count(index)) {
+      error = "internal error: the formatter moved --suggest's markers\n";
+      return std::nullopt;
+    }
     size_t next = i + 1;
     while (next < lines.size() && lines[next].find_first_not_of(' ') != std::string::npos &&
            lines[next][lines[next].find_first_not_of(' ')] == '#')
