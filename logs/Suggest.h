@@ -18,7 +18,8 @@
 // a comment saying why.
 //
 // The findings are lint's, run on the very text printed, as `moat check`
-// runs it on a file alone (no managed layer, no .moat.yaml): each added
+// runs it on a file alone (no managed layer, no .moat.yaml; the policy's
+// own suppression comments count): each added
 // line is preceded by `# would trip ID (SEVERITY): MESSAGE` comments, or
 // `# trips no finding`; findings elsewhere (the policy as it stands, a
 // folded repeat's first location) are listed at the top. The text is
