@@ -50,6 +50,14 @@ public:
 
   // Splits what has arrived into complete lines; keeps the tail.
   void feed(const char *data, size_t n) {
+    if (skipping_) { // the rest of an overlong line, already reported
+      const char *nl = static_cast<const char *>(std::memchr(data, '\n', n));
+      if (!nl)
+        return;
+      skipping_ = false;
+      n -= static_cast<size_t>(nl + 1 - data);
+      data = nl + 1;
+    }
     pending_.append(data, n);
     size_t start = 0;
     for (size_t nl; (nl = pending_.find('\n', start)) != std::string::npos; start = nl + 1)
@@ -60,15 +68,6 @@ public:
       cb_.malformed(lineNo_, {1, "line longer than " + std::to_string(kMaxLine) + " bytes"});
       skipping_ = true;
       pending_.clear();
-    }
-    if (skipping_) { // the rest of an overlong line
-      size_t nl = pending_.find('\n');
-      if (nl != std::string::npos) {
-        pending_.erase(0, nl + 1);
-        skipping_ = false;
-      } else {
-        pending_.clear();
-      }
     }
   }
 
