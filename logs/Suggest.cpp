@@ -201,16 +201,17 @@ std::optional<std::vector<Finding>> lintText(const std::string &name, const std:
     return std::nullopt;
   }
   sema::applyRuntime(*policy, ir::Runtime::Moat, ir::Platform::Any, lint::modelBindings());
-  lint::runLint(*policy, diags);
-  // The given policy's own `# moat: ignore[...]` comments hide what they
-  // hide in moat check (and a stale one is reported), so the same here.
+  // moat check's reading (lint::lintForTriage), and the given policy's own
+  // `# moat: ignore[...]` comments hide what they hide there (a stale one
+  // is reported), so the same here.
   lint::CommentIndex comments(files);
   lint::Triage triage(comments);
   DiagnosticEngine shown(files);
+  std::vector<Diagnostic> triaged = lint::lintForTriage(*policy, diags, lint::LintOptions{}, true, shown);
   std::vector<uint32_t> buffers;
   for (unsigned b = 1; b <= files.mgr().getNumBuffers(); ++b)
     buffers.push_back(b);
-  if (!triage.addPolicy(name, buffers, nullptr, diags.diagnostics(), true, shown)) {
+  if (!triage.addPolicy(name, buffers, nullptr, triaged, true, shown)) {
     error = renderDiagnostics(files, shown);
     return std::nullopt;
   }

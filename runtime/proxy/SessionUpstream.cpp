@@ -91,8 +91,9 @@ void Session::onUpstreamHandshake(UpstreamOutcome outcome) {
     // Its credentials are moat's configuration, not a verdict on the
     // destination: those are a failure to the client, the rest a refusal.
     bool credentials = outcome.httpStatus == 407 || (outcome.httpStatus == 0 && outcome.socksCode == 0);
+    decisionLogged_ = true; // refuse() adds no proxy-request line
     core_.record("connect", host_.text(), request_.port, false, "upstream", outcome.reason + via,
-                 request_.protocol);
+                 request_.protocol, refusedClientPid());
     return refuse(credentials ? Refusal::UpstreamFailure : Refusal::Policy, outcome.reason);
   }
   case UpstreamOutcome::Kind::Unreachable: {
