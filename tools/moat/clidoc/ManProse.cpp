@@ -46,6 +46,8 @@ std::vector<ProseSection> moatSections() {
                                 "`managed-settings.json`, `managed-settings.d/`) instead of the system ones."},
            {"MOAT_TODAY", "The date (`YYYY-MM-DD`, UTC) that the expiry of `.moat.yaml` ignore entries is "
                           "judged on, for reproducible runs."},
+           {"MOAT_LOG_NOW", "The time (RFC 3339) that `moat log --since` counts a duration back from, "
+                            "instead of the clock, for reproducible runs."},
            {"XDG_RUNTIME_DIR", "`moat run` keeps its session directory in `$XDG_RUNTIME_DIR/moat/` (else "
                                "`/tmp/moat-UID/`)."},
            {"XDG_STATE_HOME", "`moat run` quarantines the files a command planted where they would run "
