@@ -21,6 +21,7 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <string_view>
 
 namespace moat::logs {
 
@@ -48,6 +49,24 @@ bool literalSafe(const std::string &text) {
     if (c < 0x20 || c == 0x7f || std::string_view("*?[]{}$\\\"").find(static_cast<char>(c)) != std::string_view::npos)
       return false;
   return !text.empty();
+}
+
+// An absolute path in the one spelling a rule can hold: no `.`, `..` or
+// empty component, no trailing slash (a rule is matched against the
+// normalised path; another spelling would not load, or mean another path).
+bool normalPath(const std::string &path) {
+  if (path.size() < 2 || path[0] != '/' || path.back() == '/')
+    return false;
+  for (size_t start = 1; start <= path.size();) {
+    size_t end = path.find('/', start);
+    if (end == std::string::npos)
+      end = path.size();
+    std::string_view part(path.data() + start, end - start);
+    if (part.empty() || part == "." || part == "..")
+      return false;
+    start = end + 1;
+  }
+  return true;
 }
 
 bool isIpLiteral(const std::string &host) {
@@ -113,8 +132,16 @@ public:
       out.push_back(c);
     return out;
   }
-  const std::vector<Refused> &refused() const { return refused_; }
-  size_t refusedDropped() const { return dropped_; }
+  // Distinct, sorted (a stable order whatever the log's), at most
+  // kMaxNotSuggested; `dropped` says how many more.
+  std::vector<Refused> refused(size_t &dropped) const {
+    std::vector<Refused> out;
+    for (const auto &[what, why] : refused_)
+      if (out.size() < kMaxNotSuggested)
+        out.push_back({what, why});
+    dropped = refused_.size() - out.size();
+    return out;
+  }
 
 private:
   void candidate(int order, const std::string &subject, const std::string &statement) {
@@ -123,13 +150,7 @@ private:
 
   void refuse(const LogEvent &e, const std::string &why) {
     std::string what = e.kind + (e.target.empty() && !e.port ? "" : " " + targetText(e));
-    if (!seenRefused_.insert(what + "\n" + why).second)
-      return;
-    if (refused_.size() >= kMaxNotSuggested) {
-      ++dropped_;
-      return;
-    }
-    refused_.push_back({oneLine(what), oneLine(why)});
+    refused_.emplace(oneLine(what), oneLine(why));
   }
 
   void connect(const LogEvent &e) {
@@ -151,14 +172,16 @@ private:
     size_t arrow = path.rfind(" -> ");
     if (arrow != std::string::npos)
       path = path.substr(arrow + 4);
-    if (!literalSafe(path))
-      return refuse(e, "the path holds characters a pattern would not read literally; write the rule by hand");
+    if (!literalSafe(path) || !normalPath(path))
+      return refuse(e, "the path is not one a rule can name literally (a glob or control character, or a "
+                       "'.', '..' or empty component); write the rule by hand");
     candidate(1, path, "allow unix-socket \"" + underRoot(path, o_) + "\";");
   }
 
   void quarantine(const LogEvent &e) {
-    if (!literalSafe(e.target) || e.target[0] != '/')
-      return refuse(e, "the path holds characters a pattern would not read literally; write the rule by hand");
+    if (!literalSafe(e.target) || !normalPath(e.target))
+      return refuse(e, "the path is not one a rule can name literally (a glob or control character, or a "
+                       "'.', '..' or empty component); write the rule by hand");
     candidate(2, e.target,
               "always allow write file \"" + underRoot(e.target, o_) + "\" because \"moat log: " +
                   quarantineWhy(e.reason) + "\";");
@@ -166,9 +189,7 @@ private:
 
   const SuggestOptions &o_;
   std::map<std::pair<int, std::string>, Candidate> candidates_;
-  std::vector<Refused> refused_;
-  std::set<std::string> seenRefused_;
-  size_t dropped_ = 0;
+  std::set<std::pair<std::string, std::string>> refused_;
 };
 
 struct Finding {
@@ -363,13 +384,15 @@ std::optional<std::string> suggestPolicy(const std::vector<LogEvent> &events, co
     for (const Finding &f : elsewhere)
       header.push_back("#   " + findingComment(f));
   }
-  if (!planner.refused().empty()) {
+  size_t dropped = 0;
+  std::vector<Refused> refused = planner.refused(dropped);
+  if (!refused.empty()) {
     header.push_back("#");
     header.push_back("# Not suggested:");
-    for (const Refused &r : planner.refused())
+    for (const Refused &r : refused)
       header.push_back("#   " + r.what + ": " + r.why);
-    if (planner.refusedDropped())
-      header.push_back("#   ... and " + std::to_string(planner.refusedDropped()) + " more");
+    if (dropped)
+      header.push_back("#   ... and " + std::to_string(dropped) + " more");
   }
   header.push_back("");
   lines.insert(lines.begin(), header.begin(), header.end());
