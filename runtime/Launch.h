@@ -7,6 +7,7 @@
 #include "compiler/eval/Bindings.h"
 #include "compiler/ir/Policy.h"
 #include "runtime/proxy/UpstreamProxy.h"
+#include "runtime/decide/Asking.h"
 
 #include <functional>
 #include <optional>
@@ -28,6 +29,7 @@ struct LaunchRequest {
   // --upstream-proxy: allowed traffic goes on through it (parsed, with its
   // credentials and addresses: proxy::configureUpstreamProxy).
   std::optional<proxy::UpstreamProxy> upstreamProxy;
+  decide::AskingOptions asking;       // --decider, --decider-all, where "always" writes
   // Called once the sandbox is planned, just before anything starts (the
   // CLI prints the plan's diagnostics there).
   std::function<void()> beforeStart;

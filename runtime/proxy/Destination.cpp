@@ -77,6 +77,7 @@ Verdict decideHost(const eval::Evaluator &evaluator, const net::CanonicalHost &h
   Verdict v;
   v.rule = d.rule;
   v.allowed = d.outcome == Outcome::Allow;
+  v.ask = d.outcome == Outcome::Ask;
   v.namedByRule = v.allowed && someRuleNames(evaluator, host, port);
   if (!v.allowed)
     v.reason = refusalFor(d);

@@ -27,11 +27,12 @@ struct Verdict {
   const ir::NetRule *rule = nullptr; // the deciding rule (nullptr: default)
   bool builtin = false;              // refused by the proxy's own guard
   bool namedByRule = false;          // allowed by a rule other than `*`
+  bool ask = false;                  // the policy leaves it to a decider (runtime/decide/)
   std::string reason;                // for a refusal
 };
 
-// The policy's answer for the host the client named. Ask is a refusal:
-// the proxy has no one to ask.
+// The policy's answer for the host the client named. Ask is a refusal
+// with `ask` set: the session puts it to the decider when there is one.
 Verdict decideHost(const eval::Evaluator &evaluator, const net::CanonicalHost &host, uint16_t port);
 
 // Loopback, private (RFC 1918, ULA), link-local (metadata endpoints

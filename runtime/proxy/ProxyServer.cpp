@@ -28,7 +28,7 @@ constexpr size_t kMaxOverflow = 64;
 constexpr auto kAcceptRetry = std::chrono::milliseconds(50);
 } // namespace
 
-ServerCore::ServerCore(Config c) : config(std::move(c)) {}
+ServerCore::ServerCore(Config c) : config(std::move(c)) { answerGate->io = &io; }
 
 bool ServerCore::listen(const asio::ip::tcp::endpoint &endpoint, std::string &error) {
   asio::error_code ec;
@@ -178,6 +178,10 @@ std::string ServerCore::ruleText(const ir::NetRule *rule, bool builtin) const {
 void ServerCore::stop() {
   if (stopped_.exchange(true))
     return;
+  {
+    std::lock_guard<std::mutex> lock(answerGate->mutex);
+    answerGate->io = nullptr;
+  }
   if (thread_.joinable()) {
     std::promise<void> closed;
     asio::post(io, [this, &closed] {

@@ -32,6 +32,10 @@
 #include <string>
 #include <vector>
 
+namespace moat::runtime::decide {
+class Asker;
+}
+
 namespace moat::runtime::proxy {
 
 struct Limits {
@@ -68,6 +72,10 @@ struct Config {
   // runtime/platform/linux/SocketOwner.h). Null, or nullopt: not known.
   // Called on the relay thread: it must be bounded.
   std::function<std::optional<int>(uint16_t clientPort, uint16_t listenerPort)> clientPid;
+  // Who answers `ask` (and, with --decider-all, every allowed host):
+  // runtime/decide/Asker.h. Null: `ask` is a refusal. Must outlive the
+  // server's sessions' questions (stop it before the server).
+  decide::Asker *asker = nullptr;
 };
 
 class ServerCore;

@@ -16,6 +16,8 @@
 
 #include <atomic>
 #include <list>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <thread>
 #include <unordered_set>
@@ -24,6 +26,14 @@ namespace moat::runtime::proxy {
 
 using Socket = asio::generic::stream_protocol::socket;
 class Session;
+
+// Where a decider's answer, arriving on the decider's thread, is posted
+// (SessionAsk.cpp): the I/O context while the server runs, nothing once it
+// stops, so a late answer never touches a server that has gone.
+struct AnswerGate {
+  std::mutex mutex;
+  asio::io_context *io = nullptr;
+};
 
 class ServerCore {
 public:
@@ -61,6 +71,7 @@ public:
   // Declared in destruction order's reverse: the context (and the sessions
   // its handlers keep alive) goes before the state above.
   asio::io_context io;
+  std::shared_ptr<AnswerGate> answerGate = std::make_shared<AnswerGate>();
   // Name lookups block, so they run on a small pool, started at the first
   // lookup (a sandbox that never resolves a name, or only uses IP literals,
   // never pays for its threads). Called only on the I/O thread.

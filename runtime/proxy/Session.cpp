@@ -116,8 +116,9 @@ void Session::disarmDeadline() {
 void Session::logDecision(const std::string &target, bool allowed, const ir::NetRule *rule, bool builtin,
                           const std::string &reason) {
   decisionLogged_ = true; // an allow that then fails to connect is that one line
-  core_.record("connect", target, request_.port, allowed, core_.ruleText(rule, builtin), reason,
-               request_.protocol, allowed ? std::nullopt : refusedClientPid());
+  std::string ruleText = answeredBy_.empty() || builtin ? core_.ruleText(rule, builtin) : answeredBy_;
+  core_.record("connect", target, request_.port, allowed, ruleText, reason, request_.protocol,
+               allowed ? std::nullopt : refusedClientPid());
 }
 
 void Session::logMalformed(const std::string &reason) {

@@ -12,6 +12,7 @@
 // sockets makes every handler finish, so it is freed as soon as either
 // side is gone. Nothing throws: every Asio call takes an error_code.
 #pragma once
+#include "runtime/decide/Decider.h"
 #include "runtime/proxy/Destination.h"
 #include "runtime/Relay.h"
 #include "runtime/proxy/ServerCore.h"
@@ -82,6 +83,7 @@ private:
 
   // SessionConnect.cpp
   void openTunnel();
+  void openAllowed(const Verdict &verdict, bool answeredAsk);
   void resolveThenDial(const net::CanonicalHost &host);
   void onResolvedWith(const std::vector<asio::ip::address> &addresses, const std::string &error,
                       bool internalAllowedByName);
@@ -99,6 +101,10 @@ private:
   void onUpstreamDialed(size_t index, const asio::error_code &ec);
   void onUpstreamHandshake(UpstreamOutcome outcome);
   void viaUpstreamEstablished();
+  // SessionAsk.cpp: the decider's turn (runtime/decide/), waited for
+  // without blocking the I/O thread.
+  void askThenOpen(const Verdict &verdict);
+  void onAnswer(const Verdict &verdict, const decide::Answer &answer);
 
   // SessionTunnel.cpp
   void tunnelEstablished();
@@ -133,6 +139,7 @@ private:
   std::vector<asio::ip::address> addresses_; // vetted, in dialling order
   net::CanonicalHost upstreamTarget_; // what the upstream proxy is asked for
   std::string upstreamLeftover_;      // the destination's first bytes, read with the upstream's reply
+  std::string answeredBy_; // the log's "rule" when a decider decided ("terminal", "decider")
   Relay relay_;
 };
 

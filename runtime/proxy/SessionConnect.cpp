@@ -7,6 +7,7 @@
 // sees the client's spelling of a host, and no name is resolved twice, so
 // what was vetted is what is dialled.
 #include "compiler/net/NameAddresses.h"
+#include "runtime/decide/Asker.h"
 #include "runtime/proxy/Session.h"
 
 #include <asio/connect.hpp>
@@ -32,12 +33,24 @@ void Session::openTunnel() {
   host_ = *host;
   std::string target = host_.text() + ":" + std::to_string(request_.port);
   Verdict verdict = decideHost(evaluator, host_, request_.port);
+  decide::Asker *asker = core_.config.asker;
+  if (asker && (verdict.ask || (verdict.allowed && asker->asksAll())))
+    return askThenOpen(verdict); // SessionAsk.cpp
   if (!verdict.allowed) {
     logDecision(host_.text(), false, verdict.rule, verdict.builtin, verdict.reason);
     return refuse(Refusal::Policy, target + ": " + verdict.reason);
   }
+  openAllowed(verdict, false);
+}
+
+// `answeredAsk`: a decider allowed what the policy left to ask; for an IP
+// literal or a loopback name the user saw, that answer names the address
+// (docs/runtime.md, "Asking"), as a rule naming it would.
+void Session::openAllowed(const Verdict &verdict, bool answeredAsk) {
+  const eval::Evaluator &evaluator = *core_.config.evaluator;
+  std::string target = host_.text() + ":" + std::to_string(request_.port);
   if (host_.kind != net::CanonicalHost::Kind::Name) {
-    Verdict vetted = vetAddress(evaluator, host_.ip, request_.port);
+    Verdict vetted = vetAddress(evaluator, host_.ip, request_.port, answeredAsk);
     if (!vetted.allowed) {
       logDecision(host_.text(), false, vetted.rule, vetted.builtin, vetted.reason);
       return refuse(Refusal::Policy, target + ": " + vetted.reason);
@@ -51,7 +64,7 @@ void Session::openTunnel() {
     std::vector<asio::ip::address> fixed;
     for (const net::CanonicalHost &address : net::knownAddressesOf(host_))
       fixed.push_back(toAsioAddress(address.ip));
-    return onResolvedWith(fixed, "", verdict.namedByRule);
+    return onResolvedWith(fixed, "", verdict.namedByRule || answeredAsk);
   }
   // An upstream that resolves names gets the canonical name: behind a
   // mandatory proxy the host often cannot resolve external names, and the

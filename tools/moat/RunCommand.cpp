@@ -12,6 +12,7 @@
 #include "compiler/layers/Layers.h"
 #include "runtime/Launch.h"
 #include "runtime/proxy/ProxyServer.h"
+#include "runtime/decide/UserLayer.h"
 
 #include <llvm/Support/raw_ostream.h>
 
@@ -45,6 +46,17 @@ llvm::cl::opt<std::string> UpstreamProxyOpt(
     llvm::cl::desc("Send allowed traffic on through this proxy: http://, socks5:// or socks5h://HOST:PORT "
                    "(credentials from MOAT_UPSTREAM_PROXY_USER and MOAT_UPSTREAM_PROXY_PASSWORD)"),
     llvm::cl::value_desc("URL"), llvm::cl::sub(RunSub), llvm::cl::cat(MoatCategory));
+llvm::cl::opt<std::string> DeciderOpt("decider",
+                                      llvm::cl::desc("Ask CMD (run by /bin/sh, JSON lines) about hosts the policy "
+                                                     "leaves to 'ask', instead of the terminal"),
+                                      llvm::cl::value_desc("CMD"), llvm::cl::sub(RunSub), llvm::cl::cat(MoatCategory));
+llvm::cl::opt<bool> DeciderAll("decider-all",
+                               llvm::cl::desc("Also ask the --decider about every host the policy allows (it may deny)"),
+                               llvm::cl::sub(RunSub), llvm::cl::cat(MoatCategory));
+llvm::cl::opt<double> DeciderTimeout("decider-timeout",
+                                     llvm::cl::desc("Seconds the --decider has to answer before it is a deny (default 10)"),
+                                     llvm::cl::value_desc("SECONDS"), llvm::cl::init(10.0), llvm::cl::sub(RunSub),
+                                     llvm::cl::cat(MoatCategory));
 llvm::cl::opt<bool> Verbose("verbose", llvm::cl::desc("Show what the sandbox tightened (the plan's warnings)"),
                             llvm::cl::sub(RunSub), llvm::cl::cat(MoatCategory));
 
@@ -71,7 +83,9 @@ std::string absolutePath(const std::string &path, const eval::Bindings &bindings
 }
 
 // The command-line layer as .moat text ("" when no flag adds to it).
-std::optional<std::string> commandLineLayer(const eval::Bindings &bindings) {
+// `userLayer`: the file "allow always" writes, which the sandbox must
+// never write itself (it would allow itself anything on the next run).
+std::optional<std::string> commandLineLayer(const eval::Bindings &bindings, const std::string &userLayer) {
   std::string body;
   auto add = [&](const char *statement, const std::string &value) {
     auto q = quoted(value);
@@ -91,6 +105,11 @@ std::optional<std::string> commandLineLayer(const eval::Bindings &bindings) {
   for (const std::string &h : AllowConnect)
     if (!add("allow connect", h))
       return std::nullopt;
+  // The default layer's whole directory (the file may not exist yet); an
+  // explicit --user file itself (its directory may be the project's).
+  std::string protect = UserOpt.empty() ? userLayer.substr(0, userLayer.rfind('/')) : userLayer;
+  if (!userLayer.empty() && !add("deny write", protect))
+    return std::nullopt;
   if (body.empty())
     return std::string();
   return "policy \"command line\" {\n" + body + "}\n";
@@ -104,7 +123,10 @@ size_t printFrom(DiagnosticEngine &diags, size_t from) {
     const Diagnostic &d = diags.diagnostics()[i];
     // A layer's statement the managed policy dropped (a --allow-* flag
     // among them) is always shown: the user asked for it and does not get it.
-    if (Verbose || d.severity == Severity::Error || d.id == layers::kManagedViolationId)
+    // So is `ask` switched off by a managed network lock: the user would
+    // otherwise wait for prompts that never come.
+    if (Verbose || d.severity == Severity::Error || d.id == layers::kManagedViolationId ||
+        d.kind == DiagKind::AskUnderLock)
       shown.add(d);
   }
   printDiagnostics(shown, llvm::errs());
@@ -130,7 +152,19 @@ int runRun() {
   eval::Bindings bindings = eval::Bindings::fromEnvironment();
   if (!applyDefines(Defines, bindings))
     return runtime::kExitLaunchFailed;
-  auto layer = commandLineLayer(bindings);
+  if (DeciderAll && DeciderOpt.empty()) {
+    llvm::errs() << "moat: error: --decider-all needs --decider=CMD\n";
+    return runtime::kExitLaunchFailed;
+  }
+  if (!(DeciderTimeout > 0 && DeciderTimeout <= 3600)) {
+    llvm::errs() << "moat: error: --decider-timeout must be more than 0 and at most 3600 seconds\n";
+    return runtime::kExitLaunchFailed;
+  }
+  // The user layer: --user, else the default one when it exists (where
+  // "allow always" writes: runtime/decide/UserLayer.h).
+  std::string userLayer = UserOpt.empty() ? runtime::decide::defaultUserLayerPath() : std::string(UserOpt);
+  bool loadUser = !UserOpt.empty() || (!userLayer.empty() && ::access(userLayer.c_str(), F_OK) == 0);
+  auto layer = commandLineLayer(bindings, userLayer);
   if (!layer)
     return runtime::kExitLaunchFailed;
   SourceFiles files;
@@ -138,7 +172,7 @@ int runRun() {
   LayerFiles layerFiles;
   layerFiles.managed = ManagedOpt;
   layerFiles.project = PolicyOpt;
-  layerFiles.user = UserOpt;
+  layerFiles.user = loadUser ? userLayer : std::string();
   // With no policy at all, the language's defaults and the built-in
   // protections confine the command.
   layerFiles.commandLine = PolicyOpt.empty() && layer->empty() ? "policy \"command line\" {}\n" : *layer;
@@ -153,6 +187,10 @@ int runRun() {
   request.command = RunCommandArgs;
   request.logPath = LogOpt;
   request.upstreamProxy = std::move(upstream);
+  request.asking.deciderCommand = DeciderOpt;
+  request.asking.askAll = DeciderAll;
+  request.asking.deciderTimeout = std::chrono::milliseconds(static_cast<int64_t>(DeciderTimeout * 1000));
+  request.asking.userLayer = userLayer;
   size_t printed = 0;
   request.beforeStart = [&] { printed = printFrom(diags, printed); };
   int status = runtime::launch(request, diags);

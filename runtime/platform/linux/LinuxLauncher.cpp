@@ -30,6 +30,7 @@
 #include "runtime/platform/linux/UnixSocketBroker.h"
 #include "runtime/platform/linux/UniqueFd.h"
 #include "runtime/platform/linux/WriteRootWatcher.h"
+#include "runtime/decide/Asking.h"
 #include "runtime/proxy/ProxyServer.h"
 
 #include <fmt/format.h>
@@ -137,6 +138,14 @@ public:
       return kExitLaunchFailed;
     }
     log_ = std::move(*log);
+    // Who answers `ask` (runtime/decide/): started once per run, stopped
+    // when the launcher ends.
+    error.clear();
+    asker_ = decide::startAsking(request_.asking, *request_.policy, *evaluator_, request_.command, error);
+    if (!asker_ && !error.empty()) {
+      report(diags_, error);
+      return kExitLaunchFailed;
+    }
     // The plan names files that exist now; one that vanishes before
     // bubblewrap mounts it (a build's temporary file) makes bubblewrap
     // refuse to start. Nothing has run then, so plan again, a few times.
@@ -413,6 +422,7 @@ private:
     proxy::Config config;
     config.evaluator = evaluator_.get();
     config.log = &log_;
+    config.asker = asker_.get();
     config.ruleName = [this](const ir::NetRule *rule) { return ruleLocation(diags_, rule); };
     config.upstream = request_.upstreamProxy;
     config.clientPid = refusedClientLookup(r.bwrap);
@@ -512,6 +522,7 @@ private:
   std::unique_ptr<eval::Evaluator> evaluator_;
   std::optional<backends::seccomp::RuntimeFilter> filter_;
   EventLog log_;
+  std::unique_ptr<decide::Asker> asker_;
 };
 
 } // namespace
