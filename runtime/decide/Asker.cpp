@@ -85,8 +85,9 @@ void Asker::ask(const std::string &host, uint16_t port, const std::string &proto
 
 void Asker::answered(const std::string &key, const std::string &host, uint16_t port, Answer answer) {
   if (answer.allow && answer.scope == Scope::Always) {
-    std::optional<std::string> error =
-        options_.persist ? options_.persist(host, port) : std::optional<std::string>("no user layer to write");
+    std::optional<std::string> error = !options_.persist       ? std::optional<std::string>("no user layer to write")
+                                       : options_.persistBlocked ? options_.persistBlocked()
+                                                                 : std::nullopt;
     if (error) {
       answer.scope = Scope::Session;
       noticeOnce("always:" + *error, "'allow always' for " + key + " holds for this run only: " + *error);
@@ -95,6 +96,8 @@ void Asker::answered(const std::string &key, const std::string &host, uint16_t p
   std::vector<AnswerFn> waiters;
   {
     std::lock_guard<std::mutex> lock(mutex_);
+    if (answer.allow && answer.scope == Scope::Always && !remembered_.count(key))
+      toPersist_.emplace_back(host, port);
     if (answer.scope != Scope::Once)
       remembered_[key] = answer;
     auto it = pending_.find(key);
@@ -117,6 +120,14 @@ void Asker::stop() {
   // The decider answers what is pending with denies (through answered()).
   if (options_.decider)
     options_.decider->stop();
+  std::vector<std::pair<std::string, uint16_t>> rules;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    rules.swap(toPersist_);
+  }
+  for (const auto &[host, port] : rules)
+    if (std::optional<std::string> error = options_.persist(host, port))
+      options_.notice("'allow always' for " + hostPort(host, port) + " was not saved: " + *error);
 }
 
 } // namespace moat::runtime::decide

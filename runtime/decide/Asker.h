@@ -6,9 +6,11 @@
 //   to the decider once; every waiter gets that answer (a package manager
 //   opening eight connections to one registry asks the user once).
 // * "session" answers, allow or deny, are remembered for the rest of the
-//   run; "always" ones too, after the allow rule went into the user layer
-//   (UserLayer.h; when it cannot, the answer counts as "session" and
-//   stderr says why).
+//   run; "always" ones too, and their allow rules go into the user layer
+//   (UserLayer.h) when the run ends (when they cannot, the answer counted
+//   as "session" and stderr says why). Not at once: during the run the
+//   launcher's watcher would take a new file in a protected place for the
+//   sandbox's and quarantine it.
 // * With no decider at all (no terminal, no --decider), every question is
 //   a deny, and stderr says why once, not once per request.
 #pragma once
@@ -28,9 +30,13 @@ public:
     bool askAll = false;              // --decider-all
     std::string session;
     std::vector<std::string> command;
-    // "always": writes the allow rule for HOST:PORT into the user layer;
-    // returns an error message, or nullopt. Null: "always" is "session".
+    // "always": writes the allow rule for HOST:PORT into the user layer
+    // (at stop()); returns an error message, or nullopt. Null: "always"
+    // is "session".
     std::function<std::optional<std::string>(const std::string &host, uint16_t port)> persist;
+    // Why "always" cannot be written this run (asked when it is answered),
+    // or nullopt.
+    std::function<std::optional<std::string>()> persistBlocked;
     // One-time notices (default: stderr).
     std::function<void(const std::string &)> notice;
   };
@@ -46,6 +52,8 @@ public:
   // remembered answer, nobody to ask), else on the decider's.
   void ask(const std::string &host, uint16_t port, const std::string &protocol, bool policyAllows, AnswerFn done);
 
+  // Denies what is pending, stops the decider, then writes the "always"
+  // answers into the user layer.
   void stop();
 
 private:
@@ -57,6 +65,7 @@ private:
   std::map<std::string, std::vector<AnswerFn>> pending_; // HOST:PORT -> waiters
   std::map<std::string, Answer> remembered_;              // session/always answers
   std::set<std::string> noticed_;
+  std::vector<std::pair<std::string, uint16_t>> toPersist_;
   bool stopped_ = false;
 };
 

@@ -45,15 +45,18 @@ std::unique_ptr<Asker> startAsking(const AskingOptions &options, const ir::Polic
   } else if (asks) {
     o.decider = TerminalDecider::open(); // null without a controlling terminal: nobody to ask
   }
-  if (!options.userLayer.empty())
-    o.persist = [path = options.userLayer, &evaluator](const std::string &host,
-                                                       uint16_t port) -> std::optional<std::string> {
-      std::string dir = path.substr(0, path.rfind('/'));
-      if (evaluator.decide(dir.empty() ? "/" : dir, ir::Access::Write).effect == ir::Effect::Allow)
-        return "the sandbox may write " + dir + ", and replacing the user layer there would expose it to the "
-               "sandbox; keep the user layer in a directory the policy does not let it write";
+  if (!options.userLayer.empty()) {
+    o.persist = [path = options.userLayer](const std::string &host, uint16_t port) {
       return appendAllowConnect(path, host, port);
     };
+    o.persistBlocked = [path = options.userLayer, &evaluator]() -> std::optional<std::string> {
+      std::string dir = path.substr(0, path.rfind('/'));
+      if (evaluator.decide(dir.empty() ? "/" : dir, ir::Access::Write).effect == ir::Effect::Allow)
+        return "the sandbox may write " + dir + ", so moat does not keep the user layer there; keep it in a "
+               "directory the policy does not let the sandbox write";
+      return std::nullopt;
+    };
+  }
   return std::make_unique<Asker>(std::move(o));
 }
 

@@ -1,6 +1,7 @@
 // Writing "allow always" into the user layer (see UserLayer.h).
 #include "runtime/decide/UserLayer.h"
 
+#include "compiler/fs/PathPattern.h"
 #include "compiler/parse/Parser.h"
 #include "compiler/support/AtomicFile.h"
 #include "runtime/decide/Asker.h"
@@ -77,6 +78,23 @@ std::string quoted(const std::string &value) {
 }
 
 } // namespace
+
+std::optional<ir::FsRule> userLayerProtection(const std::string &path, std::string &error) {
+  std::string why;
+  auto pattern = fs::parsePathPattern(path, false, "", why);
+  if (!pattern) {
+    error = "the user layer's path " + path + " cannot be protected from the sandbox: " + why;
+    return std::nullopt;
+  }
+  ir::FsRule rule;
+  rule.effect = ir::Effect::Deny;
+  rule.access = ir::Access::Write;
+  rule.tier = ir::Tier::Always;
+  rule.pattern = std::move(*pattern);
+  rule.prov.layer = ir::Layer::Builtin;
+  rule.prov.origin = "user layer";
+  return rule;
+}
 
 std::string defaultUserLayerPath() {
   const char *xdg = std::getenv("XDG_CONFIG_HOME");

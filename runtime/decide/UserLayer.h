@@ -5,6 +5,8 @@
 // (the rule is added to the policy block and the formatter prints the
 // result), and created as `policy "user" { ... }` when it does not exist.
 #pragma once
+#include "compiler/ir/Policy.h"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -21,5 +23,11 @@ std::string defaultUserLayerPath();
 // not .moat, does not parse, has no policy block, cannot be written), in
 // which case the file is unchanged.
 std::optional<std::string> appendAllowConnect(const std::string &path, const std::string &host, uint16_t port);
+
+// The rule that keeps the user layer (`path`: its file, or the directory of
+// the default one) read-only in the sandbox, as the built-in protections
+// are (tier always: no allow lifts it). nullopt when the path is not one a
+// rule can name (`error` says why).
+std::optional<ir::FsRule> userLayerProtection(const std::string &path, std::string &error);
 
 } // namespace moat::runtime::decide

@@ -83,9 +83,7 @@ std::string absolutePath(const std::string &path, const eval::Bindings &bindings
 }
 
 // The command-line layer as .moat text ("" when no flag adds to it).
-// `userLayer`: the file "allow always" writes, which the sandbox must
-// never write itself (it would allow itself anything on the next run).
-std::optional<std::string> commandLineLayer(const eval::Bindings &bindings, const std::string &userLayer) {
+std::optional<std::string> commandLineLayer(const eval::Bindings &bindings) {
   std::string body;
   auto add = [&](const char *statement, const std::string &value) {
     auto q = quoted(value);
@@ -105,11 +103,6 @@ std::optional<std::string> commandLineLayer(const eval::Bindings &bindings, cons
   for (const std::string &h : AllowConnect)
     if (!add("allow connect", h))
       return std::nullopt;
-  // The default layer's whole directory (the file may not exist yet); an
-  // explicit --user file itself (its directory may be the project's).
-  std::string protect = UserOpt.empty() ? userLayer.substr(0, userLayer.rfind('/')) : userLayer;
-  if (!userLayer.empty() && !add("deny write", protect))
-    return std::nullopt;
   if (body.empty())
     return std::string();
   return "policy \"command line\" {\n" + body + "}\n";
@@ -164,7 +157,7 @@ int runRun() {
   // "allow always" writes: runtime/decide/UserLayer.h).
   std::string userLayer = UserOpt.empty() ? runtime::decide::defaultUserLayerPath() : std::string(UserOpt);
   bool loadUser = !UserOpt.empty() || (!userLayer.empty() && ::access(userLayer.c_str(), F_OK) == 0);
-  auto layer = commandLineLayer(bindings, userLayer);
+  auto layer = commandLineLayer(bindings);
   if (!layer)
     return runtime::kExitLaunchFailed;
   SourceFiles files;
@@ -180,6 +173,21 @@ int runRun() {
   if (!policy) {
     printFrom(diags, 0);
     return runtime::kExitLaunchFailed;
+  }
+  // The user layer is the sandbox's to read, never to write: it would
+  // allow itself anything on the next run. The default layer's whole
+  // directory (the file may not exist yet); an explicit --user file itself
+  // (its directory may be the project's).
+  if (!userLayer.empty()) {
+    std::string error;
+    auto rule = runtime::decide::userLayerProtection(UserOpt.empty() ? userLayer.substr(0, userLayer.rfind('/'))
+                                                                     : userLayer,
+                                                     error);
+    if (!rule) {
+      llvm::errs() << "moat: error: " << error << "\n";
+      return runtime::kExitLaunchFailed;
+    }
+    policy->fsRules.insert(policy->fsRules.begin(), std::move(*rule));
   }
   runtime::LaunchRequest request;
   request.policy = &*policy;
