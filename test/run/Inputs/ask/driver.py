@@ -3,7 +3,7 @@ that records every request it serves, runs `moat run` (under a pty when
 answers are given) with the client inside, and prints what the host saw:
 the client's lines, the origin's requests, the prompts, the run's time.
 
-usage: driver.py MOAT SCRATCH [--answers=o,s,...] [--parallel] [--path=P]... [--port-file=F] -- MOAT-RUN-ARGS...
+usage: driver.py MOAT SCRATCH [--answers=o,s,...] [--parallel] [--socks] [--path=P]... [--port-file=F] -- MOAT-RUN-ARGS...
 The arguments after `--` go to `moat run` before `-- CMD`; ORIGIN in them
 is replaced by the origin's 127.0.0.1:PORT."""
 import http.server
@@ -22,6 +22,7 @@ opts, run_args = rest[:split], rest[split + 1:]
 answers = []
 paths = []
 parallel = False
+socks = False
 port_file = None  # the origin's port, kept across runs ("always" is for one HOST:PORT)
 for o in opts:
     if o.startswith("--answers="):
@@ -30,6 +31,8 @@ for o in opts:
         paths.append(o.split("=", 1)[1])
     elif o == "--parallel":
         parallel = True
+    elif o == "--socks":
+        socks = True
     elif o.startswith("--port-file="):
         port_file = o.split("=", 1)[1]
 seen = []
@@ -57,7 +60,7 @@ threading.Thread(target=server.serve_forever, daemon=True).start()
 origin = f"127.0.0.1:{server.server_address[1]}"
 client = os.path.join(os.path.dirname(os.path.abspath(__file__)), "client.py")
 argv = [moat, "run"] + [a.replace("ORIGIN", origin) for a in run_args] + [
-    "--", "/usr/bin/python3", client] + (["--parallel"] if parallel else []) + [origin] + (paths or ["a"])
+    "--", "/usr/bin/python3", client] + (["--parallel"] if parallel else []) + (["--socks"] if socks else []) + [origin] + (paths or ["a"])
 env = dict(os.environ, HOME=os.path.join(scratch, "home"), TMPDIR=os.path.join(scratch, "tmp"))
 env.pop("XDG_CONFIG_HOME", None)
 start = time.monotonic()
