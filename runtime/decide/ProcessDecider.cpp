@@ -109,8 +109,10 @@ void ProcessDecider::sayOnce(bool &said, const std::string &text) {
 }
 
 void ProcessDecider::ask(const Question &question, AnswerFn done) {
+  bool ending;
   {
     std::lock_guard<std::mutex> lock(mutex_);
+    ending = stopping_;
     if (!dead_ && !stopping_) {
       uint64_t id = nextId_++;
       outbox_ += requestLine(id, question);
@@ -120,7 +122,7 @@ void ProcessDecider::ask(const Question &question, AnswerFn done) {
       return;
     }
   }
-  done(deny(stopping_ ? "the run is ending" : "the decider has exited"));
+  done(deny(ending ? "the run is ending" : "the decider has exited"));
 }
 
 void ProcessDecider::onLine(const std::string &line, std::vector<std::pair<AnswerFn, Answer>> &ready) {
