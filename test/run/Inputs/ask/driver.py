@@ -65,7 +65,10 @@ env = dict(os.environ, HOME=os.path.join(scratch, "home"), TMPDIR=os.path.join(s
 env.pop("XDG_CONFIG_HOME", None)
 start = time.monotonic()
 if not answers:
-    p = subprocess.run(argv, env=env, cwd=os.path.join(scratch, "cwd"), capture_output=True, text=True, timeout=60)
+    # A session of its own: no controlling terminal, even when lit runs in one
+    # (moat would otherwise prompt on the developer's terminal).
+    p = subprocess.run(argv, env=env, cwd=os.path.join(scratch, "cwd"), capture_output=True, text=True, timeout=60,
+                       start_new_session=True, stdin=subprocess.DEVNULL)
     out, err, status = p.stdout, p.stderr, p.returncode
 else:
     # The terminal: moat finds it as /dev/tty. Each prompt gets the next answer.
