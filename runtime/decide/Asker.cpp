@@ -44,7 +44,7 @@ void Asker::noticeOnce(const std::string &what, const std::string &text) {
 }
 
 void Asker::ask(const std::string &host, uint16_t port, const std::string &protocol, bool policyAllows,
-                AnswerFn done) {
+                AnswerFn done, std::optional<int> pid) {
   if (!options_.decider) {
     noticeOnce("nobody", "no terminal and no --decider: hosts the policy leaves to 'ask' are denied");
     Answer a;
@@ -80,6 +80,7 @@ void Asker::ask(const std::string &host, uint16_t port, const std::string &proto
   q.session = options_.session;
   q.command = options_.command;
   q.policyAllows = policyAllows;
+  q.pid = pid;
   options_.decider->ask(q, [this, key, host, port](Answer a) { answered(key, host, port, std::move(a)); });
 }
 

@@ -50,7 +50,10 @@ public:
 
   // `done` is called exactly once, possibly on the calling thread (a
   // remembered answer, nobody to ask), else on the decider's.
-  void ask(const std::string &host, uint16_t port, const std::string &protocol, bool policyAllows, AnswerFn done);
+  // `pid`: the client's, when the proxy knows it (the first asker's, for
+  // a coalesced question).
+  void ask(const std::string &host, uint16_t port, const std::string &protocol, bool policyAllows, AnswerFn done,
+           std::optional<int> pid = std::nullopt);
 
   // Denies what is pending, stops the decider, then writes the "always"
   // answers into the user layer.

@@ -1,6 +1,7 @@
 // Prompts on the controlling terminal (see TerminalDecider.h).
 #include "runtime/decide/TerminalDecider.h"
 
+#include "runtime/ProcessCommand.h"
 #include "runtime/decide/QuietThread.h"
 
 #include <cerrno>
@@ -44,14 +45,18 @@ std::string trim(const std::string &s) {
 
 } // namespace
 
-std::string promptText(const Question &q) {
+std::string promptText(const Question &q, const std::string &process) {
   std::string command;
   for (const std::string &arg : q.command)
     command += (command.empty() ? "" : " ") + arg;
   if (command.size() > 200)
     command = command.substr(0, 200) + "...";
   std::string target = q.host.find(':') != std::string::npos ? "[" + q.host + "]" : q.host;
-  return "\r\nmoat: `" + printable(command) + "` wants to connect to " + printable(target) + ":" +
+  std::string who = "`" + printable(command) + "`";
+  if (q.pid)
+    who = "pid " + std::to_string(*q.pid) + (process.empty() ? "" : " `" + printable(process) + "`") + ", in " + who +
+          ",";
+  return "\r\nmoat: " + who + " wants to connect to " + printable(target) + ":" +
          std::to_string(q.port) + " (" + q.protocol + ")" +
          (q.policyAllows ? ", which the policy allows" : "") +
          "\r\nmoat: allow [o]nce, for this [s]ession, [a]lways, or [d]eny? ";
@@ -124,7 +129,7 @@ Answer TerminalDecider::prompt(const Question &q, std::chrono::steady_clock::tim
   Answer none;
   none.by = "terminal";
   ::tcflush(tty_, TCIFLUSH); // typed-ahead keystrokes do not answer this question
-  if (!writeAll(tty_, promptText(q))) {
+  if (!writeAll(tty_, promptText(q, q.pid ? processCommand(*q.pid) : ""))) {
     none.reason = "the terminal cannot be written";
     return none;
   }

@@ -54,8 +54,9 @@ private:
   std::thread thread_;
 };
 
-// The prompt's text for a question (for tests).
-std::string promptText(const Question &question);
+// The prompt's text for a question (for tests). `process`: the asking
+// process's command line when its pid is known ("" otherwise).
+std::string promptText(const Question &question, const std::string &process = "");
 // An answer typed at the prompt: o(nce), s(ession), a(lways), d(eny) or
 // n(o), in any case, with surrounding blanks; nullopt for anything else.
 std::optional<Answer> parseTerminalAnswer(const std::string &line);

@@ -16,7 +16,9 @@ namespace moat::runtime::proxy {
 void Session::askThenOpen(const Verdict &verdict) {
   decide::Asker &asker = *core_.config.asker;
   armDeadline(asker.maxWait() + std::chrono::seconds(5));
-  asker.ask(host_.text(), request_.port, request_.protocol, verdict.allowed,
+  std::optional<int> pid = refusedClientPid(); // the client's, when the launcher can tell
+  asker.ask(
+      host_.text(), request_.port, request_.protocol, verdict.allowed,
             [weak = weak_from_this(), gate = core_.answerGate, verdict](decide::Answer answer) {
               // The session is kept alive by its deadline's handler; a weak
               // reference here means the last reference is never dropped on
@@ -28,7 +30,8 @@ void Session::askThenOpen(const Verdict &verdict) {
                 if (auto self = weak.lock())
                   self->onAnswer(verdict, answer);
               });
-            });
+            },
+      pid);
 }
 
 void Session::onAnswer(const Verdict &verdict, const decide::Answer &answer) {
