@@ -79,7 +79,15 @@ public:
     append(out_.policy.unixSockets, p.unixSockets);
     defaults(p, layer);
     options(p, layer);
-    onlyClaude_ = onlyClaude_ && p.fileRuntime == ir::Runtime::Claude;
+    // The command-line layer (moat run's flags) and the user layer (a
+    // person's additions, such as the hosts they allowed "always") add to
+    // the sandbox the project describes; they do not say what kind of
+    // sandbox it is. Counting them would switch a Claude Code project's
+    // implied defaults off whenever a flag is given: its `sandbox-disabled`
+    // would run confined instead of being refused, and its asking would
+    // turn into silent refusals once a user layer exists.
+    if (layer != ir::Layer::CommandLine && layer != ir::Layer::User)
+      onlyClaude_ = onlyClaude_ && p.fileRuntime == ir::Runtime::Claude;
     return ok;
   }
 
@@ -197,8 +205,9 @@ private:
   std::optional<Implied> implied_[static_cast<size_t>(ir::OptionId::Count)];
   std::optional<std::pair<ir::Layer, SourceLoc>> impliedConnect_;
   // Claude Code's defaults are the defaults of a stack of Claude Code
-  // scopes; a layer written for moat or srt says the sandbox is on (their
-  // own semantics: confinement always, unlisted hosts denied).
+  // scopes; a managed or project layer written for moat or srt says the
+  // sandbox is on (their own semantics: confinement always, unlisted hosts
+  // denied). Explicit defaults and options of any layer still win.
   bool onlyClaude_ = true;
 
   void applyImplied() {
