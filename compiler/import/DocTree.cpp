@@ -25,6 +25,16 @@ const char *DocNode::kindName() const {
   return "an unknown value";
 }
 
+std::vector<const DocNode *> DocNode::listItems() const {
+  std::vector<const DocNode *> out;
+  if (kind == Kind::Array)
+    for (const DocNode &item : items)
+      out.push_back(&item);
+  else
+    out.push_back(this);
+  return out;
+}
+
 ObjectReader::ObjectReader(const DocNode &object, std::string where, DiagnosticEngine &diags)
     : object_(object), where_(std::move(where)), diags_(diags),
       claimed_(object.kind == DocNode::Kind::Object ? object.members.size() : 0, false) {}

@@ -27,6 +27,9 @@ struct DocNode {
   SourceLoc loc;
 
   const char *kindName() const; // "a string", "an array", ...
+  // The YAML form's lists: wherever a list is expected, one item may stand
+  // for a one-item list. An array's items, else the node itself.
+  std::vector<const DocNode *> listItems() const;
 };
 
 // Strict JSON (RFC 8259: no comments, no trailing commas). Nesting is

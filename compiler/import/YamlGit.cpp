@@ -9,16 +9,6 @@ namespace {
 
 using Kind = DocNode::Kind;
 
-std::vector<const DocNode *> listItems(const DocNode &n) {
-  std::vector<const DocNode *> items;
-  if (n.kind == Kind::Array)
-    for (const DocNode &item : n.items)
-      items.push_back(&item);
-  else
-    items.push_back(&n);
-  return items;
-}
-
 std::string join(const std::string &where, const char *key) { return where + "." + key; }
 
 class Reader {
@@ -37,7 +27,7 @@ public:
     if (remote)
       remotes(*remote, join(where_, "remote"));
     if (push)
-      for (const DocNode *p : listItems(*push))
+      for (const DocNode *p : push->listItems())
         if (const std::string *s = expectString(*p, join(where_, "push") + "[]", diags_))
           block_.items.push_back(ast::GitPush{ast::Str{*s, p->loc}, p->loc});
         else
@@ -60,7 +50,7 @@ public:
 private:
   // Items: "URL" (no fetch) or {url: URL, fetch: true|false}.
   void remotes(const DocNode &n, const std::string &where) {
-    for (const DocNode *item : listItems(n)) {
+    for (const DocNode *item : n.listItems()) {
       if (item->kind == Kind::String) {
         block_.items.push_back(ast::GitRemote{ast::Str{item->string, item->loc}, false, item->loc});
         continue;
@@ -92,7 +82,7 @@ private:
 
   // `allow: [delete, force-push]` (or one of them).
   void permissions(const DocNode &n, const std::string &where) {
-    for (const DocNode *item : listItems(n)) {
+    for (const DocNode *item : n.listItems()) {
       const std::string *s = expectString(*item, where + "[]", diags_);
       if (!s) {
         ok_ = false;

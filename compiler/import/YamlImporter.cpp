@@ -89,16 +89,6 @@ private:
     }
   }
 
-  // Wherever a list is expected, one item may stand for a one-item list.
-  static std::vector<const DocNode *> listItems(const DocNode &n) {
-    std::vector<const DocNode *> items;
-    if (n.kind == Kind::Array)
-      for (const DocNode &item : n.items)
-        items.push_back(&item);
-    else
-      items.push_back(&n);
-    return items;
-  }
 
   // One key of a policy body (the top level or an `on` block); anything
   // that is not a statement-bearing key is unknown there.
@@ -145,7 +135,7 @@ private:
       diags_.report(DiagKind::WrongType, n.loc, where, "a string or a list of strings", n.kindName());
       return out;
     }
-    for (const DocNode *item : listItems(n))
+    for (const DocNode *item : n.listItems())
       if (const std::string *s = expectString(*item, where + "[]", diags_))
         out.push_back(ast::Str{*s, item->loc});
     return out;
@@ -244,7 +234,7 @@ private:
       diags_.report(DiagKind::WrongType, n.loc, where, "a path or a list of paths", n.kindName());
       return;
     }
-    std::vector<const DocNode *> items = listItems(n);
+    std::vector<const DocNode *> items = n.listItems();
     for (size_t i = 0; i < items.size(); ++i) {
       const DocNode &item = *items[i];
       ast::FsRule rule;
@@ -403,7 +393,7 @@ private:
       diags_.report(DiagKind::WrongType, n.loc, where, what, n.kindName());
       return;
     }
-    std::vector<const DocNode *> items = listItems(n);
+    std::vector<const DocNode *> items = n.listItems();
     for (size_t i = 0; i < items.size(); ++i) {
       const DocNode &item = *items[i];
       std::string itemWhere = n.kind == Kind::Array ? indexed(where, i) : where;
