@@ -1,6 +1,7 @@
 // Prompts on the controlling terminal (see TerminalDecider.h).
 #include "runtime/decide/TerminalDecider.h"
 
+#include "runtime/FullIo.h"
 #include "runtime/ProcessCommand.h"
 #include "runtime/decide/QuietThread.h"
 
@@ -24,18 +25,7 @@ std::string printable(const std::string &text) {
   return out;
 }
 
-bool writeAll(int fd, const std::string &text) {
-  size_t done = 0;
-  while (done < text.size()) {
-    ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n <= 0)
-      return false;
-    done += static_cast<size_t>(n);
-  }
-  return true;
-}
+bool writeText(int fd, const std::string &text) { return writeAll(fd, text.data(), text.size()); }
 
 std::string trim(const std::string &s) {
   size_t b = s.find_first_not_of(" \t\r");
@@ -129,7 +119,7 @@ Answer TerminalDecider::prompt(const Question &q, std::chrono::steady_clock::tim
   Answer none;
   none.by = "terminal";
   ::tcflush(tty_, TCIFLUSH); // typed-ahead keystrokes do not answer this question
-  if (!writeAll(tty_, promptText(q, q.pid ? processCommand(*q.pid) : ""))) {
+  if (!writeText(tty_, promptText(q, q.pid ? processCommand(*q.pid) : ""))) {
     none.reason = "the terminal cannot be written";
     return none;
   }
@@ -137,7 +127,7 @@ Answer TerminalDecider::prompt(const Question &q, std::chrono::steady_clock::tim
   for (;;) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) {
-      writeAll(tty_, "\r\nmoat: no answer: denied\r\n");
+      writeText(tty_, "\r\nmoat: no answer: denied\r\n");
       none.reason = "nobody answered at the terminal within " + std::to_string(timeout_.count() / 1000) + " s";
       return none;
     }
@@ -172,12 +162,12 @@ Answer TerminalDecider::prompt(const Question &q, std::chrono::steady_clock::tim
         continue;
       }
       if (std::optional<Answer> a = parseTerminalAnswer(line)) {
-        writeAll(tty_, std::string("moat: ") + (a->allow ? "allowed " : "denied ") +
+        writeText(tty_, std::string("moat: ") + (a->allow ? "allowed " : "denied ") +
                            (a->allow ? scopeName(a->scope) : "") + "\r\n");
         return *a;
       }
       if (!trim(line).empty())
-        writeAll(tty_, "moat: answer o, s, a or d: ");
+        writeText(tty_, "moat: answer o, s, a or d: ");
       line.clear();
     }
   }
