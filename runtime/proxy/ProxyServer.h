@@ -57,6 +57,10 @@ struct Config {
   EventLog *log = nullptr;  // null: decisions are not logged
   // "file:line:col" or "builtin" for a rule; null function: "rule".
   std::function<std::string(const ir::NetRule *)> ruleName;
+  // Takes a connection whose first request is for the git proxy's reserved
+  // host (runtime/git/GitRoute.h), with the bytes read so far; null: such
+  // requests are decided like any other host (and refused: it never resolves).
+  std::function<void(int fd, std::string buffered)> gitProxy;
 };
 
 class ServerCore;
