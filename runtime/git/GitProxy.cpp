@@ -203,7 +203,7 @@ void GitProxy::Impl::handle(Worker &worker, int fd, std::string buffered) {
     return reply(simpleResponse(401, "Unauthorized", "the moat git proxy needs the session's credential",
                                 "WWW-Authenticate: Basic realm=\"moat git\"\r\n"));
   if (authorization.size() != 1 || !proxy::basicAuthorizationMatches(authorization[0], expectedCredential)) {
-    record("", false, "builtin", "wrong git proxy credential (not this session's)", "git");
+    record(std::string(kGitProxyHost), false, "builtin", "wrong git proxy credential (not this session's)", "git");
     return reply(simpleResponse(401, "Unauthorized", "wrong credential for the moat git proxy",
                                 "WWW-Authenticate: Basic realm=\"moat git\"\r\n"));
   }
