@@ -60,8 +60,11 @@ public:
   TlsStream(SSL *ssl, int fd) : ssl_(ssl), fd_(fd) {}
   ~TlsStream() override {
     SSL_free(ssl_);
-    ::close(fd_);
+    if (fd_ >= 0)
+      ::close(fd_);
   }
+  // A failed handshake leaves the socket to the caller (see tlsStream).
+  void disown() { fd_ = -1; }
   long readSome(char *buffer, size_t size) override {
     int n = SSL_read(ssl_, buffer, static_cast<int>(std::min<size_t>(size, 1 << 30)));
     if (n > 0)
@@ -125,11 +128,10 @@ std::unique_ptr<ByteStream> tlsStream(const std::shared_ptr<SSL_CTX> &context, i
   setTimeouts(fd, timeout);
   SSL *ssl = SSL_new(context.get());
   if (!ssl) {
-    ::close(fd);
     error = opensslError();
     return nullptr;
   }
-  auto stream = std::make_unique<TlsStream>(ssl, fd); // owns both from here
+  auto stream = std::make_unique<TlsStream>(ssl, fd); // owns the SSL; the socket once connected
   unsigned char probe[16];
   bool isIp = ::inet_pton(AF_INET, host.c_str(), probe) == 1 || ::inet_pton(AF_INET6, host.c_str(), probe) == 1;
   X509_VERIFY_PARAM *param = SSL_get0_param(ssl);
@@ -147,10 +149,12 @@ std::unique_ptr<ByteStream> tlsStream(const std::shared_ptr<SSL_CTX> &context, i
                                       X509_verify_cert_error_string(verify)
                                 : "TLS handshake failed: " + opensslError();
     ERR_clear_error();
+    stream->disown();
     return nullptr;
   }
   if (SSL_get_verify_result(ssl) != X509_V_OK || !SSL_get0_peer_certificate(ssl)) {
     error = "the upstream presented no verifiable certificate";
+    stream->disown();
     return nullptr;
   }
   return stream;

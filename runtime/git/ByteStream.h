@@ -31,9 +31,10 @@ std::unique_ptr<ByteStream> socketStream(int fd, std::chrono::seconds timeout);
 // A client context that verifies peers; nullptr (with `error`) on failure.
 std::shared_ptr<SSL_CTX> makeVerifyingTlsContext(std::string &error);
 
-// Wraps a connected socket (taken) in TLS and completes the handshake,
-// verifying the certificate for `host` (a name, or an IP literal without
-// brackets). nullptr with `error` when anything fails.
+// Wraps a connected socket in TLS and completes the handshake, verifying
+// the certificate for `host` (a name, or an IP literal without brackets).
+// The stream owns the socket; nullptr with `error` when anything fails,
+// and then the socket is still the caller's to close.
 std::unique_ptr<ByteStream> tlsStream(const std::shared_ptr<SSL_CTX> &context, int fd, const std::string &host,
                                       std::chrono::seconds timeout, std::string &error);
 

@@ -7,6 +7,7 @@
 #include "runtime/git/PktLine.h"
 #include "runtime/proxy/Destination.h"
 #include "runtime/proxy/HttpRequest.h"
+#include "compiler/support/Blanks.h"
 
 #include <llvm/Support/Base64.h>
 
@@ -404,6 +405,8 @@ bool GitProxy::Impl::forward(Worker &worker, ByteStream &client, const GitRoute 
                               : socketStream(fd, config.limits.ioTimeout);
   if (!upstream) {
     setUpstream(worker, -1);
+    if (route.scheme == "https")
+      ::close(fd);
     client.writeAll(simpleResponse(502, "Bad Gateway", route.authority + ": " + error));
     return false;
   }
@@ -438,6 +441,11 @@ bool GitProxy::Impl::forward(Worker &worker, ByteStream &client, const GitRoute 
   std::string out;
   size_t lineStart = 0;
   bool first = true;
+  // The body ends at the upstream's close, or after Content-Length bytes
+  // when it sends one (and no chunked encoding): no wait for a close that
+  // a keep-alive server would not send.
+  std::optional<size_t> contentLength;
+  bool chunked = false;
   while (lineStart < responseHead->size()) {
     size_t lineEnd = responseHead->find("\r\n", lineStart);
     std::string line = responseHead->substr(lineStart, lineEnd - lineStart);
@@ -453,17 +461,32 @@ bool GitProxy::Impl::forward(Worker &worker, ByteStream &client, const GitRoute 
     }
     if (!first && (name == "connection" || name == "keep-alive" || name == "proxy-connection"))
       continue;
+    std::string value = lower(trimBlanks(std::string_view(line).substr(std::min(line.size(), name.size() + 1))));
+    if (!first && name == "transfer-encoding")
+      chunked = true;
+    if (!first && name == "content-length" && !value.empty() && value.size() <= 15 &&
+        value.find_first_not_of("0123456789") == std::string::npos)
+      contentLength = std::stoull(value);
     first = false;
     out += line + "\r\n";
   }
   out += "Connection: close\r\n\r\n";
-  bool ok = client.writeAll(out) && client.writeAll(response.takeBuffered());
+  bool bounded = !chunked && contentLength.has_value();
+  size_t remaining = bounded ? *contentLength : 0;
+  std::string already = response.takeBuffered();
+  if (bounded && already.size() > remaining)
+    already.resize(remaining);
+  bool ok = client.writeAll(out) && client.writeAll(already);
+  if (bounded)
+    remaining -= already.size();
   char chunk[65536];
-  while (ok) {
-    long n = upstream->readSome(chunk, sizeof chunk);
+  while (ok && (!bounded || remaining > 0)) {
+    long n = upstream->readSome(chunk, bounded ? std::min(sizeof chunk, remaining) : sizeof chunk);
     if (n <= 0)
       break;
     ok = client.writeAll(std::string_view(chunk, static_cast<size_t>(n)));
+    if (bounded)
+      remaining -= static_cast<size_t>(n);
   }
   setUpstream(worker, -1);
   return true;
