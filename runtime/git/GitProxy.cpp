@@ -287,7 +287,11 @@ void GitProxy::Impl::handle(Worker &worker, int fd, std::string buffered) {
     }
   }
 
-  if (!route->advertisement && route->service == GitService::ReceivePack) {
+  // git probes with a bare flush before a push larger than its post buffer
+  // (to get authentication done before streaming): no commands, no pack,
+  // nothing changes upstream.
+  bool probe = !route->advertisement && route->service == GitService::ReceivePack && body == kFlushPkt;
+  if (!route->advertisement && route->service == GitService::ReceivePack && !probe) {
     std::optional<ReceivePackRequest> push = parseReceivePack(body, error);
     if (!push) {
       record(verdict.canonicalUrl, false, "builtin", "push refused: " + error, service);
@@ -319,7 +323,8 @@ void GitProxy::Impl::handle(Worker &worker, int fd, std::string buffered) {
     }
   } else {
     record(verdict.canonicalUrl, true, where(verdict.remote->loc),
-           route->advertisement ? "ref advertisement" : (route->service == GitService::UploadPack ? "fetch" : "push"),
+           route->advertisement ? "ref advertisement"
+                                : (route->service == GitService::UploadPack ? "fetch" : "empty push (git's probe)"),
            service);
   }
 

@@ -86,6 +86,8 @@ say clone;        git clone -q "$REMOTE" work 2>&1; cd work || exit 3
 git config commit.gpgsign false
 say create;       git checkout -q -b agent/x && git commit -q --allow-empty -m A && git push origin agent/x 2>&1
 say fastforward;  git commit -q --allow-empty -m B && git push origin agent/x 2>&1
+# A push larger than git's http.postBuffer (1 MiB) goes as a chunked request.
+say big;          git checkout -q -b agent/big && head -c 3000000 /dev/urandom > big && git add big && git commit -q -m big && git push origin agent/big 2>&1; git checkout -q agent/x
 say force;        git reset -q --hard HEAD~1 && git commit -q --allow-empty -m C && git push -f origin agent/x 2>&1
 say default;      git push origin HEAD:main 2>&1
 say mixed;        git push origin HEAD:refs/heads/agent/y HEAD:main 2>&1
@@ -93,6 +95,11 @@ say delete;       git push origin --delete agent/x 2>&1
 say tag;          git tag v1 && git push origin v1 2>&1
 say other;        git clone -q "$OTHER" ../other 2>&1
 say plain;        git clone -q "$PLAIN" ../plain 2>&1 && git -C ../plain log -1 --format=%s
+# A fetch into a repository with much unrelated history: git's negotiation
+# grows past 1 KiB within a few rounds, and git gzips such requests.
+say gzip;         (git init -q ../unrelated && cd ../unrelated && for i in $(seq 60); do git commit -q --allow-empty -m "local $i"; done &&
+                   GIT_TRACE_CURL=1 GIT_TRACE_CURL_NO_DATA=1 git fetch -q "$REMOTE" refs/heads/agent/x 2>&1 | grep -i -c 'Send header: Content-Encoding: gzip';
+                   git rev-parse --verify -q FETCH_HEAD >/dev/null && echo fetched)
 say foreign;      curl -s -o /dev/null -w '%{http_code}\n' -x "$HTTP_PROXY" -u "moat:$FOREIGN" "$PROBE"
 # The session's own credential, as git's credential helper hands it out.
 OWN=$(printf 'protocol=http\nhost=moat-git.invalid\n\n' | git credential fill | sed -n 's/^password=//p')
@@ -219,10 +226,14 @@ def suite(args, scratch, servers):
           "git shows the force push refused with moat's reason")
     check("rejected" in sections.get("default", ""), "git shows the push to main refused")
     check(sections.get("plain", "").strip().endswith("init"), "fetch over plain http works")
+    check(subject("refs/heads/agent/big") == "big", "a push larger than git's post buffer (chunked) landed")
+    gz = sections.get("gzip", "").split()
+    check(gz[-1:] == ["fetched"] and gz[0] != "0", "a fetch whose negotiation git gzips works (%s)" % gz)
 
     seen = requests_seen(https_log) + requests_seen(plain_log)
-    receive_posts = [r for r in seen if r["method"] == "POST" and r["path"].endswith("git-receive-pack")]
-    check(len(receive_posts) == 2, "exactly the two allowed pushes reached the upstream (saw %d)" % len(receive_posts))
+    receive_posts = [r for r in seen if r["method"] == "POST" and r["path"].endswith("git-receive-pack")
+                     and r["length"] > 4]  # not git's probe (a bare flush) before a big push
+    check(len(receive_posts) == 3, "exactly the three allowed pushes reached the upstream (saw %d)" % len(receive_posts))
     check(not any("other.git" in r["path"] for r in seen), "the other repository never reached the upstream")
     import base64
     real = "Basic " + base64.b64encode(("x-access-token:" + token).encode()).decode()

@@ -45,7 +45,8 @@ def main():
             path, _, query = self.path.partition("?")
             entry = {"method": self.command, "path": path, "query": query,
                      "authorization": self.headers.get("Authorization", ""),
-                     "agent": self.headers.get("User-Agent", "")}
+                     "agent": self.headers.get("User-Agent", ""),
+                     "length": int(self.headers.get("Content-Length", "0") or 0)}
             with log_lock, open(args.log, "a") as f:
                 f.write(json.dumps(entry) + "\n")
 
