@@ -33,6 +33,11 @@ statement
   | lockStmt
   | requireStmt
   | forbidStmt
+  | gitHeader
+  | gitRemoteStmt
+  | gitPushStmt
+  | gitTokenStmt
+  | gitUserStmt
   ;
 
 // policy "NAME" {
@@ -47,6 +52,7 @@ ruleBody
   : access (COMMA access)* KW_FILE? stringList becauseClause? SEMI # fsBody
   | KW_CONNECT stringList becauseClause? SEMI                      # netBody
   | KW_UNIX_SOCKET stringList becauseClause? SEMI                  # socketBody
+  | gitPermission SEMI                                             # gitAllowBody
   ;
 becauseClause : KW_BECAUSE STRING ;
 stringList : STRING (COMMA STRING)* ;
@@ -91,6 +97,26 @@ requireStmt : KW_REQUIRE effect subject STRING SEMI ;
 forbidStmt : KW_FORBID forbidSubject stringList becauseClause? SEMI ;
 forbidSubject : KW_READ | KW_WRITE | KW_CONNECT | KW_UNIX_SOCKET ;
 
+// The git block (docs/language.md, "git"): what moat run's git proxy lets
+// the sandbox's git do, and the real token it attaches upstream. A block
+// is a header and a '}' like the others; the statements below are
+// statements of their own for the same reason, and the AST builder accepts
+// them only directly inside `git { }` (and nothing else there), so the
+// message can name the block instead of a token.
+//   git {
+gitHeader : KW_GIT LBRACE ;
+//   remote "https://host/org/repo" [fetch];
+gitRemoteStmt : KW_REMOTE STRING KW_FETCH? SEMI ;
+//   push "refs/heads/agent/*"[, ...];
+gitPushStmt : KW_PUSH stringList SEMI ;
+//   token env "NAME";  token file "PATH";
+gitTokenStmt : KW_TOKEN tokenSource STRING SEMI ;
+tokenSource : KW_ENV | KW_FILE ;
+//   user "x-access-token";
+gitUserStmt : KW_USER STRING SEMI ;
+//   allow delete;  allow force-push;  (a ruleBody: rules share `allow`)
+gitPermission : KW_DELETE | KW_FORCE_PUSH ;
+
 // Names (variables, options, platforms) may be spelled like keywords: the
 // position makes them unambiguous and sema decides what is valid.
 name
@@ -99,6 +125,8 @@ name
   | KW_WRITE | KW_CONNECT | KW_UNIX_SOCKET | KW_FILE | KW_BECAUSE
   | KW_DEFAULT | KW_LET | KW_INCLUDE | KW_SET | KW_ASSERT | KW_TRUE
   | KW_FALSE | KW_LOCK | KW_REQUIRE | KW_FORBID | KW_NETWORK | KW_FILESYSTEM
+  | KW_GIT | KW_REMOTE | KW_FETCH | KW_PUSH | KW_TOKEN | KW_ENV | KW_USER
+  | KW_DELETE | KW_FORCE_PUSH
   ;
 
 // ----------------------------------------------------------------- lexer --
@@ -130,6 +158,15 @@ KW_REQUIRE     : 'require' ;
 KW_FORBID      : 'forbid' ;
 KW_NETWORK     : 'network' ;
 KW_FILESYSTEM  : 'filesystem' ;
+KW_GIT         : 'git' ;
+KW_REMOTE      : 'remote' ;
+KW_FETCH       : 'fetch' ;
+KW_PUSH        : 'push' ;
+KW_TOKEN       : 'token' ;
+KW_ENV         : 'env' ;
+KW_USER        : 'user' ;
+KW_DELETE      : 'delete' ;
+KW_FORCE_PUSH  : 'force-push' ;
 
 LBRACE : '{' ;
 RBRACE : '}' ;

@@ -124,6 +124,23 @@ private:
     if (!fsTargets.empty())
       line("lock filesystem " + fsTargets + ";");
   }
+  void stmt(const ast::GitBlock &g) {
+    from(g.origin, g.loc);
+    line("git {");
+    for (const ast::GitItem &item : g.items) {
+      if (auto *r = std::get_if<ast::GitRemote>(&item))
+        line(fmt::format("  remote {}{};", ir::quoted(r->url.value), r->fetch ? " fetch" : ""));
+      else if (auto *p = std::get_if<ast::GitPush>(&item))
+        line(fmt::format("  push {};", ir::quoted(p->pattern.value)));
+      else if (auto *a = std::get_if<ast::GitAllow>(&item))
+        line(fmt::format("  allow {};", ast::keyword(a->what)));
+      else if (auto *t = std::get_if<ast::GitToken>(&item))
+        line(fmt::format("  token {} {};", ast::keyword(t->source), ir::quoted(t->value.value)));
+      else if (auto *u = std::get_if<ast::GitUser>(&item))
+        line(fmt::format("  user {};", ir::quoted(u->name.value)));
+    }
+    line("}");
+  }
   void stmt(const ast::PlatformBlock &b) {
     line("on " + b.platform.value + " {");
     body(b.body);

@@ -139,6 +139,31 @@ private:
                               : t == ast::LockTarget::FilesystemRead ? "filesystem-read"
                                                                      : "filesystem-write");
   }
+  // One list item per block (docs/language-yaml.md, "git").
+  void put(const ast::GitBlock &g) {
+    YAML::Node block(YAML::NodeType::Map);
+    for (const ast::GitItem &item : g.items) {
+      if (auto *r = std::get_if<ast::GitRemote>(&item)) {
+        if (!r->fetch) {
+          block["remote"].push_back(text(r->url.value));
+        } else {
+          YAML::Node remote;
+          remote["url"] = text(r->url.value);
+          remote["fetch"] = true;
+          block["remote"].push_back(remote);
+        }
+      } else if (auto *p = std::get_if<ast::GitPush>(&item)) {
+        block["push"].push_back(text(p->pattern.value));
+      } else if (auto *a = std::get_if<ast::GitAllow>(&item)) {
+        block["allow"].push_back(ast::keyword(a->what));
+      } else if (auto *t = std::get_if<ast::GitToken>(&item)) {
+        block["token"][ast::keyword(t->source)] = text(t->value.value);
+      } else if (auto *u = std::get_if<ast::GitUser>(&item)) {
+        block["user"] = text(u->name.value);
+      }
+    }
+    node_["git"].push_back(block);
+  }
   void put(const ast::PlatformBlock &b) { Body(node_["on"][b.platform.value]).add(b.body); }
   void put(const ast::PolicyBlock &b) {
     node_["policy"] = text(b.name.value);

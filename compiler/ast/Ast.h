@@ -132,6 +132,43 @@ struct ForbidStmt {
   SourceLoc loc;
 };
 
+// `git { ... }` (docs/language.md, "git"): its statements in source order.
+// `remote "URL" [fetch]`
+struct GitRemote {
+  Str url;
+  bool fetch = false;
+  SourceLoc loc;
+};
+// `push "REF-PATTERN"` (one node per pattern of the list)
+struct GitPush {
+  Str pattern;
+  SourceLoc loc;
+};
+// `allow delete` / `allow force-push`
+enum class GitPermission { Delete, ForcePush };
+struct GitAllow {
+  GitPermission what = GitPermission::Delete;
+  SourceLoc loc;
+};
+// `token env "NAME"` / `token file "PATH"`
+enum class GitTokenSource { Env, File };
+struct GitToken {
+  GitTokenSource source = GitTokenSource::Env;
+  Str value;
+  SourceLoc loc;
+};
+// `user "NAME"`
+struct GitUser {
+  Str name;
+  SourceLoc loc;
+};
+using GitItem = std::variant<GitRemote, GitPush, GitAllow, GitToken, GitUser>;
+struct GitBlock {
+  std::vector<GitItem> items;
+  SourceLoc loc;
+  std::string origin; // importer key ("git[0]") or ""
+};
+
 struct Stmt;
 
 // `on linux|macos { ... }`
@@ -150,7 +187,8 @@ struct PolicyBlock {
 
 struct Stmt {
   std::variant<FsRule, NetRule, UnixSocketRule, DefaultStmt, LetStmt, IncludeStmt, SetStmt,
-               AssertStmt, PlatformBlock, PolicyBlock, LockStmt, RequireStmt, ForbidStmt>
+               AssertStmt, PlatformBlock, PolicyBlock, LockStmt, RequireStmt, ForbidStmt,
+               GitBlock>
       node;
 };
 

@@ -45,4 +45,8 @@ const char *keyword(ForbidSubject s) {
   return "?";
 }
 
+const char *keyword(GitPermission p) { return p == GitPermission::Delete ? "delete" : "force-push"; }
+
+const char *keyword(GitTokenSource s) { return s == GitTokenSource::Env ? "env" : "file"; }
+
 } // namespace moat::ast

@@ -12,5 +12,7 @@ const char *keyword(Access a);
 const char *keyword(Subject s);
 const char *keyword(DefaultValue v);
 const char *keyword(ForbidSubject s);
+const char *keyword(GitPermission p); // "delete", "force-push"
+const char *keyword(GitTokenSource s); // "env", "file"
 
 } // namespace moat::ast

@@ -2,6 +2,7 @@
 
 #include "compiler/fs/Glob.h"
 #include "compiler/net/Host.h"
+#include "compiler/net/NameAddresses.h"
 
 #include <cctype>
 #include <vector>
@@ -151,6 +152,57 @@ std::optional<std::string> canonicalGitRemote(std::string_view url, std::string 
       return std::nullopt;
     }
   return scheme + "://" + *canonicalHost + "/" + std::string(path);
+}
+
+std::optional<GitRemoteAddress> gitRemoteAddress(std::string_view canonicalUrl) {
+  size_t schemeEnd = canonicalUrl.find("://");
+  if (schemeEnd == std::string_view::npos)
+    return std::nullopt;
+  GitRemoteAddress out;
+  out.scheme = std::string(canonicalUrl.substr(0, schemeEnd));
+  if (out.scheme != "https" && out.scheme != "http")
+    return std::nullopt;
+  out.port = out.scheme == "https" ? 443 : 80;
+  std::string_view rest = canonicalUrl.substr(schemeEnd + 3);
+  std::string_view authority = rest.substr(0, rest.find('/'));
+  std::string_view host = authority;
+  // The canonical form brackets IPv6 and writes a port only after the host.
+  size_t colon = authority.rfind(':');
+  size_t close = authority.rfind(']');
+  if (colon != std::string_view::npos && (close == std::string_view::npos || colon > close)) {
+    host = authority.substr(0, colon);
+    unsigned port = 0;
+    for (char c : authority.substr(colon + 1)) {
+      if (c < '0' || c > '9' || port > 65535)
+        return std::nullopt;
+      port = port * 10 + static_cast<unsigned>(c - '0');
+    }
+    if (port == 0 || port > 65535)
+      return std::nullopt;
+    out.port = static_cast<uint16_t>(port);
+  }
+  std::string error;
+  std::optional<net::CanonicalHost> canonical = net::canonicaliseHost(host, error);
+  if (!canonical)
+    return std::nullopt;
+  out.host = std::move(*canonical);
+  return out;
+}
+
+bool isLoopbackHost(const net::CanonicalHost &host) {
+  switch (host.kind) {
+  case net::CanonicalHost::Kind::IPv4:
+    return host.ip.bytes[0] == 127;
+  case net::CanonicalHost::Kind::IPv6: {
+    for (size_t i = 0; i < 15; ++i)
+      if (host.ip.bytes[i] != 0)
+        return false;
+    return host.ip.bytes[15] == 1;
+  }
+  case net::CanonicalHost::Kind::Name:
+    return net::isLoopbackName(host);
+  }
+  return false;
 }
 
 bool validGitRefPattern(std::string_view pattern, std::string &error) {

@@ -15,7 +15,9 @@
 //    quietly let an agent move a release tag.
 #pragma once
 #include "compiler/ir/Policy.h"
+#include "compiler/net/Host.h"
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -29,6 +31,20 @@ namespace moat::eval {
 // else: another scheme, userinfo, a query or fragment, `%`, `\`, spaces or
 // control bytes, empty, `.` or `..` path segments, no path.
 std::optional<std::string> canonicalGitRemote(std::string_view url, std::string &error);
+
+// Where a canonical remote URL points: its scheme ("https" or "http"), host
+// and port (the scheme's default when the URL names none). nullopt for a
+// string canonicalGitRemote did not produce.
+struct GitRemoteAddress {
+  std::string scheme;
+  net::CanonicalHost host;
+  uint16_t port = 0;
+};
+std::optional<GitRemoteAddress> gitRemoteAddress(std::string_view canonicalUrl);
+
+// 127.0.0.0/8, ::1, `localhost` and names under `.localhost`: hosts whose
+// traffic never leaves the machine (where plain http carries no risk).
+bool isLoopbackHost(const net::CanonicalHost &host);
 
 // Checks a push pattern: starts with `refs/`, no empty component, valid
 // globs. `error` says why not.

@@ -5,6 +5,7 @@
 // Checks that need the whole statement (a modifier that does not fit the rule
 // kind, an integer that does not fit, ",," in a list) are made here, located
 // at the offending token.
+#include "compiler/ast/Keywords.h"
 #include "compiler/parse/Parser.h"
 #include "compiler/parse/Session.h"
 #include "compiler/parse/Strings.h"
@@ -50,9 +51,20 @@ public:
     } else if (auto *p = c->platformHeader()) {
       if (kind == StatementSpan::Open)
         open_.push_back({ast::PlatformBlock{name(p->name()), {}, loc(p)}});
+    } else if (auto *g = c->gitHeader()) {
+      if (kind == StatementSpan::Open) {
+        checkGitBlockPlace(g);
+        open_.push_back({ast::GitBlock{{}, loc(g), {}}});
+      }
+    } else if (ast::GitBlock *git = innermostGit()) {
+      gitItem(c, *git);
     } else {
       simple(c, body());
     }
+    if (kind == StatementSpan::Open && innermostGit(1))
+      errors_.report(s_.begin(c->getStart()), DiagKind::SyntaxError,
+                     "a git block holds only remote, push, allow, token and user statements, not "
+                     "another block");
   }
 
 private:
@@ -62,7 +74,70 @@ private:
       return file_.stmts;
     if (auto *p = std::get_if<ast::PolicyBlock>(&open_.back().node))
       return p->body;
-    return std::get<ast::PlatformBlock>(open_.back().node).body;
+    if (auto *p = std::get_if<ast::PlatformBlock>(&open_.back().node))
+      return p->body;
+    return misplaced_; // a block inside a git block: reported, then dropped
+  }
+
+  // The git block statements go to, when the innermost open block (skipping
+  // `skip` blocks from the innermost) is one.
+  ast::GitBlock *innermostGit(size_t skip = 0) {
+    if (open_.size() <= skip)
+      return nullptr;
+    return std::get_if<ast::GitBlock>(&open_[open_.size() - 1 - skip].node);
+  }
+
+  // A git block applies on every platform and stands once, at file or
+  // policy level: git access has no per-platform meaning to the proxy.
+  void checkGitBlockPlace(MoatParser::GitHeaderContext *g) {
+    for (const ast::Stmt &o : open_) {
+      if (std::holds_alternative<ast::PlatformBlock>(o.node)) {
+        errors_.report(s_.begin(g->getStart()), DiagKind::SyntaxError,
+                       "a git block cannot stand inside an 'on' block: the git proxy applies it "
+                       "on every platform");
+        return;
+      }
+      if (std::holds_alternative<ast::GitBlock>(o.node))
+        return; // reported as a block inside a git block
+    }
+  }
+
+  // A statement inside `git { }`: only the git statements fit there.
+  void gitItem(MoatParser::StatementContext *c, ast::GitBlock &git) {
+    if (auto *r = c->gitRemoteStmt()) {
+      git.items.push_back(ast::GitRemote{str(r->STRING()), r->KW_FETCH() != nullptr, loc(r)});
+    } else if (auto *p = c->gitPushStmt()) {
+      for (TerminalNode *sn : need(p->stringList())->STRING())
+        git.items.push_back(ast::GitPush{str(sn), loc(p)});
+    } else if (auto *t = c->gitTokenStmt()) {
+      ast::GitTokenSource source =
+          need(t->tokenSource())->KW_ENV() ? ast::GitTokenSource::Env : ast::GitTokenSource::File;
+      git.items.push_back(ast::GitToken{source, str(t->STRING()), loc(t)});
+    } else if (auto *u = c->gitUserStmt()) {
+      git.items.push_back(ast::GitUser{str(u->STRING()), loc(u)});
+    } else if (auto *allow = gitAllow(c)) {
+      git.items.push_back(ast::GitAllow{gitPermission(allow), loc(c)});
+    } else if (auto *r = c->ruleStmt();
+               r && dynamic_cast<MoatParser::GitAllowBodyContext *>(need(r->ruleBody()))) {
+      rule(r, misplaced_); // `deny delete;`, `always allow delete;`: rule() says why not
+    } else if (!c->blockEnd()) {
+      errors_.report(s_.begin(c->getStart()), DiagKind::SyntaxError,
+                     "a git block holds only remote, push, allow delete, allow force-push, token "
+                     "and user statements; put this statement outside the block");
+    }
+  }
+
+  // `allow delete;` / `allow force-push;` as written inside a git block
+  // (`deny`, `always` or a rule outside a git block are reported by rule()).
+  static MoatParser::GitPermissionContext *gitAllow(MoatParser::StatementContext *c) {
+    MoatParser::RuleStmtContext *r = c->ruleStmt();
+    if (!r || r->KW_ALWAYS() || !need(r->effect())->KW_ALLOW())
+      return nullptr;
+    auto *body = dynamic_cast<MoatParser::GitAllowBodyContext *>(need(r->ruleBody()));
+    return body ? need(body->gitPermission()) : nullptr;
+  }
+  static ast::GitPermission gitPermission(MoatParser::GitPermissionContext *p) {
+    return p->KW_DELETE() ? ast::GitPermission::Delete : ast::GitPermission::ForcePush;
   }
 
   SourceLoc loc(antlr4::Token *t) const { return s_.loc(t); }
@@ -102,6 +177,9 @@ private:
                                       loc(rq)}});
     } else if (auto *fb = c->forbidStmt()) {
       forbid(fb, out);
+    } else if (c->gitRemoteStmt() || c->gitPushStmt() || c->gitTokenStmt() || c->gitUserStmt()) {
+      errors_.report(s_.begin(c->getStart()), DiagKind::SyntaxError,
+                     fmt::format("'{}' belongs inside a git {{ }} block", s_.spelling(c->getStart())));
     } else {
       need<MoatParser::StatementContext>(nullptr);
     }
@@ -188,6 +266,18 @@ private:
       rejectReason(sock->becauseClause(), "unix-socket");
       for (TerminalNode *sn : need(sock->stringList())->STRING())
         out.push_back({ast::UnixSocketRule{eff, str(sn), at, {}}});
+    } else if (auto *git = dynamic_cast<MoatParser::GitAllowBodyContext *>(body)) {
+      // Only `allow delete;` / `allow force-push;` directly in a git block
+      // reach here otherwise (gitItem); everything else is a mistake.
+      const char *what = ast::keyword(gitPermission(need(git->gitPermission())));
+      if (always || eff == ast::Effect::Deny)
+        errors_.report(s_.begin(c->getStart()), DiagKind::SyntaxError,
+                       fmt::format("a git block refuses {0} unless it says 'allow {0};', which is "
+                                   "the only form of this statement",
+                                   what));
+      else
+        errors_.report(s_.begin(c->getStart()), DiagKind::SyntaxError,
+                       fmt::format("'allow {}' belongs inside a git {{ }} block", what));
     } else {
       need<MoatParser::RuleBodyContext>(nullptr);
     }
@@ -248,6 +338,7 @@ private:
   ErrorCollector &errors_;
   ast::File &file_;
   std::vector<ast::Stmt> open_; // open blocks, outermost first
+  std::vector<ast::Stmt> misplaced_; // blocks opened inside a git block (reported)
 };
 
 } // namespace

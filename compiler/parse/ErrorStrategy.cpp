@@ -20,10 +20,11 @@ constexpr size_t kStatementStarts[] = {
     MoatParser::KW_POLICY, MoatParser::KW_ON,      MoatParser::KW_ALWAYS, MoatParser::KW_ALLOW,
     MoatParser::KW_DENY,   MoatParser::KW_DEFAULT, MoatParser::KW_LET,    MoatParser::KW_INCLUDE,
     MoatParser::KW_SET,    MoatParser::KW_ASSERT,  MoatParser::KW_LOCK,   MoatParser::KW_REQUIRE,
-    MoatParser::KW_FORBID};
+    MoatParser::KW_FORBID, MoatParser::KW_GIT,     MoatParser::KW_REMOTE, MoatParser::KW_PUSH,
+    MoatParser::KW_TOKEN,  MoatParser::KW_USER};
 // Keywords are the token types KW_POLICY..kLastKeyword (Moat.g4 lists them
 // first, in one run).
-constexpr size_t kLastKeyword = MoatParser::KW_FILESYSTEM;
+constexpr size_t kLastKeyword = MoatParser::KW_FORCE_PUSH;
 constexpr size_t kValueStarts[] = {MoatParser::KW_TRUE, MoatParser::KW_FALSE, MoatParser::INT,
                                    MoatParser::STRING, MoatParser::LBRACK};
 
@@ -92,7 +93,9 @@ std::string describeString(antlr4::ParserRuleContext *ctx) {
                              MoatParser::RulePolicyHeader, MoatParser::RuleLetStmt,
                              MoatParser::RuleIncludeStmt, MoatParser::RuleAssertStmt,
                              MoatParser::RuleRequireStmt, MoatParser::RuleForbidStmt,
-                             MoatParser::RuleValue});
+                             MoatParser::RuleValue, MoatParser::RuleGitRemoteStmt,
+                             MoatParser::RuleGitPushStmt, MoatParser::RuleGitTokenStmt,
+                             MoatParser::RuleGitUserStmt});
   if (!rc)
     return "a string";
   switch (rc->getRuleIndex()) {
@@ -112,6 +115,14 @@ std::string describeString(antlr4::ParserRuleContext *ctx) {
   case MoatParser::RuleRequireStmt:
   case MoatParser::RuleForbidStmt:
     return "a string (a quoted path or host)";
+  case MoatParser::RuleGitRemoteStmt:
+    return "a string (the remote's URL)";
+  case MoatParser::RuleGitPushStmt:
+    return "a string (a ref pattern such as \"refs/heads/agent/*\")";
+  case MoatParser::RuleGitTokenStmt:
+    return "a string (the variable's name or the token file's path)";
+  case MoatParser::RuleGitUserStmt:
+    return "a string (the user name)";
   default:
     return "a string";
   }
@@ -124,7 +135,9 @@ std::string describeStatement(const antlr4::dfa::Vocabulary &vocab,
                              MoatParser::RuleLetStmt, MoatParser::RuleIncludeStmt,
                              MoatParser::RuleSetStmt, MoatParser::RuleAssertStmt,
                              MoatParser::RuleLockStmt, MoatParser::RuleRequireStmt,
-                             MoatParser::RuleForbidStmt});
+                             MoatParser::RuleForbidStmt, MoatParser::RuleGitRemoteStmt,
+                             MoatParser::RuleGitPushStmt, MoatParser::RuleGitTokenStmt,
+                             MoatParser::RuleGitUserStmt});
   if (!rc || rc->getRuleIndex() == MoatParser::RuleRuleStmt)
     return "the rule";
   return fmt::format("the '{}' statement", literalText(vocab, rc->getStart()->getType()));
@@ -158,6 +171,12 @@ std::string describeExpected(const antlr4::dfa::Vocabulary &vocab, IntervalSet e
   if (containsAll(expected, kStatementStarts)) {
     items.push_back("a statement");
     removeAll(expected, kStatementStarts);
+  }
+  if (has(expected, MoatParser::KW_READ) && has(expected, MoatParser::KW_DELETE)) {
+    // After `allow`: `delete` and `force-push` fit only inside a git block,
+    // and naming them to someone writing a rule would only mislead.
+    drop(expected, MoatParser::KW_DELETE);
+    drop(expected, MoatParser::KW_FORCE_PUSH);
   }
   if (has(expected, MoatParser::STRING) && has(expected, MoatParser::KW_FILE)) {
     // After `read`: the string is what is missing; ", write" and `file` are

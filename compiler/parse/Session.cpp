@@ -331,6 +331,8 @@ void Session::parse(StatementSink *sink) {
       brace = h->LBRACE();
     else if (auto *h = ctx->platformHeader())
       brace = h->LBRACE();
+    else if (auto *h = ctx->gitHeader())
+      brace = h->LBRACE();
     if (brace && isReal(brace->getSymbol())) {
       kind = StatementSpan::Open;
       open.push_back(brace->getSymbol());

@@ -4,6 +4,7 @@
 #include "compiler/sema/Sema.h"
 
 #include "compiler/sema/BuiltinProtections.h"
+#include "compiler/sema/GitSema.h"
 
 #include <llvm/Support/FileSystem.h>
 #include <llvm/Support/Path.h>
@@ -58,6 +59,7 @@ public:
         setOption(*set);
     for (const FlatStmt &f : flat_)
       analyseStatement(f);
+    checkGitRemotesUnique(policy_.git, diags_);
 
     if (diags_.inputErrorCount() != errorsBefore)
       return std::nullopt;
@@ -274,6 +276,8 @@ private:
             requireStmt(node, f);
           else if constexpr (std::is_same_v<T, ast::ForbidStmt>)
             forbidStmt(node, f);
+          else if constexpr (std::is_same_v<T, ast::GitBlock>)
+            gitBlock(node, f);
           // let/set were handled in earlier passes; blocks and includes were flattened.
         },
         f.stmt->node);
@@ -537,6 +541,21 @@ private:
     }
     }
     policy_.forbids.push_back(std::move(out));
+  }
+
+  // ---- git blocks (GitSema.h) -------------------------------------------------
+
+  void gitBlock(const ast::GitBlock &g, const FlatStmt &f) {
+    GitPathParser parsePath = [&](const ast::Str &s, std::string &error) -> std::optional<fs::PathPattern> {
+      auto p = fs::parsePathPattern(s.value, /*exactFile=*/true, f.relativeBase, error);
+      if (p && !p->root.empty() && !builtinRoots().count(p->root) && !policy_.variables.count(p->root)) {
+        error = "unknown variable '$" + p->root + "'";
+        return std::nullopt;
+      }
+      return p;
+    };
+    if (auto block = analyseGitBlock(g, provenance(g.loc, g.origin), parsePath, diags_))
+      policy_.git.push_back(std::move(*block));
   }
 
   const IncludeReader &readInclude_;

@@ -124,6 +124,33 @@ inline void appendStmt(std::string &out, const ast::Stmt &stmt, int depth) {
             out += " because ";
             appendQuoted(out, n.reason->value);
           }
+        } else if constexpr (std::is_same_v<T, ast::GitBlock>) {
+          out += "git {\n";
+          for (const ast::GitItem &item : n.items) {
+            out.append(static_cast<size_t>(depth + 1) * 2, ' ');
+            if (auto *r = std::get_if<ast::GitRemote>(&item)) {
+              out += "remote ";
+              appendQuoted(out, r->url.value);
+              out += r->fetch ? " fetch" : "";
+            } else if (auto *p = std::get_if<ast::GitPush>(&item)) {
+              out += "push ";
+              appendQuoted(out, p->pattern.value);
+            } else if (auto *a = std::get_if<ast::GitAllow>(&item)) {
+              out += "allow ";
+              out += ast::keyword(a->what);
+            } else if (auto *t = std::get_if<ast::GitToken>(&item)) {
+              out += "token ";
+              out += ast::keyword(t->source);
+              out += ' ';
+              appendQuoted(out, t->value.value);
+            } else if (auto *u = std::get_if<ast::GitUser>(&item)) {
+              out += "user ";
+              appendQuoted(out, u->name.value);
+            }
+            out += '\n';
+          }
+          out.append(static_cast<size_t>(depth) * 2, ' ');
+          out += '}';
         } else if constexpr (std::is_same_v<T, ast::PlatformBlock>) {
           out += "on ";
           appendQuoted(out, n.platform.value);

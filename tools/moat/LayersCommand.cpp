@@ -7,6 +7,7 @@
 #include "Subcommands.h"
 
 #include "compiler/eval/Evaluator.h"
+#include "compiler/ir/GitText.h"
 #include "compiler/ir/RuleText.h"
 #include "compiler/layers/Layers.h"
 #include "compiler/verify/Asserts.h"
@@ -74,6 +75,19 @@ public:
       where(r.prov);
       os_ << platformPrefix(r.platform) << ir::effectName(r.effect) << " unix-socket " << ir::quoted(r.path.text())
           << "\n";
+    }
+    for (const ir::GitBlock &g : p_.git) {
+      const char *layer = ir::layerName(g.prov.layer);
+      for (const ir::GitRemote &r : g.remotes)
+        where(layer, r.loc), os_ << "git " << ir::gitRemoteText(r) << "\n";
+      for (const ir::GitRefPattern &r : g.push)
+        where(layer, r.loc), os_ << "git " << ir::gitPushText(r) << "\n";
+      if (g.allowDelete)
+        where(g.prov), os_ << "git allow delete\n";
+      if (g.allowForcePush)
+        where(g.prov), os_ << "git allow force-push\n";
+      if (g.token)
+        where(layer, g.token->loc), os_ << "git " << ir::gitTokenText(*g.token) << "\n";
     }
     if (builtins)
       where("builtin", SourceLoc{}), os_ << builtins << " built-in write protections ('always deny write')\n";
