@@ -132,7 +132,8 @@ def main():
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
-        shutil.rmtree(scratch, ignore_errors=True)
+        if not os.environ.get("MOAT_KEEP_SCRATCH"):
+            shutil.rmtree(scratch, ignore_errors=True)
         print("git-proxy suite: %.1f s" % (time.monotonic() - started))
 
 
