@@ -119,25 +119,41 @@ def main():
     args = parser.parse_args()
     args.moat = os.path.abspath(args.moat)
     os.makedirs(args.base_dir, exist_ok=True)
-    scratch = tempfile.mkdtemp(prefix="git-proxy-", dir=os.path.abspath(args.base_dir))
-    servers = []
     started = time.monotonic()
-    try:
-        return suite(args, scratch, servers)
-    finally:
-        for proc in servers:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-        if not os.environ.get("MOAT_KEEP_SCRATCH"):
-            shutil.rmtree(scratch, ignore_errors=True)
-        print("git-proxy suite: %.1f s" % (time.monotonic() - started))
+    # As root: a pass as root, then one as uid/gid 65534 (moat run started
+    # through setpriv), each against fresh repositories. Otherwise one pass
+    # as the current user.
+    passes = [None, 65534] if os.geteuid() == 0 else [None]
+    status = 0
+    for uid in passes:
+        print("--- pass as %s" % ("uid %d" % uid if uid is not None else "uid %d" % os.geteuid()))
+        scratch = tempfile.mkdtemp(prefix="git-proxy-", dir=os.path.abspath(args.base_dir))
+        servers = []
+        try:
+            result = suite(args, scratch, servers, uid)
+        finally:
+            for proc in servers:
+                proc.send_signal(signal.SIGTERM)
+                try:
+                    proc.wait(timeout=5)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait()
+            if not os.environ.get("MOAT_KEEP_SCRATCH"):
+                shutil.rmtree(scratch, ignore_errors=True)
+        if result == 77 and uid is not None:
+            print("NOTE: bubblewrap cannot create namespaces as uid %d: that pass is not run" % uid)
+            continue
+        if result != 0:
+            status = result
+            break
+    print("git-proxy suite: %.1f s" % (time.monotonic() - started))
+    return status
 
 
-def suite(args, scratch, servers):
+def suite(args, scratch, servers, uid):
+    # The command prefix that runs moat as `uid` (None: as we are).
+    as_user = [] if uid is None else ["/usr/bin/setpriv", "--reuid=%d" % uid, "--regid=%d" % uid, "--clear-groups"]
     token = "real-" + secrets.token_hex(16)
     secrets_dir = os.path.join(scratch, "secrets")
     os.makedirs(secrets_dir)
@@ -146,6 +162,13 @@ def suite(args, scratch, servers):
         f.write(token + "\n")
     for d in ("home", "tmp", "work"):
         os.makedirs(os.path.join(scratch, d))
+    os.makedirs(os.path.join(scratch, "logs"))
+    if uid is not None:
+        os.chmod(scratch, 0o755)
+        for d in ("home", "tmp", "work", "secrets", "logs"):
+            for root, dirs, files in os.walk(os.path.join(scratch, d)):
+                for name in [root] + [os.path.join(root, n) for n in dirs + files]:
+                    os.lchown(name, uid, uid)
     # A throwaway certificate for 127.0.0.1, trusted only through SSL_CERT_FILE.
     out = run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
                "-keyout", os.path.join(scratch, "key.pem"), "-out", os.path.join(scratch, "cert.pem"),
@@ -193,7 +216,7 @@ def suite(args, scratch, servers):
     script = os.path.join(scratch, "inside.sh")
     with open(script, "w") as f:
         f.write(INSIDE)
-    moat_log = os.path.join(scratch, "moat-log.jsonl")
+    moat_log = os.path.join(scratch, "logs", "moat-log.jsonl")
     env = dict(os.environ)
     env.update({
         "HOME": os.path.join(scratch, "home"), "TMPDIR": os.path.join(scratch, "tmp"),
@@ -205,7 +228,7 @@ def suite(args, scratch, servers):
         "FOREIGN": secrets.token_hex(32),  # another session's credential: as good as any other
         "TOKEN_FILE": token_file,
     })
-    result = run([args.moat, "run", "--policy=" + policy, "--log=" + moat_log, "--", "sh", script],
+    result = run(as_user + [args.moat, "run", "--policy=" + policy, "--log=" + moat_log, "--", "sh", script],
                  cwd=os.path.join(scratch, "work"), env=env)
     print(result.stdout)
     print(result.stderr, file=sys.stderr)
@@ -290,7 +313,7 @@ def suite(args, scratch, servers):
     # A missing token stops moat run before anything runs.
     env_missing = dict(env)
     del env_missing["MOAT_TEST_GIT_TOKEN"]
-    missing = run([args.moat, "run", "--policy=" + policy, "--", "true"], cwd=work, env=env_missing)
+    missing = run(as_user + [args.moat, "run", "--policy=" + policy, "--", "true"], cwd=work, env=env_missing)
     check(missing.returncode == 125 and "MOAT_TEST_GIT_TOKEN" in missing.stderr,
           "a missing token variable: exit 125 naming it")
     if FAILURES:
