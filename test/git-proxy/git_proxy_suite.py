@@ -100,6 +100,8 @@ say plain;        git clone -q "$PLAIN" ../plain 2>&1 && git -C ../plain log -1 
 say gzip;         (git init -q ../unrelated && cd ../unrelated && for i in $(seq 60); do git commit -q --allow-empty -m "local $i"; done &&
                    GIT_TRACE_CURL=1 GIT_TRACE_CURL_NO_DATA=1 git fetch -q "$REMOTE" refs/heads/agent/x 2>&1 | grep -i -c 'Send header: Content-Encoding: gzip';
                    git rev-parse --verify -q FETCH_HEAD >/dev/null && echo fetched)
+# Routing does not hang on the proxy variables: git's own http.<url>.proxy.
+say noenv;        env -u http_proxy -u HTTP_PROXY -u all_proxy -u ALL_PROXY git ls-remote "$REMOTE" refs/heads/main 2>&1 | wc -l
 say foreign;      curl -s -o /dev/null -w '%{http_code}\n' -x "$HTTP_PROXY" -u "moat:$FOREIGN" "$PROBE"
 # The session's own credential, as git's credential helper hands it out.
 OWN=$(printf 'protocol=http\nhost=moat-git.invalid\n\n' | git credential fill | sed -n 's/^password=//p')
@@ -250,6 +252,7 @@ def suite(args, scratch, servers, uid):
           "git shows the force push refused with moat's reason")
     check("rejected" in sections.get("default", ""), "git shows the push to main refused")
     check(sections.get("plain", "").strip().endswith("init"), "fetch over plain http works")
+    check(sections.get("noenv", "").strip() == "1", "git reaches the git proxy without the proxy variables")
     check(subject("refs/heads/agent/big") == "big", "a push larger than git's post buffer (chunked) landed")
     gz = sections.get("gzip", "").split()
     check(gz[-1:] == ["fetched"] and gz[0] != "0", "a fetch whose negotiation git gzips works (%s)" % gz)
