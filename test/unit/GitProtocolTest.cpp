@@ -7,6 +7,9 @@
 #include "runtime/git/GitRoute.h"
 #include "runtime/git/PktLine.h"
 #include "runtime/git/ReceivePack.h"
+#include "compiler/fs/PathPattern.h"
+
+#include "TestScratch.h"
 
 #include <gtest/gtest.h>
 #include <zlib.h>
@@ -229,4 +232,67 @@ TEST(GitLaunch, ConfigEnvironmentAppendsAfterTheUsersAndRoutesEveryRemoteHost) {
     }
   }
   EXPECT_TRUE(helperReset && helper);
+}
+
+TEST(GitLaunch, TokensAreReadOnTheHostAndHiddenFromTheSandbox) {
+  ir::Policy policy = policyWithBlock();
+  ir::GitToken fromEnv;
+  fromEnv.envName = "MOAT_UNIT_GIT_TOKEN";
+  policy.git[0].token = fromEnv;
+  eval::Bindings bindings;
+  std::string error;
+  auto environment = [](const std::string &name) -> std::optional<std::string> {
+    if (name == "MOAT_UNIT_GIT_TOKEN")
+      return std::string("secret-value\n");
+    return std::nullopt;
+  };
+  auto location = [](const SourceLoc &) { return std::string("p.moat:1:1"); };
+  auto launch = prepareGitLaunch(policy, bindings, "http://127.0.0.1:3128", environment, location, error);
+  ASSERT_TRUE(launch) << error;
+  EXPECT_TRUE(launch->active);
+  ASSERT_EQ(launch->tokens.size(), 1u);
+  const auto &[block, credential] = *launch->tokens.begin();
+  EXPECT_EQ(block, &launch->policy.git[0]); // keyed by the launch's own copy
+  EXPECT_EQ(credential.first, "x-access-token");
+  EXPECT_EQ(credential.second, "secret-value");
+  EXPECT_EQ(launch->unsetenv, std::vector<std::string>{"MOAT_UNIT_GIT_TOKEN"});
+  for (const auto &[name, value] : launch->setenv)
+    EXPECT_EQ(value.find("secret-value"), std::string::npos) << name;
+  GitLaunch moved = std::move(*launch);
+  EXPECT_EQ(moved.tokens.begin()->first, &moved.policy.git[0]); // moves keep the blocks where they are
+
+  // Missing: refused with the block's location.
+  auto none = [](const std::string &) -> std::optional<std::string> { return std::nullopt; };
+  EXPECT_FALSE(prepareGitLaunch(policy, bindings, "http://127.0.0.1:3128", none, location, error));
+  EXPECT_NE(error.find("p.moat:1:1: the git token variable MOAT_UNIT_GIT_TOKEN is not set"), std::string::npos)
+      << error;
+
+  // A token file: read, and an always deny-read of it added to the plan's policy.
+  std::string path = moat::test::scratchFile("token", "", "file-secret\n");
+  ir::GitToken fromFile;
+  fromFile.kind = ir::GitToken::Kind::File;
+  fromFile.file = *fs::parsePathPattern(path, true, "", error);
+  fromFile.fileText = path;
+  fromFile.user = "bot";
+  policy.git[0].token = fromFile;
+  size_t rulesBefore = policy.fsRules.size();
+  launch = prepareGitLaunch(policy, bindings, "http://127.0.0.1:3128", none, location, error);
+  ASSERT_TRUE(launch) << error;
+  EXPECT_EQ(launch->tokens.begin()->second, std::make_pair(std::string("bot"), std::string("file-secret")));
+  ASSERT_EQ(launch->policy.fsRules.size(), rulesBefore + 1);
+  const ir::FsRule &hide = launch->policy.fsRules.back();
+  EXPECT_EQ(hide.effect, ir::Effect::Deny);
+  EXPECT_EQ(hide.access, ir::Access::Read);
+  EXPECT_EQ(hide.tier, ir::Tier::Always);
+  EXPECT_EQ(hide.pattern, fromFile.file);
+  EXPECT_TRUE(launch->unsetenv.empty());
+  fromFile.file = *fs::parsePathPattern(path + "-missing", true, "", error);
+  policy.git[0].token = fromFile;
+  EXPECT_FALSE(prepareGitLaunch(policy, bindings, "http://127.0.0.1:3128", none, location, error));
+  EXPECT_NE(error.find("cannot read the token file"), std::string::npos) << error;
+
+  // No git block: nothing to do.
+  launch = prepareGitLaunch(ir::Policy(), bindings, "http://127.0.0.1:3128", none, location, error);
+  ASSERT_TRUE(launch);
+  EXPECT_FALSE(launch->active);
 }
