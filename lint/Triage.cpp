@@ -1,5 +1,6 @@
 #include "lint/Triage.h"
 
+#include "compiler/layers/Layers.h"
 #include "lint/FindingContent.h"
 #include "lint/RelativePath.h"
 #include "lint/Suppressions.h"
@@ -81,6 +82,23 @@ void Triage::finish(Baseline *baseline, const std::string &baselineFile, Diagnos
       out.add(std::move(c.diag));
   }
   candidates_.clear();
+}
+
+std::vector<Diagnostic> lintForTriage(const ir::Policy &policy, DiagnosticEngine &policyDiags,
+                                      const LintOptions &options, bool runRules, DiagnosticEngine &direct) {
+  if (runRules)
+    runLint(policy, policyDiags, options);
+  else
+    for (const ir::ManagedViolation &v : policy.managedViolations)
+      policyDiags.add(layers::violationDiagnostic(v, Severity::Error));
+  std::vector<Diagnostic> triaged;
+  for (const Diagnostic &d : policyDiags.diagnostics()) {
+    if (d.kind == DiagKind::Finding && d.id == layers::kManagedViolationId)
+      direct.add(d);
+    else
+      triaged.push_back(d);
+  }
+  return triaged;
 }
 
 } // namespace moat::lint

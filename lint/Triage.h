@@ -12,6 +12,7 @@
 #include "compiler/diagnostics/Diagnostics.h"
 #include "lint/Baseline.h"
 #include "lint/Config.h"
+#include "lint/Lint.h"
 #include "lint/SourceComments.h"
 
 #include <string>
@@ -60,5 +61,15 @@ private:
   std::vector<Candidate> candidates_;
   std::vector<SuppressedFinding> suppressed_;
 };
+
+// One loaded policy's findings as `moat check` triages them: the risk rules
+// run over it (with `runRules` false only its managed violations are
+// reported, as --no-lint does), then managed-violation findings go straight
+// to `direct`, because a project cannot hide what breaks its organisation's
+// policy through its suppressions, config or baseline, and everything else
+// in `policyDiags` (loading diagnostics included) is returned for
+// Triage::addPolicy. `moat check` and `moat report` share it.
+std::vector<Diagnostic> lintForTriage(const ir::Policy &policy, DiagnosticEngine &policyDiags,
+                                      const LintOptions &options, bool runRules, DiagnosticEngine &direct);
 
 } // namespace moat::lint

@@ -1,6 +1,5 @@
 #include "report/Findings.h"
 
-#include "compiler/layers/Layers.h"
 #include "lint/Config.h"
 #include "lint/FoldRepeats.h"
 #include "lint/Lint.h"
@@ -26,18 +25,8 @@ std::optional<CheckedFindings> checkFindings(const std::string &policyPath, cons
     policyDiags.add(d);
   lint::LintOptions options = config ? config->lint : lint::LintOptions{};
   options.moatTwin = twin;
-  lint::runLint(policy, policyDiags, options);
-
-  // As `moat check`: a project cannot hide what breaks its organisation's
-  // policy, so managed violations skip suppressions and config.
   DiagnosticEngine out(files);
-  std::vector<Diagnostic> triaged;
-  for (const Diagnostic &d : policyDiags.diagnostics()) {
-    if (d.kind == DiagKind::Finding && d.id == layers::kManagedViolationId)
-      out.add(d);
-    else
-      triaged.push_back(d);
-  }
+  std::vector<Diagnostic> triaged = lint::lintForTriage(policy, policyDiags, options, true, out);
   lint::CommentIndex comments(files);
   lint::Triage triage(comments);
   bool ok = triage.addPolicy(policyPath, buffers, config ? &*config : nullptr, triaged, true, out);

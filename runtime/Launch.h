@@ -6,8 +6,10 @@
 #include "compiler/diagnostics/Diagnostics.h"
 #include "compiler/eval/Bindings.h"
 #include "compiler/ir/Policy.h"
+#include "runtime/proxy/UpstreamProxy.h"
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +25,9 @@ struct LaunchRequest {
   eval::Bindings bindings;            // HOME, CWD, TMPDIR and variables, bound
   std::vector<std::string> command;   // argv; command[0] is looked up in PATH inside
   std::string logPath;                // --log: JSON lines ("" = none)
+  // --upstream-proxy: allowed traffic goes on through it (parsed, with its
+  // credentials and addresses: proxy::configureUpstreamProxy).
+  std::optional<proxy::UpstreamProxy> upstreamProxy;
   // Called once the sandbox is planned, just before anything starts (the
   // CLI prints the plan's diagnostics there).
   std::function<void()> beforeStart;

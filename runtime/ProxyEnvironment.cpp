@@ -1,5 +1,7 @@
 #include "runtime/ProxyEnvironment.h"
 
+#include "runtime/proxy/UpstreamProxy.h"
+
 namespace moat::runtime {
 
 std::vector<std::pair<std::string, std::string>> proxyEnvironment(const std::string &http,
@@ -27,6 +29,10 @@ std::vector<std::pair<std::string, std::string>> proxyEnvironment(const std::str
       {"DOCKER_HTTP_PROXY", http},
       {"DOCKER_HTTPS_PROXY", http},
   };
+}
+
+std::vector<std::string> launcherOnlyVariables() {
+  return {proxy::kUpstreamUserVariable, proxy::kUpstreamPasswordVariable};
 }
 
 } // namespace moat::runtime

@@ -16,4 +16,10 @@ namespace moat::runtime {
 std::vector<std::pair<std::string, std::string>> proxyEnvironment(const std::string &http,
                                                                   const std::string &socks);
 
+// Variables only the launcher reads, never passed into the sandbox: the
+// upstream proxy's credentials (proxy/UpstreamProxy.h). Removed whether or
+// not --upstream-proxy is given, so a credential exported in a shell
+// profile never reaches a confined command.
+std::vector<std::string> launcherOnlyVariables();
+
 } // namespace moat::runtime

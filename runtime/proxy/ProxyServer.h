@@ -18,6 +18,7 @@
 #include "compiler/eval/Evaluator.h"
 #include "runtime/EventLog.h"
 #include "runtime/proxy/ProxyCredential.h"
+#include "runtime/proxy/UpstreamProxy.h"
 
 #include <asio/ip/address.hpp>
 #include <asio/ip/tcp.hpp>
@@ -27,6 +28,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -57,6 +59,10 @@ struct Config {
   EventLog *log = nullptr;  // null: decisions are not logged
   // "file:line:col" or "builtin" for a rule; null function: "rule".
   std::function<std::string(const ir::NetRule *)> ruleName;
+  // --upstream-proxy: allowed traffic goes on through this proxy instead of
+  // being dialled directly (UpstreamProxy.h; loopback destinations stay
+  // direct). nullopt: every destination is dialled directly.
+  std::optional<UpstreamProxy> upstream;
   // Takes a connection whose first request is for the git proxy's reserved
   // host (runtime/git/GitRoute.h), with the bytes read so far; null: such
   // requests are decided like any other host (and refused: it never resolves).

@@ -144,7 +144,8 @@ void Session::refuse(Refusal refusal, const std::string &reason) {
       break;
     case Refusal::HostUnreachable:
     case Refusal::ConnectionRefused:
-    case Refusal::NetworkUnreachable: reply = httpResponse(502, "Bad Gateway", reason); break;
+    case Refusal::NetworkUnreachable:
+    case Refusal::UpstreamFailure: reply = httpResponse(502, "Bad Gateway", reason); break;
     default: reply = httpResponse(400, "Bad Request", reason); break;
     }
   }

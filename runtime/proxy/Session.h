@@ -40,7 +40,8 @@ private:
   // Why a connection gets no tunnel; answered in the client's protocol.
   enum class Refusal {
     BadRequest, Policy, HeaderTooLarge, Busy, CommandNotSupported, AddressTypeNotSupported,
-    HostUnreachable, ConnectionRefused, NetworkUnreachable, ProxyAuthenticationRequired
+    HostUnreachable, ConnectionRefused, NetworkUnreachable, ProxyAuthenticationRequired,
+    UpstreamFailure // the upstream proxy failed or could not be reached: 502, SOCKS 01
   };
   // What the client asked for, after its front door.
   struct Request {
@@ -91,6 +92,15 @@ private:
   void refuseUnreachable(const asio::error_code &ec);
   const ir::NetRule *decidingRule() const;
 
+  // SessionUpstream.cpp: allowed traffic through --upstream-proxy.
+  // Whether a vetted destination goes through the upstream (loopback stays
+  // direct: the upstream's loopback is another machine's).
+  bool upstreamCarries(const asio::ip::address &address) const;
+  void dialUpstream(const net::CanonicalHost &target, size_t index = 0);
+  void onUpstreamDialed(size_t index, const asio::error_code &ec);
+  void onUpstreamHandshake(UpstreamOutcome outcome);
+  void viaUpstreamEstablished();
+
   // SessionTunnel.cpp
   void tunnelEstablished();
   void gateClientHello();
@@ -116,6 +126,8 @@ private:
   Request request_;
   net::CanonicalHost host_; // canonical destination
   std::vector<asio::ip::address> addresses_; // vetted, in dialling order
+  net::CanonicalHost upstreamTarget_; // what the upstream proxy is asked for
+  std::string upstreamLeftover_;      // the destination's first bytes, read with the upstream's reply
   Relay relay_;
 };
 

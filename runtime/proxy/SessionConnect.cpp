@@ -43,6 +43,8 @@ void Session::openTunnel() {
       return refuse(Refusal::Policy, target + ": " + vetted.reason);
     }
     addresses_ = {toAsioAddress(host_.ip)};
+    if (upstreamCarries(addresses_.front()))
+      return dialUpstream(host_);
     return dial(0);
   }
   if (net::isLoopbackName(host_)) {
@@ -51,6 +53,11 @@ void Session::openTunnel() {
       fixed.push_back(toAsioAddress(address.ip));
     return onResolvedWith(fixed, "", verdict.namedByRule);
   }
+  // An upstream that resolves names gets the canonical name: behind a
+  // mandatory proxy the host often cannot resolve external names, and the
+  // DNS-rebinding guard is then the upstream's (docs/runtime.md).
+  if (core_.config.upstream && core_.config.upstream->resolvesNames())
+    return dialUpstream(host_);
   resolveThenDial(host_);
 }
 
@@ -87,6 +94,8 @@ void Session::onResolvedWith(const std::vector<asio::ip::address> &addresses, co
     return refuse(Refusal::Policy, why.reason);
   }
   addresses_ = std::move(vetted.usable);
+  if (upstreamCarries(addresses_.front())) // socks5://: the upstream gets the first vetted address
+    return dialUpstream(hostOfAddress(addresses_.front()));
   dial(0);
 }
 

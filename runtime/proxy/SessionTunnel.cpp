@@ -34,6 +34,9 @@ void Session::tunnelEstablished() {
   } else {
     *reply = "HTTP/1.1 200 Connection Established\r\n\r\n";
   }
+  // What an upstream proxy read along with its reply is the destination's.
+  *reply += upstreamLeftover_;
+  upstreamLeftover_.clear();
   asio::async_write(client_, asio::buffer(*reply), [this, self = shared_from_this(), reply](const asio::error_code &ec, size_t) {
     if (closed_)
       return;

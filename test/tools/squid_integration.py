@@ -18,23 +18,18 @@ failure too, and the directory is removed.
 Exit status 0 when every case passed, 1 otherwise (including: squid or
 openssl missing; there is no silent skip). The last line is a summary.
 """
-import argparse
-import json
 import os
-import pwd
-import select
-import shutil
-import signal
 import socket
 import ssl
 import subprocess
 import sys
-import tempfile
-import threading
-import time
 
-IO_TIMEOUT = 5.0        # per socket operation
-STARTUP_TIMEOUT = 20.0  # for Squid and the origins to come up
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from squid_harness import (IO_TIMEOUT, find_squid, free_port, hand_to_squid_user,  # noqa: E402
+                           main_with, make_cert, read_all, read_json_lines, recv_head,
+                           squid_common_lines,
+                           squid_parse, start_squid, status_of)
+
 OVERALL_TIMEOUT = 120   # hang guard for the whole run (SIGALRM)
 
 NAMES = ["allowed.test", "denied.test", "tls.test", "wild.test", "x.wild.test",
@@ -42,183 +37,7 @@ NAMES = ["allowed.test", "denied.test", "tls.test", "wild.test", "x.wild.test",
 
 
 # --------------------------------------------------------------------------
-# Origins (run as child processes of this script: --origin http|tls)
-
-def run_origin(kind, log_path, cert, key):
-    srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    srv.bind(("127.0.0.1", 0))
-    srv.listen(16)
-    lock = threading.Lock()
-    log = open(log_path, "a", buffering=1)
-
-    def record(event, **fields):
-        fields["event"] = event
-        with lock:
-            log.write(json.dumps(fields, sort_keys=True) + "\n")
-            log.flush()
-
-    ctx = None
-    if kind == "tls":
-        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        ctx.load_cert_chain(cert, key)
-
-        def on_sni(sock, name, _ctx):
-            record("sni", sni=name)
-        ctx.sni_callback = on_sni
-
-    def serve(conn):
-        try:
-            conn.settimeout(IO_TIMEOUT)
-            if ctx is not None:
-                conn = ctx.wrap_socket(conn, server_side=True)
-                record("handshake")
-            data = b""
-            while b"\r\n\r\n" not in data and len(data) < 65536:
-                chunk = conn.recv(4096)
-                if not chunk:
-                    break
-                data += chunk
-            head = data.split(b"\r\n\r\n", 1)[0].decode("latin-1")
-            lines = head.split("\r\n")
-            host = ""
-            for line in lines[1:]:
-                if line.lower().startswith("host:"):
-                    host = line.split(":", 1)[1].strip()
-            if lines and lines[0]:
-                parts = lines[0].split(" ")
-                record("request", line=lines[0], path=parts[1] if len(parts) > 1 else "",
-                       host=host)
-                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n"
-                             b"Connection: close\r\n\r\nok\n")
-        except Exception as e:  # a refused or cut connection is data, not a crash
-            record("error", error=type(e).__name__)
-        finally:
-            try:
-                conn.close()
-            except OSError:
-                pass
-
-    print("PORT %d" % srv.getsockname()[1], flush=True)
-    while True:
-        conn, _ = srv.accept()
-        record("accept")
-        threading.Thread(target=serve, args=(conn,), daemon=True).start()
-
-
-# --------------------------------------------------------------------------
-# Harness helpers
-
-class Harness:
-    def __init__(self, moat):
-        self.moat = moat
-        # Squid started as root drops to an unprivileged user, which must be
-        # able to reach the directory: lit's own TMPDIR is private to root.
-        self.dir = tempfile.mkdtemp(prefix="moat-squid-",
-                                    dir="/tmp" if os.geteuid() == 0 else None)
-        self.procs = []  # (name, Popen) we started, stopped by PID
-        self.failures = []
-        self.passed = 0
-
-    def path(self, name):
-        return os.path.join(self.dir, name)
-
-    def start(self, name, argv, **kw):
-        proc = subprocess.Popen(argv, start_new_session=True, **kw)
-        self.procs.append((name, proc))
-        return proc
-
-    def stop_all(self):
-        for name, proc in reversed(self.procs):
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)
-                try:
-                    proc.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait(timeout=10)
-        self.procs = []
-
-    def check(self, name, ok, why=""):
-        if ok:
-            self.passed += 1
-            print("PASS %s" % name)
-        else:
-            self.failures.append(name)
-            print("FAIL %s: %s" % (name, why))
-
-
-def read_port_line(proc, what):
-    ready, _, _ = select.select([proc.stdout], [], [], STARTUP_TIMEOUT)
-    if not ready:
-        raise RuntimeError("%s did not start" % what)
-    line = proc.stdout.readline().decode()
-    if not line.startswith("PORT "):
-        raise RuntimeError("%s did not start: %r" % (what, line))
-    return int(line.split()[1])
-
-
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_listening(port, proc, what):
-    deadline = time.monotonic() + STARTUP_TIMEOUT
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError("%s exited with status %d" % (what, proc.returncode))
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError("%s is not listening on port %d" % (what, port))
-
-
-def read_json_lines(path):
-    out = []
-    if os.path.exists(path):
-        with open(path) as f:
-            for line in f:
-                if line.strip():
-                    out.append(json.loads(line))
-    return out
-
-
-# --------------------------------------------------------------------------
 # Clients: raw sockets, so Squid sees exactly the host spelling we chose.
-
-def recv_head(sock):
-    data = b""
-    while b"\r\n\r\n" not in data and len(data) < 65536:
-        chunk = sock.recv(4096)
-        if not chunk:
-            break
-        data += chunk
-    return data
-
-
-def status_of(head):
-    try:
-        return int(head.split(b"\r\n", 1)[0].split(b" ")[1])
-    except (IndexError, ValueError):
-        return 0
-
-
-def read_all(sock):
-    data = b""
-    while len(data) < 1 << 20:
-        try:
-            chunk = sock.recv(65536)
-        except (socket.timeout, ssl.SSLError, OSError):
-            break
-        if not chunk:
-            break
-        data += chunk
-    return data
-
 
 def http_get(proxy_port, url, host_header, case):
     """A proxied GET; returns the status Squid (or the origin) answered."""
@@ -260,20 +79,6 @@ def tls_through_connect(proxy_port, target, sni, path, case):
 
 # --------------------------------------------------------------------------
 
-def make_cert(h):
-    san = ",".join("DNS:" + n for n in NAMES) + ",IP:127.0.0.1"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
-                    "-keyout", h.path("key.pem"), "-out", h.path("cert.pem"),
-                    "-days", "1", "-subj", "/CN=moat squid integration test",
-                    "-addext", "subjectAltName=" + san],
-                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                   timeout=60)
-    with open(h.path("bundle.pem"), "w") as out:
-        for part in ("cert.pem", "key.pem"):
-            with open(h.path(part)) as f:
-                out.write(f.read())
-
-
 def write_policy(h, http_port, tls_port):
     text = """policy "squid-integration" {
   default connect deny;
@@ -292,57 +97,26 @@ def squid_config(h, squid_port, user):
     lines = [
         "http_port 127.0.0.1:%d ssl-bump tls-cert=%s generate-host-certificates=off"
         % (squid_port, h.path("bundle.pem")),
-        "pid_filename %s" % h.path("squid.pid"),
-        "cache_log %s" % h.path("cache.log"),
         # One line per transaction: the case it belongs to (a header the
         # client sends; a spliced tunnel's own line lacks it, so the
         # client's port ties it to its case), what Squid did, whether it contacted a server
         # (HIER_DIRECT) or not (HIER_NONE), and the TLS SNI it saw.
         "logformat moat %Ss/%03>Hs %rm %ru %Sh case=%{X-Moat-Case}>h sni=%ssl::>sni cport=%>p",
         "access_log stdio:%s logformat=moat" % h.path("access.log"),
-        "coredump_dir %s" % h.dir,
-        "cache deny all",
-        "netdb_filename none",
-        "pinger_enable off",
-        "hosts_file %s" % h.path("hosts"),
-        "dns_nameservers 127.0.0.1",
-        "shutdown_lifetime 1 seconds",
+    ] + squid_common_lines(h, user) + [
         "include %s" % h.path("moat-squid.conf"),
         "http_access deny all",
     ]
-    if user:
-        lines.insert(0, "cache_effective_user %s" % user)
     with open(h.path("squid.conf"), "w") as f:
         f.write("\n".join(lines) + "\n")
 
 
-def squid_parse(h, squid, what, conf):
-    parse = subprocess.run([squid, "-k", "parse", "-f", conf],
-                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=60)
-    out = parse.stdout.decode(errors="replace")
-    bad = [l for l in out.splitlines() if "ERROR" in l or "FATAL" in l or "WARNING" in l]
-    h.check("squid -k parse accepts %s" % what, parse.returncode == 0 and not bad,
-            "\n".join(bad) or out[-2000:])
-
-
 def run(h):
-    squid = shutil.which("squid") or ("/usr/sbin/squid" if os.path.exists("/usr/sbin/squid")
-                                      else None)
-    if not squid:
-        raise RuntimeError("squid is not installed (scripts/setup.sh installs squid-openssl)")
-    if not shutil.which("openssl"):
-        raise RuntimeError("openssl is not installed (scripts/setup.sh installs it)")
-    make_cert(h)
+    squid = find_squid()
+    make_cert(h, NAMES)
 
-    origins = {}
-    for kind in ("http", "tls"):
-        proc = h.start("origin-" + kind,
-                       [sys.executable, os.path.abspath(__file__), "--origin", kind,
-                        "--log", h.path("origin-%s.log" % kind),
-                        "--cert", h.path("cert.pem"), "--key", h.path("key.pem")],
-                       stdout=subprocess.PIPE)
-        origins[kind] = read_port_line(proc, "the %s origin" % kind)
-    http_port, tls_port = origins["http"], origins["tls"]
+    http_port = h.start_origin("http")
+    tls_port = h.start_origin("tls", h.path("cert.pem"), h.path("key.pem"))
 
     write_policy(h, http_port, tls_port)
     with open(h.path("moat-squid.conf"), "w") as out:
@@ -351,20 +125,7 @@ def run(h):
     with open(h.path("hosts"), "w") as f:
         f.write("".join("127.0.0.1 %s\n" % n for n in NAMES))
 
-    # Squid started as root drops to cache_effective_user, which must be able
-    # to write the logs and pid file.
-    user = None
-    if os.geteuid() == 0:
-        user = "proxy"
-        try:
-            pw = pwd.getpwnam(user)
-        except KeyError:
-            user = "nobody"
-            pw = pwd.getpwnam(user)
-        for root, dirs, files in os.walk(h.dir):
-            for n in dirs + files:
-                os.chown(os.path.join(root, n), pw.pw_uid, pw.pw_gid)
-        os.chown(h.dir, pw.pw_uid, pw.pw_gid)
+    user = hand_to_squid_user(h)
     squid_port = free_port()
     squid_config(h, squid_port, user)
 
@@ -382,10 +143,7 @@ def run(h):
     with open(h.path("moat-squid.conf"), "wb") as f:
         f.write(tested)
 
-    with open(h.path("squid.out"), "w") as out:
-        proc = h.start("squid", [squid, "-N", "-f", h.path("squid.conf")],
-                       stdout=out, stderr=subprocess.STDOUT)
-    wait_listening(squid_port, proc, "squid")
+    start_squid(h, squid, squid_port)
 
     H, T = http_port, tls_port
     # (case id, what, URL, Host header, allowed?)
@@ -527,43 +285,7 @@ def run(h):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--moat", default="moat")
-    ap.add_argument("--keep", action="store_true", help="keep the temporary directory")
-    ap.add_argument("--origin", choices=["http", "tls"], help=argparse.SUPPRESS)
-    ap.add_argument("--log", help=argparse.SUPPRESS)
-    ap.add_argument("--cert", help=argparse.SUPPRESS)
-    ap.add_argument("--key", help=argparse.SUPPRESS)
-    args = ap.parse_args()
-    if args.origin:
-        run_origin(args.origin, args.log, args.cert, args.key)
-        return 0
-
-    def on_alarm(_sig, _frame):
-        raise TimeoutError("the run took longer than %d s" % OVERALL_TIMEOUT)
-    signal.signal(signal.SIGALRM, on_alarm)
-    signal.alarm(OVERALL_TIMEOUT)
-
-    h = Harness(args.moat)
-    try:
-        run(h)
-    except Exception as e:
-        h.failures.append("harness")
-        print("FAIL harness: %s: %s" % (type(e).__name__, e))
-        for log in ("squid.out", "cache.log"):
-            p = h.path(log)
-            if os.path.exists(p):
-                with open(p, errors="replace") as f:
-                    print("--- %s (last lines)\n%s" % (log, "".join(f.readlines()[-20:])))
-    finally:
-        signal.alarm(0)
-        h.stop_all()
-        if args.keep:
-            print("kept %s" % h.dir)
-        else:
-            shutil.rmtree(h.dir, ignore_errors=True)
-    print("squid integration: %d passed, %d failed" % (h.passed, len(h.failures)))
-    return 1 if h.failures else 0
+    return main_with(run, "moat-squid-", "squid integration", OVERALL_TIMEOUT)
 
 
 if __name__ == "__main__":

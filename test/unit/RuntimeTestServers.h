@@ -25,6 +25,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -338,7 +339,10 @@ inline std::string socksUserPassword(const std::string &user, const std::string 
 // through RFC 1929), with a log file in a scratch directory.
 class ProxyHarness {
 public:
-  explicit ProxyHarness(const std::string &policyText, runtime::proxy::Limits limits = {}) : policy_(policyText) {
+  // `adjust` changes the config before the server starts (an upstream proxy).
+  explicit ProxyHarness(const std::string &policyText, runtime::proxy::Limits limits = {},
+                        const std::function<void(runtime::proxy::Config &)> &adjust = nullptr)
+      : policy_(policyText) {
     std::string base = std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp";
     std::string pattern = base + "/moat-proxy-test-XXXXXX";
     std::vector<char> buf(pattern.begin(), pattern.end());
@@ -358,6 +362,8 @@ public:
     config.resolve = testResolve;
     config.log = log_ ? &*log_ : nullptr;
     config.ruleName = ruleLocation;
+    if (adjust)
+      adjust(config);
     server_ = runtime::proxy::Server::listenTcp(
         config, asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0), error);
     EXPECT_TRUE(server_) << error;

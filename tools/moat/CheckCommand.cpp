@@ -213,23 +213,10 @@ int runCheck() {
     // violations are part of validating the layers: --no-lint keeps them.
     lint::LintOptions lintOptions = config ? config->lint : lint::LintOptions{};
     lintOptions.moatTwin = twin ? &*twin : nullptr;
-    if (!NoLint)
-      lint::runLint(*policy, policyDiags, lintOptions);
-    else
-      for (const ir::ManagedViolation &v : policy->managedViolations)
-        policyDiags.add(layers::violationDiagnostic(v, Severity::Error));
+    std::vector<Diagnostic> triaged = lint::lintForTriage(*policy, policyDiags, lintOptions, !NoLint, diags);
     std::vector<uint32_t> buffers = sharedBuffers;
     for (unsigned b = firstBuffer; b <= files.mgr().getNumBuffers(); ++b)
       buffers.push_back(b);
-    // A project cannot hide what breaks its organisation's policy: managed
-    // violations skip the project's suppressions, config and baseline.
-    std::vector<Diagnostic> triaged;
-    for (const Diagnostic &d : policyDiags.diagnostics()) {
-      if (d.kind == DiagKind::Finding && d.id == layers::kManagedViolationId)
-        diags.add(d);
-      else
-        triaged.push_back(d);
-    }
     inputError |= !triage.addPolicy(path, buffers, config, triaged, !NoLint, diags);
   }
   inputError |= configs.failed();

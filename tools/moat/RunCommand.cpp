@@ -1,6 +1,6 @@
 // moat run [--policy=FILE] [--managed=FILE] [--user=FILE] [--log=FILE]
 //          [--allow-write=PATH]... [--allow-connect=HOST]... [--deny-read=PATH]...
-//          [--define NAME=PATH]... [--verbose] -- CMD [ARG...]
+//          [--define NAME=PATH]... [--upstream-proxy=URL] [--verbose] -- CMD [ARG...]
 // Builds the effective policy (the flags are the command-line layer, under
 // the managed layer and above the project's: docs/managed.md) and hands it
 // to the platform's launcher (runtime/). Exit status: the command's, or 125
@@ -11,6 +11,7 @@
 
 #include "compiler/layers/Layers.h"
 #include "runtime/Launch.h"
+#include "runtime/proxy/ProxyServer.h"
 
 #include <llvm/Support/raw_ostream.h>
 
@@ -39,6 +40,11 @@ llvm::cl::list<std::string> DenyRead("deny-read", llvm::cl::desc("Also hide PATH
                                      llvm::cl::value_desc("PATH"), llvm::cl::sub(RunSub), llvm::cl::cat(MoatCategory));
 llvm::cl::list<std::string> Defines("define", llvm::cl::desc("Bind a root or variable: NAME=/abs/path"),
                                     llvm::cl::sub(RunSub), llvm::cl::cat(MoatCategory));
+llvm::cl::opt<std::string> UpstreamProxyOpt(
+    "upstream-proxy",
+    llvm::cl::desc("Send allowed traffic on through this proxy: http://, socks5:// or socks5h://HOST:PORT "
+                   "(credentials from MOAT_UPSTREAM_PROXY_USER and MOAT_UPSTREAM_PROXY_PASSWORD)"),
+    llvm::cl::value_desc("URL"), llvm::cl::sub(RunSub), llvm::cl::cat(MoatCategory));
 llvm::cl::opt<bool> Verbose("verbose", llvm::cl::desc("Show what the sandbox tightened (the plan's warnings)"),
                             llvm::cl::sub(RunSub), llvm::cl::cat(MoatCategory));
 
@@ -112,6 +118,15 @@ int runRun() {
                     "[--allow-connect=HOST]... [--deny-read=PATH]... -- CMD [ARG...]\n";
     return runtime::kExitLaunchFailed;
   }
+  std::optional<runtime::proxy::UpstreamProxy> upstream;
+  if (UpstreamProxyOpt.getNumOccurrences()) {
+    std::string error;
+    upstream = runtime::proxy::configureUpstreamProxy(UpstreamProxyOpt, runtime::proxy::systemResolve, error);
+    if (!upstream) {
+      llvm::errs() << "moat: error: --upstream-proxy: " << error << "\n";
+      return runtime::kExitLaunchFailed;
+    }
+  }
   eval::Bindings bindings = eval::Bindings::fromEnvironment();
   if (!applyDefines(Defines, bindings))
     return runtime::kExitLaunchFailed;
@@ -137,6 +152,7 @@ int runRun() {
   request.bindings = bindings;
   request.command = RunCommandArgs;
   request.logPath = LogOpt;
+  request.upstreamProxy = std::move(upstream);
   size_t printed = 0;
   request.beforeStart = [&] { printed = printFrom(diags, printed); };
   int status = runtime::launch(request, diags);

@@ -62,6 +62,8 @@ std::string bwrapArguments(const backends::bwrap::Plan &plan, const LaunchReques
   std::string socks = fmt::format("socks5h://127.0.0.1:{}", kBridgeSocksPort);
   for (const auto &[name, value] : proxyEnvironment(http, socks))
     groups.push_back({"--setenv", name, value});
+  for (const std::string &name : launcherOnlyVariables())
+    groups.push_back({"--unsetenv", name});
   // git over ssh: ssh cannot speak SOCKS, so its ProxyCommand is moat's own
   // SOCKS client, when the sandbox can see the moat executable at all.
   char exe[4096];

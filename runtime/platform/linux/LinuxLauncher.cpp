@@ -424,6 +424,7 @@ private:
         gitProxy->serve(fd, std::move(buffered));
       };
     }
+    config.upstream = request_.upstreamProxy;
     std::vector<int> fds;
     for (UniqueFd &fd : r.listeners)
       fds.push_back(fd.release());

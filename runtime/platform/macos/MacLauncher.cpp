@@ -29,10 +29,12 @@
 #include "runtime/EventLog.h"
 #include "runtime/LaunchReport.h"
 #include "runtime/MacSandboxPlan.h"
+#include "runtime/ProxyEnvironment.h"
 #include "runtime/proxy/ProxyServer.h"
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstdlib>
@@ -41,6 +43,7 @@
 #include <iterator>
 #include <spawn.h>
 #include <string>
+#include <string_view>
 #include <sys/random.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -138,6 +141,7 @@ public:
     config.credential = credential;
     config.log = &log_;
     config.ruleName = [this](const ir::NetRule *rule) { return ruleLocation(diags_, rule); };
+    config.upstream = request_.upstreamProxy;
     server_ = proxy::Server::listenTcp(std::move(config), asio::ip::tcp::endpoint(asio::ip::address_v4::loopback(), 0),
                                        error);
     if (!server_)
@@ -155,8 +159,13 @@ public:
     planRequest.command = request_.command;
     planRequest.proxyPort = port;
     planRequest.proxyToken = proxy::credentialToken(credential);
-    for (char **entry = environ; entry && *entry; ++entry)
-      planRequest.environment.push_back(*entry);
+    std::vector<std::string> launcherOnly = launcherOnlyVariables();
+    for (char **entry = environ; entry && *entry; ++entry) {
+      std::string_view text(*entry);
+      std::string_view name = text.substr(0, text.find('='));
+      if (std::find(launcherOnly.begin(), launcherOnly.end(), name) == launcherOnly.end())
+        planRequest.environment.push_back(*entry);
+    }
     auto plan = planMacSandbox(planRequest, diags_);
     if (!plan)
       return kExitLaunchFailed; // reported by the plan
