@@ -19,11 +19,13 @@
 #include "compiler/ir/Policy.h"
 #include "runtime/EventLog.h"
 #include "runtime/proxy/ProxyCredential.h"
+#include "runtime/proxy/UpstreamProxy.h"
 
 #include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace moat::runtime::git {
@@ -45,6 +47,9 @@ struct GitProxyConfig {
   EventLog *log = nullptr;
   std::function<std::string(const SourceLoc &)> location; // "file:line:col"
   GitProxyLimits limits;
+  // --upstream-proxy: remotes are reached through it (loopback ones stay
+  // direct), as the filtering proxy's own traffic is.
+  std::optional<proxy::UpstreamProxy> upstream;
 };
 
 class GitProxy {

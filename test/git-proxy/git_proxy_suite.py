@@ -114,6 +114,36 @@ say done
 """
 
 
+def through_upstream(args, scratch, servers, env, token_file, port, https_log, real):
+    """--upstream-proxy=socks5h://: the git proxy reaches a remote by name
+    through the organisation's proxy (test/upstream's SOCKS5 server, which
+    alone knows the name git.test), as the filtering proxy's traffic does."""
+    socks_log = os.path.join(scratch, "socks.log")
+    socks = subprocess.Popen([sys.executable, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..",
+                                                           "upstream", "Inputs", "socks5_server.py"),
+                              "--log", socks_log, "--user", "org", "--password", "org-secret",
+                              "--map", "git.test=127.0.0.1"], stdout=subprocess.PIPE, text=True)
+    servers.append(socks)
+    socks_port = int(socks.stdout.readline().split()[1])
+    remote = "https://git.test:%d/repo.git" % port
+    policy = os.path.join(scratch, "upstream.moat")
+    with open(policy, "w") as f:
+        f.write('policy "git-upstream" {\n  default connect deny;\n  allow read "/";\n'
+                '  git {\n    remote "%s" fetch;\n    token file "%s";\n  }\n}\n' % (remote, token_file))
+    before = len(requests_seen(https_log))
+    upstream_env = dict(env, MOAT_UPSTREAM_PROXY_USER="org", MOAT_UPSTREAM_PROXY_PASSWORD="org-secret")
+    result = run([args.moat, "run", "--policy=" + policy, "--upstream-proxy=socks5h://127.0.0.1:%d" % socks_port,
+                  "--", "git", "ls-remote", remote], cwd=os.path.join(scratch, "work"), env=upstream_env)
+    print(result.stdout, result.stderr)
+    check("refs/heads/main" in result.stdout, "through --upstream-proxy: git ls-remote of a remote by name works")
+    seen = requests_seen(https_log)[before:]
+    check(seen and all(r["authorization"] == real for r in seen),
+          "through --upstream-proxy: the upstream saw the real token (%d requests)" % len(seen))
+    connects = [json.loads(line) for line in open(socks_log)] if os.path.exists(socks_log) else []
+    check(any(c.get("host") == "git.test" and c.get("result") == "connected" for c in connects),
+          "through --upstream-proxy: the SOCKS5 proxy carried git.test")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--moat", required=True)
@@ -174,7 +204,7 @@ def suite(args, scratch, servers, uid):
     # A throwaway certificate for 127.0.0.1, trusted only through SSL_CERT_FILE.
     out = run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
                "-keyout", os.path.join(scratch, "key.pem"), "-out", os.path.join(scratch, "cert.pem"),
-               "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"])
+               "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1,DNS:git.test"])
     if out.returncode != 0:
         print(out.stderr)
         return 1
@@ -319,6 +349,8 @@ def suite(args, scratch, servers, uid):
     missing = run(as_user + [args.moat, "run", "--policy=" + policy, "--", "true"], cwd=work, env=env_missing)
     check(missing.returncode == 125 and "MOAT_TEST_GIT_TOKEN" in missing.stderr,
           "a missing token variable: exit 125 naming it")
+    if uid is None:
+        through_upstream(args, scratch, servers, env, token_file, port, https_log, real)
     if FAILURES:
         print("%d check(s) failed" % len(FAILURES))
         return 1

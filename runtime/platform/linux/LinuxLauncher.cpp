@@ -414,6 +414,7 @@ private:
       gitConfig.tokens = git_.tokens;
       gitConfig.log = &log_;
       gitConfig.location = [this](const SourceLoc &loc) { return sourceLocation(loc); };
+      gitConfig.upstream = request_.upstreamProxy;
       r.gitProxy = git::GitProxy::create(std::move(gitConfig), error);
       if (!r.gitProxy) {
         report(diags_, "cannot start the git proxy: " + error);
