@@ -223,7 +223,8 @@ void GitProxy::Impl::handle(Worker &worker, int fd, std::string buffered) {
     }
     if (!ok) {
       record(verdict.canonicalUrl, false, "builtin", "request body: " + error, service);
-      return reply(simpleResponse(413, "Payload Too Large", error));
+      bool tooLarge = error.find("larger than") != std::string::npos;
+      return reply(tooLarge ? simpleResponse(413, "Payload Too Large", error) : simpleResponse(400, "Bad Request", error));
     }
     std::vector<std::string> contentEncoding = proxy::headerValues(*head, "Content-Encoding");
     if (contentEncoding.size() > 1 ||
