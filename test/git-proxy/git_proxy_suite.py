@@ -144,6 +144,28 @@ def through_upstream(args, scratch, servers, env, token_file, port, https_log, r
           "through --upstream-proxy: the SOCKS5 proxy carried git.test")
 
 
+def tls_verification(args, scratch, env, token_file, port, https_log):
+    """The remote's certificate is verified: an untrusted one, or one that
+    does not name the host, ends the exchange before any request (and so
+    before the token) is sent."""
+    cases = [
+        ("https://127.0.0.1:%d/repo.git" % port, {k: v for k, v in env.items() if k != "SSL_CERT_FILE"},
+         "an untrusted certificate"),
+        ("https://localhost:%d/repo.git" % port, env, "a certificate that does not name the host"),
+    ]
+    for remote, run_env, what in cases:
+        policy = os.path.join(scratch, "tls.moat")
+        with open(policy, "w") as f:
+            f.write('policy "git-tls" {\n  default connect deny;\n  allow read "/";\n'
+                    '  git {\n    remote "%s" fetch;\n    token file "%s";\n  }\n}\n' % (remote, token_file))
+        before = len(requests_seen(https_log))
+        result = run([args.moat, "run", "--policy=" + policy, "--", "git", "ls-remote", remote],
+                     cwd=os.path.join(scratch, "work"), env=dict(run_env, SSL_CERT_DIR="/nonexistent"))
+        check(result.returncode != 0 and "certificate verification failed" in result.stderr,
+              "TLS: %s is refused (git: %s)" % (what, result.stderr.strip().splitlines()[-1:]))
+        check(len(requests_seen(https_log)) == before, "TLS: with %s no request reached the remote" % what)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--moat", required=True)
@@ -351,6 +373,7 @@ def suite(args, scratch, servers, uid):
           "a missing token variable: exit 125 naming it")
     if uid is None:
         through_upstream(args, scratch, servers, env, token_file, port, https_log, real)
+        tls_verification(args, scratch, env, token_file, port, https_log)
     if FAILURES:
         print("%d check(s) failed" % len(FAILURES))
         return 1
