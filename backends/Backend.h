@@ -45,4 +45,12 @@ struct Target {
 const std::vector<Target> &targets();
 const Target *findTarget(std::string_view name);
 
+// What `moat build` and `moat convert` call: the target's build, after one
+// `unenforceable-rule` warning per `git { }` block. Only `moat run` enforces
+// git blocks (its git proxy holds the token and checks each request); a
+// built output has no proxy, so the sandbox it describes gets no git access
+// through a block at all: tighter, never looser (backends/GitBlocks.cpp).
+void buildTarget(const Target &target, const ir::Policy &policy, const BuildOptions &options,
+                 DiagnosticEngine &diags, BuildResult &result);
+
 } // namespace moat::backends

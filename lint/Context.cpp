@@ -71,6 +71,13 @@ std::string LintContext::bind(std::string_view knowledgePath) const {
   return *abs;
 }
 
+std::optional<std::string> LintContext::bindLiteral(const fs::PathPattern &pattern) const {
+  if (pattern.isGlob())
+    return std::nullopt;
+  std::string error;
+  return eval::bindPattern(policy_, bindings_, pattern, error);
+}
+
 std::string LintContext::display(std::string_view absPath) const {
   auto under = [&](std::string_view root) {
     return absPath.substr(0, root.size()) == root &&

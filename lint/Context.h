@@ -64,6 +64,9 @@ public:
 
   // A knowledge path ("~/.bashrc", "$CWD/x", "/etc/x") in the model, absolute.
   std::string bind(std::string_view knowledgePath) const;
+  // A literal (non-glob) policy pattern bound in the model, absolute; nullopt
+  // when it cannot be bound (a root without a value).
+  std::optional<std::string> bindLiteral(const fs::PathPattern &pattern) const;
   // The path as a reader knows it: /home/user/project/x -> $CWD/x,
   // /home/user/x -> ~/x, others unchanged.
   std::string display(std::string_view absPath) const;

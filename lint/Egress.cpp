@@ -44,6 +44,14 @@ std::optional<Egress> findEgress(const LintContext &ctx) {
                                 how(*o)),
                     ctx.locate(o->decision)};
   }
+  // A git block that may push sends the repository's content, and anything
+  // written into it, to its remotes through moat's git proxy.
+  for (const ir::GitBlock &block : ctx.policy().git)
+    for (const ir::GitRemote &remote : block.remotes)
+      if (remote.push && !block.push.empty())
+        return Egress{fmt::format("pushes to the git remote '{}' are allowed (refs '{}')", remote.url,
+                                  block.push.front().pattern),
+                      remote.loc};
   return std::nullopt;
 }
 

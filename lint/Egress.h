@@ -16,7 +16,8 @@ struct Egress {
 // The first way out, checked in this order: any host (a default of allow or
 // ask, `*`, a wildcard or CIDR range over everything: probed with a made-up
 // name and a documentation-range address), then the exfil-capable hosts of
-// lint/data/exfil-domains.txt, then LintOptions::extraExfilDomains.
+// lint/data/exfil-domains.txt, then LintOptions::extraExfilDomains, then a
+// git block that may push (its remotes receive what the sandbox commits).
 std::optional<Egress> findEgress(const LintContext &ctx);
 
 } // namespace moat::lint

@@ -4,6 +4,7 @@
 
 #include "lint/rules/AssertFailed.h"
 #include "lint/rules/ExcludedCommandRisk.h"
+#include "lint/rules/GitPushDefaultBranch.h"
 #include "lint/rules/LocalBinding.h"
 #include "lint/rules/ManagedViolation.h"
 #include "lint/rules/NetBroadWildcard.h"
@@ -52,6 +53,7 @@ const std::vector<RuleInfo> &lintRules() {
       {"weakening-setting", Severity::Warning, "A setting on Claude Code's list of keys that weaken the sandbox (an error where it voids the write denies)", checkWeakeningSetting},
       {"one-sided-isolation", Severity::Warning, "Only one of filesystem and network is confined", checkOneSidedIsolation},
       {"runs-outside-sandbox", Severity::Warning, "Hooks, helpers, plugins and runtime binaries that run outside the sandbox (an error when the sandbox can rewrite them)", checkRunsOutsideSandbox},
+      {"git-push-default-branch", Severity::Warning, "A git block lets the sandbox push to a default branch (main, master)", checkGitPushDefaultBranch},
       {"excluded-command-risk", Severity::Warning, "Commands that run code or move data run outside the sandbox", checkExcludedCommandRisk},
       {"shadowed-rule", Severity::Warning, "A rule decides nothing: rules that decide before it cover all it matches", checkShadowedRule},
       {"assert-failed", Severity::Error, "An assert of the policy does not hold", checkAssertFailed},

@@ -87,7 +87,7 @@ std::optional<std::string> toSettings(const ir::Policy &policy, const char *targ
   if (!import::refuseUnbuildableSettings(policy, diags))
     return std::nullopt;
   backends::BuildResult result;
-  backends::findTarget(target)->build(policy, options, diags, result);
+  backends::buildTarget(*backends::findTarget(target), policy, options, diags, result);
   if (diags.hasInputErrors())
     return std::nullopt;
   return result.output;

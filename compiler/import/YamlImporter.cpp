@@ -8,6 +8,7 @@
 // come out in the order they were written; sema does not depend on it.
 #include "compiler/import/DocTree.h"
 #include "compiler/import/Importers.h"
+#include "compiler/import/YamlGit.h"
 
 #include <initializer_list>
 #include <string_view>
@@ -128,6 +129,11 @@ private:
       requireList(value, where, out);
     else if (key == "forbid")
       forbids(value, where, out);
+    else if (key == "git" && prefix.empty())
+      gitBlocks(value, where, out);
+    else if (key == "git")
+      diags_.report(DiagKind::UnsupportedSetting, keyLoc, where,
+                    "a git block stands at the top level: the git proxy applies it on every platform");
     else
       diags_.report(DiagKind::UnknownKey, keyLoc, key, prefix.empty() ? "the YAML policy" : prefix);
   }
@@ -490,6 +496,14 @@ private:
         return;
       for (ast::Str &p : list)
         out.push_back(Stmt{ast::ForbidStmt{subject, std::move(p), reason, item.loc}});
+    });
+  }
+
+  // Items: one mapping per block (YamlGit.h).
+  void gitBlocks(const DocNode &n, const std::string &where, std::vector<Stmt> &out) {
+    mappings(n, where, "a list of git blocks", [&](const DocNode &item, const std::string &itemWhere) {
+      if (auto block = yamlGitBlock(item, itemWhere, diags_))
+        out.push_back(Stmt{std::move(*block)});
     });
   }
 

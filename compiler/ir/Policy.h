@@ -156,7 +156,8 @@ struct RuntimeMechanic {
 // through the git proxy at all (ordinary `connect` rules still decide plain
 // network access to its host).
 
-// `remote "https://host[:port]/path" [fetch] [push];`
+// `remote "https://host[:port]/path" [fetch];` (push: whether its block has
+// `push` patterns, set by sema)
 struct GitRemote {
   // Canonical: scheme "https" or "http" lower case, host canonical
   // (net::canonicaliseHost), default port dropped, path without a trailing

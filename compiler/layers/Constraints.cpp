@@ -50,6 +50,9 @@ const char *forbidKeyword(ir::ForbidSubject s) {
   return "write";
 }
 
+
+} // namespace
+
 std::string forbidNote(const ir::Forbid &f) {
   std::string note = fmt::format("forbidden here: 'forbid {} \"{}\"'", forbidKeyword(f.subject), f.text);
   if (!f.reason.empty())
@@ -57,12 +60,15 @@ std::string forbidNote(const ir::Forbid &f) {
   return note;
 }
 
+namespace {
+
 class Enforcer {
 public:
   Enforcer(Merged &merged, const eval::Bindings &bindings, DiagnosticEngine &diags)
       : m_(merged), p_(merged.policy), bindings_(bindings), diags_(diags) {}
 
   bool run() {
+    enforceGitConstraints(p_, optionLock(ir::OptionId::LockNetwork));
     locks();
     if (!forbids() || !managedDenies() || !requirementRules())
       return false;

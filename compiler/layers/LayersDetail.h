@@ -37,6 +37,16 @@ struct Merged {
 void addViolation(ir::Policy &policy, SourceLoc lowerLoc, std::string message, SourceLoc managedLoc,
                   std::string managedNote, bool dropped = true);
 
+// "forbidden here: 'forbid connect "HOST"' because REASON": the note of a
+// violation of a forbid.
+std::string forbidNote(const ir::Forbid &f);
+
+// The git blocks' share of enforceConstraints (GitConstraints.cpp): under
+// `lock network` (`networkLock`: where the managed layer sets it) lower
+// layers' git blocks are dropped like their connect rules; a managed
+// `forbid connect` drops each lower remote whose host it covers.
+void enforceGitConstraints(ir::Policy &policy, std::optional<SourceLoc> networkLock);
+
 // Finds and drops every lower rule that breaks a lock, a forbid, a managed
 // deny or a requirement (recorded as violations). Restores built-in
 // defaults a lower layer set when they break a requirement. False (with an

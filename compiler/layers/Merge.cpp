@@ -9,6 +9,7 @@
 
 #include "compiler/Frontend.h"
 #include "compiler/sema/BuiltinProtections.h"
+#include "compiler/sema/GitSema.h"
 
 #include <fmt/format.h>
 
@@ -77,6 +78,7 @@ public:
         out_.policy.fsRules.push_back(r);
     append(out_.policy.netRules, p.netRules);
     append(out_.policy.unixSockets, p.unixSockets);
+    append(out_.policy.git, p.git); // one remote in two layers: checkGitRemotesUnique
     defaults(p, layer);
     options(p, layer);
     onlyClaude_ = onlyClaude_ && p.fileRuntime == ir::Runtime::Claude;
@@ -300,6 +302,8 @@ ir::Layer layerOf(const ir::Policy &p, ir::Layer fallback) {
     return p.netRules.front().prov.layer;
   if (!p.unixSockets.empty())
     return p.unixSockets.front().prov.layer;
+  if (!p.git.empty())
+    return p.git.front().prov.layer;
   return fallback;
 }
 
@@ -347,6 +351,7 @@ std::optional<ir::Policy> loadManaged(llvm::ArrayRef<std::string> files, Diagnos
     append(m.policy().requirements, p.requirements);
     append(m.policy().forbids, p.forbids);
   }
+  sema::checkGitRemotesUnique(m.policy().git, diags);
   if (diags.inputErrorCount() != errorsBefore)
     return std::nullopt;
   return m.finish().policy;
@@ -388,6 +393,9 @@ std::optional<ir::Policy> merge(const ir::Policy *managed, llvm::ArrayRef<const 
   }
   for (const ir::Policy *p : lower)
     ok &= m.add(*p, layerOf(*p, ir::Layer::SharedProject));
+  // Which block's token and refs apply to a remote two layers name would be
+  // ambiguous: an error, not a precedence.
+  ok &= sema::checkGitRemotesUnique(m.policy().git, diags);
   // The effective policy is named after the highest lower layer that has a
   // name (the project being built), the managed policy's name otherwise.
   for (const ir::Policy *p : lower)

@@ -546,6 +546,12 @@ private:
   // ---- git blocks (GitSema.h) -------------------------------------------------
 
   void gitBlock(const ast::GitBlock &g, const FlatStmt &f) {
+    if (f.platform != ir::Platform::Any) { // included inside `on ...` (the parser refuses it written there)
+      diags_.report(DiagKind::UnsupportedSetting, g.loc, "git",
+                    fmt::format("a git block applies on every platform, and this one is included inside 'on {}'",
+                                ir::platformName(f.platform)));
+      return;
+    }
     GitPathParser parsePath = [&](const ast::Str &s, std::string &error) -> std::optional<fs::PathPattern> {
       auto p = fs::parsePathPattern(s.value, /*exactFile=*/true, f.relativeBase, error);
       if (p && !p->root.empty() && !builtinRoots().count(p->root) && !policy_.variables.count(p->root)) {

@@ -46,6 +46,8 @@ size_t PolicyDiff::count(Direction d) const {
     n += r.direction == d;
   for (const OptionChange &c : options)
     n += c.direction == d;
+  for (const GitChange &c : git)
+    n += c.direction == d;
   return n;
 }
 
@@ -215,6 +217,7 @@ public:
     out.regions = mergePlatforms(perPlatform[0], perPlatform[1]);
     sort(out.regions);
     out.options = diffOptions(policies_[0]->options, policies_[1]->options);
+    out.git = diffGit(policies_[0]->git, policies_[1]->git);
     return true;
   }
 

@@ -74,9 +74,24 @@ struct OptionChange {
   bool added = false;
 };
 
+// A change to what the git proxy lets the sandbox do with one remote
+// (`git { }` blocks). Each remote has a set of grants: `fetch`, each `push
+// "PATTERN"` of its block, `allow delete`, `allow force-push`, and its token
+// source (`token env "T"`: another credential is a removed and an added
+// grant). A grant gained is looser, one lost tighter; a remote only one
+// side names is one change (`grant` empty). Push patterns compare as
+// written: a pattern replaced by an equivalent spelling reads as a change.
+struct GitChange {
+  Direction direction = Direction::Looser;
+  std::string remote; // canonical URL
+  std::string grant;  // "" = the whole remote
+  bool added = false;
+};
+
 struct PolicyDiff {
   std::vector<DiffRegion> regions;  // sorted: direction, access, old rule, new rule, platform
   std::vector<OptionChange> options; // sorted: direction, option order, element
+  std::vector<GitChange> git;        // sorted: direction, remote, grant
   size_t count(Direction d) const;
 };
 
@@ -100,6 +115,9 @@ enum class RegionCut { FoldShadowed, EveryRulePair };
 std::optional<PolicyDiff> diffPolicies(const ir::Policy &before, const ir::Policy &after,
                                        const eval::Bindings &bindings, std::string &error,
                                        RegionCut cut = RegionCut::FoldShadowed);
+
+// The git half on its own (diffPolicies includes it; DiffGit.cpp).
+std::vector<GitChange> diffGit(const std::vector<ir::GitBlock> &before, const std::vector<ir::GitBlock> &after);
 
 // The option half on its own (diffPolicies includes it).
 std::vector<OptionChange> diffOptions(const ir::Options &before, const ir::Options &after);

@@ -183,6 +183,12 @@ std::string describeDecider(const DiffReportContext &ctx, const Decider &d, Diff
   return out;
 }
 
+std::string gitLine(const GitChange &c) {
+  if (c.grant.empty())
+    return fmt::format("git remote {}: {}", ir::quoted(c.remote), c.added ? "added" : "removed");
+  return fmt::format("git remote {}: {} {}", ir::quoted(c.remote), c.added ? "adds" : "removes", c.grant);
+}
+
 void printDiffText(const DiffReportContext &ctx, const PolicyDiff &diff, llvm::raw_ostream &os) {
   for (Direction dir : {Direction::Looser, Direction::Tighter}) {
     size_t n = diff.count(dir);
@@ -200,13 +206,16 @@ void printDiffText(const DiffReportContext &ctx, const PolicyDiff &diff, llvm::r
     for (const OptionChange &c : diff.options)
       if (c.direction == dir)
         os << "  " << printableText(optionLine(c)) << "\n";
+    for (const GitChange &c : diff.git)
+      if (c.direction == dir)
+        os << "  " << printableText(gitLine(c)) << "\n";
   }
   os << "moat: diff: " << diff.count(Direction::Looser) << " looser, " << diff.count(Direction::Tighter)
      << " tighter\n";
 }
 
 void printDiffJson(const DiffReportContext &ctx, const PolicyDiff &diff, llvm::raw_ostream &os) {
-  llvm::json::Array byDirection[2], options;
+  llvm::json::Array byDirection[2], options, git;
   for (const DiffRegion &r : diff.regions) {
     llvm::json::Object o{{"access", diffAccessName(r.access)},
                          {"platform", ir::platformName(r.platform)},
@@ -231,9 +240,15 @@ void printDiffJson(const DiffReportContext &ctx, const PolicyDiff &diff, llvm::r
     }
     options.push_back(std::move(o));
   }
+  for (const GitChange &c : diff.git) {
+    llvm::json::Object o{{"remote", jsonText(c.remote)}, {"direction", directionName(c.direction)}};
+    o[c.added ? "added" : "removed"] = c.grant.empty() ? "remote" : jsonText(c.grant);
+    git.push_back(std::move(o));
+  }
   llvm::json::Object top{{"looser", std::move(byDirection[0])},
                          {"tighter", std::move(byDirection[1])},
                          {"options", std::move(options)},
+                         {"git", std::move(git)},
                          {"summary",
                           llvm::json::Object{{"looser", static_cast<int64_t>(diff.count(Direction::Looser))},
                                              {"tighter", static_cast<int64_t>(diff.count(Direction::Tighter))}}}};

@@ -30,6 +30,9 @@ std::string describeDecider(const DiffReportContext &ctx, const Decider &d, Diff
 std::string witnessText(const DiffReportContext &ctx, const DiffRegion &r);
 // "option allow-pty: false → true", "option excluded-commands: adds \"docker\"".
 std::string optionLine(const OptionChange &c);
+// "git remote "https://github.com/o/r": adds push "refs/heads/*"",
+// "git remote "https://github.com/o/r": removed".
+std::string gitLine(const GitChange &c);
 
 void printDiffText(const DiffReportContext &ctx, const PolicyDiff &diff, llvm::raw_ostream &os);
 void printDiffJson(const DiffReportContext &ctx, const PolicyDiff &diff, llvm::raw_ostream &os);

@@ -49,19 +49,50 @@ void checkCaKey(const LintContext &ctx, const RuleInfo &self) {
                                           : "reads are allowed by default: no rule denies this one"));
 }
 
+// A git block's `token file` is the credential moat run's git proxy
+// attaches upstream so that the sandbox never holds it: readable inside, the
+// block's whole point is lost (the sandbox pushes anywhere the token may,
+// through any way out). Like any other secret: an error when data can
+// leave (`egress`), a warning otherwise; at what lets it be read.
+void checkGitTokenFiles(const LintContext &ctx, const RuleInfo &self, const std::optional<Egress> &egress) {
+  for (const ir::GitBlock &block : ctx.policy().git) {
+    if (!block.token || block.token->kind != ir::GitToken::Kind::File)
+      continue;
+    std::optional<std::string> abs = ctx.bindLiteral(block.token->file);
+    if (!abs)
+      continue; // an unbound root: reported as such by the commands that bind
+    auto open = ctx.fsOpen(*abs, ir::Access::Read);
+    if (!open)
+      continue;
+    bool byRule = open->decision.by == eval::DecidedBy::Rule;
+    Diagnostic &d = ctx.report(
+        self, egress ? Severity::Error : Severity::Warning, ctx.locate(open->decision, ir::Access::Read),
+        fmt::format("'{}', the token file of a git block, is readable{}{}: moat run's git proxy keeps the token "
+                    "out of the sandbox only if the sandbox cannot read the file; deny reading it{}",
+                    ctx.display(*abs), LintContext::platformSuffix(*open),
+                    byRule ? " by this rule" : " (reads are allowed by default)",
+                    egress ? "; and the policy lets data out: " + egress->what : ""));
+    d.notes.push_back(LintContext::note(self, block.token->loc, "the git block reads its token from here"));
+    if (egress)
+      d.notes.push_back(LintContext::note(self, egress->loc, "data can leave through here"));
+  }
+}
+
 } // namespace
 
 void checkReadSecrets(const LintContext &ctx, const RuleInfo &self) {
   ProbeOptions options;
   options.access = ir::Access::Read;
   options.policyNames = false; // a file the policy names inside ~/.ssh is not a key because of it
-  if (auto egress = findEgress(ctx)) {
+  std::optional<Egress> egress = findEgress(ctx);
+  if (egress) {
     options.severity = Severity::Error;
     options.tail = "; and the policy lets data out: " + egress->what;
     options.note = std::pair{egress->loc, std::string("data can leave through here")};
   }
   reportOpen(ctx, self, secretPaths(), options);
   checkCaKey(ctx, self);
+  checkGitTokenFiles(ctx, self, egress);
 }
 
 } // namespace moat::lint

@@ -32,6 +32,30 @@ TEST(GitDecide, CanonicalRemoteRefusesWhatCouldBeReadTwoWays) {
     EXPECT_EQ(canonical(bad).rfind("error: ", 0), 0u) << bad << " -> " << canonical(bad);
 }
 
+TEST(GitDecide, RemoteAddressReadsTheCanonicalUrl) {
+  auto https = eval::gitRemoteAddress("https://github.com/org/repo");
+  ASSERT_TRUE(https);
+  EXPECT_EQ(https->scheme, "https");
+  EXPECT_EQ(https->host.text(), "github.com");
+  EXPECT_EQ(https->port, 443);
+  auto v6 = eval::gitRemoteAddress(canonical("http://[::1]:8080/r"));
+  ASSERT_TRUE(v6);
+  EXPECT_EQ(v6->host.text(), "[::1]");
+  EXPECT_EQ(v6->port, 8080);
+  EXPECT_EQ(eval::gitRemoteAddress("http://127.0.0.1/r")->port, 80);
+  EXPECT_FALSE(eval::gitRemoteAddress("ssh://github.com/r"));
+  EXPECT_FALSE(eval::gitRemoteAddress("https://github.com:99999/r"));
+}
+
+TEST(GitDecide, LoopbackHosts) {
+  for (const char *url : {"http://127.0.0.1/r", "http://127.9.8.7:81/r", "http://[::1]/r", "http://localhost/r",
+                          "http://git.localhost/r"})
+    EXPECT_TRUE(eval::isLoopbackHost(eval::gitRemoteAddress(canonical(url))->host)) << url;
+  for (const char *url : {"http://128.0.0.1/r", "http://[::2]/r", "http://localhost.example/r",
+                          "http://10.0.0.1/r", "http://[::ffff:10.0.0.1]/r"})
+    EXPECT_FALSE(eval::isLoopbackHost(eval::gitRemoteAddress(canonical(url))->host)) << url;
+}
+
 TEST(GitDecide, RefPatterns) {
   std::string error;
   EXPECT_TRUE(eval::validGitRefPattern("refs/heads/agent/*", error));

@@ -147,7 +147,7 @@ int runBuild() {
       !backends::claude::prepareManagedForm(*policy, diags))
     return finish(diags);
   backends::BuildResult result;
-  target->build(*policy, options, diags, result);
+  backends::buildTarget(*target, *policy, options, diags, result);
   int status = finish(diags);
   for (const std::string &line : result.advice)
     llvm::errs() << "moat: " << line << "\n";
