@@ -19,29 +19,6 @@ namespace moat::runtime::git {
 
 namespace {
 
-// host and port of an authority ("h", "h:1", "[::1]:2"); host unbracketed.
-bool splitAuthority(const std::string &authority, bool https, std::string &host, std::string &port) {
-  port = https ? "443" : "80";
-  if (!authority.empty() && authority[0] == '[') {
-    size_t close = authority.find(']');
-    if (close == std::string::npos)
-      return false;
-    host = authority.substr(1, close - 1);
-    if (close + 1 < authority.size()) {
-      if (authority[close + 1] != ':')
-        return false;
-      port = authority.substr(close + 2);
-    }
-  } else {
-    size_t colon = authority.rfind(':');
-    host = authority.substr(0, colon);
-    if (colon != std::string::npos)
-      port = authority.substr(colon + 1);
-  }
-  return !host.empty() && !port.empty() && port.size() <= 5 &&
-         port.find_first_not_of("0123456789") == std::string::npos;
-}
-
 // Blocking from here on, with `timeout` on every send and receive.
 void blockingWithTimeouts(int fd, std::chrono::seconds timeout) {
   int flags = ::fcntl(fd, F_GETFL);
@@ -197,32 +174,21 @@ int dialUpstream(const proxy::UpstreamProxy &upstream, const net::CanonicalHost 
 
 } // namespace
 
-int dialGitRemote(const GitRoute &route, const std::optional<proxy::UpstreamProxy> &configured,
+int dialGitRemote(const eval::GitRemoteAddress &remote, const std::optional<proxy::UpstreamProxy> &configured,
                   std::chrono::seconds timeout, std::string &host, std::string &error) {
-  std::string port;
-  if (!splitAuthority(route.authority, route.scheme == "https", host, port)) {
-    error = "malformed authority '" + route.authority + "'";
-    return -1;
-  }
-  asio::error_code ec;
-  asio::ip::address literalAddress = asio::ip::make_address(host, ec);
-  bool literal = !ec;
-  bool loopback = (literal && literalAddress.is_loopback()) || host == "localhost";
+  // The host as getaddrinfo and the certificate check take it (no brackets).
+  host = remote.host.kind == net::CanonicalHost::Kind::Name ? remote.host.name : remote.host.text();
+  if (!host.empty() && host.front() == '[')
+    host = host.substr(1, host.size() - 2);
+  bool literal = remote.host.kind != net::CanonicalHost::Kind::Name;
+  bool loopback = eval::isLoopbackHost(remote.host);
   // Through --upstream-proxy, like the filtering proxy's own traffic; this
   // machine's loopback stays direct (it is not the upstream's).
   const proxy::UpstreamProxy *upstream = configured && !loopback ? &*configured : nullptr;
-  unsigned long portValue = std::stoul(port);
-  if (portValue == 0 || portValue > 65535) {
-    error = "invalid port in '" + route.authority + "'";
-    return -1;
-  }
-  uint16_t portNumber = static_cast<uint16_t>(portValue);
-  if (upstream && upstream->resolvesNames()) {
-    std::optional<net::CanonicalHost> target = net::canonicaliseHost(host, error);
-    if (!target)
-      return -1;
-    return dialUpstream(*upstream, *target, portNumber, timeout, error);
-  }
+  uint16_t portNumber = remote.port;
+  std::string port = std::to_string(portNumber);
+  if (upstream && upstream->resolvesNames())
+    return dialUpstream(*upstream, remote.host, portNumber, timeout, error);
   addrinfo hints{};
   hints.ai_socktype = SOCK_STREAM;
   hints.ai_flags = AI_ADDRCONFIG;
@@ -233,7 +199,7 @@ int dialGitRemote(const GitRoute &route, const std::optional<proxy::UpstreamProx
     return -1;
   }
   // Internal addresses: see GitDial.h.
-  bool internalAllowed = literal || host == "localhost";
+  bool internalAllowed = literal || loopback;
   error = "no usable address for " + host;
   int fd = -1;
   for (addrinfo *a = found; a && fd < 0; a = a->ai_next) {

@@ -6,10 +6,11 @@
 //
 // A git block is itself the permission to reach its remote's host and
 // port (git traffic only, whatever the connect rules say). A name still
-// may not resolve to an internal address (DNS rebinding) unless it is
-// `localhost`; an address literal in the block is its own permission.
+// may not resolve to an internal address (DNS rebinding) unless it is a
+// loopback name (`localhost`, `*.localhost`: eval::isLoopbackHost); an
+// address literal in the block is its own permission.
 #pragma once
-#include "runtime/git/GitRoute.h"
+#include "compiler/eval/GitDecide.h"
 #include "runtime/proxy/UpstreamProxy.h"
 
 #include <chrono>
@@ -21,7 +22,7 @@ namespace moat::runtime::git {
 // The connected socket (blocking, with `timeout` on sends and receives),
 // or -1 with `error`. `host` gets the remote's host, unbracketed (what its
 // TLS certificate must name).
-int dialGitRemote(const GitRoute &route, const std::optional<proxy::UpstreamProxy> &upstream,
+int dialGitRemote(const eval::GitRemoteAddress &remote, const std::optional<proxy::UpstreamProxy> &upstream,
                   std::chrono::seconds timeout, std::string &host, std::string &error);
 
 } // namespace moat::runtime::git

@@ -310,7 +310,13 @@ void GitProxy::Impl::handle(Worker &worker, int fd, std::string buffered) {
 bool GitProxy::Impl::forward(Worker &worker, ByteStream &client, const GitRoute &route, const GitVerdict &verdict,
                              const proxy::HttpHead &head, const std::string &body, std::string &error) {
   std::string host;
-  int fd = dialGitRemote(route, config.upstream, config.limits.ioTimeout, host, error);
+  std::optional<eval::GitRemoteAddress> remote = eval::gitRemoteAddress(verdict.canonicalUrl);
+  if (!remote) {
+    error = "no address in " + verdict.canonicalUrl;
+    client.writeAll(simpleResponse(502, "Bad Gateway", error));
+    return false;
+  }
+  int fd = dialGitRemote(*remote, config.upstream, config.limits.ioTimeout, host, error);
   if (fd < 0) {
     client.writeAll(simpleResponse(502, "Bad Gateway", error));
     return false;

@@ -227,8 +227,9 @@ TEST(GitLaunch, ConfigEnvironmentAppendsAfterTheUsersAndRoutesEveryRemoteHost) {
     if (key == "credential.http://moat-git.invalid.helper") {
       (value.empty() ? helperReset : helper) = true;
       EXPECT_TRUE(value.empty() || helperReset) << "the reset must come first";
-      if (!value.empty())
+      if (!value.empty()) {
         EXPECT_NE(value.find(moat::runtime::proxy::credentialToken(credential)), std::string::npos);
+      }
     }
   }
   EXPECT_TRUE(helperReset && helper);
