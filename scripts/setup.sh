@@ -19,6 +19,9 @@ PACKAGES+=(squid-openssl openssl)
 PACKAGES+=(socat ripgrep)
 # moat run's escape suite (test/runtime) fetches through the proxy with curl.
 PACKAGES+=(curl)
+# moat run's git proxy (runtime/git) speaks TLS to git remotes and hashes objects
+# with OpenSSL, and inflates packfiles and gzip request bodies with zlib.
+PACKAGES+=(libssl-dev zlib1g-dev)
 # The code-review integrations' tests (test/integrations) run the pre-commit hooks
 # under real pre-commit and validate SARIF against its JSON schema (rfc3987 makes
 # jsonschema check the schema's "uri" formats).

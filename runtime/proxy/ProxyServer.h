@@ -76,6 +76,10 @@ struct Config {
   // runtime/decide/Asker.h. Null: `ask` is a refusal. Must outlive the
   // server's sessions' questions (stop it before the server).
   decide::Asker *asker = nullptr;
+  // Takes a connection whose first request is for the git proxy's reserved
+  // host (runtime/git/GitRoute.h), with the bytes read so far; null: such
+  // requests are decided like any other host (and refused: it never resolves).
+  std::function<void(int fd, std::string buffered)> gitProxy;
 };
 
 class ServerCore;

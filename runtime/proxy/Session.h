@@ -71,6 +71,7 @@ private:
   // SessionHttp.cpp
   void readHttpHead();
   void onHttpHead(size_t headEnd);
+  void handOffToGitProxy();
 
   // SessionSocks.cpp
   void readSocksGreeting();

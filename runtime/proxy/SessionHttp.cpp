@@ -8,8 +8,11 @@
 // HttpRequest.cpp drops it). Bytes after the head stay in input_: they are
 // the first bytes of the tunnel (CONNECT) or of the request body
 // (forwarding).
+#include "runtime/git/GitRoute.h"
 #include "runtime/proxy/HttpRequest.h"
 #include "runtime/proxy/Session.h"
+
+#include <fcntl.h>
 
 namespace moat::runtime::proxy {
 
@@ -51,6 +54,8 @@ void Session::onHttpHead(size_t headEnd) {
     }
     credentialChecked_ = true;
   }
+  if (head && core_.config.gitProxy && git::isGitProxyTarget(head->target))
+    return handOffToGitProxy();
   std::optional<ProxyRequest> request;
   if (head)
     request = interpretProxyRequest(*head, error);
@@ -62,6 +67,18 @@ void Session::onHttpHead(size_t headEnd) {
   request_.port = request->destination.port;
   request_.forwardHead = std::move(request->upstreamHead);
   openTunnel();
+}
+
+void Session::handOffToGitProxy() {
+  // The git proxy serves the connection from here on, on a thread of its
+  // own (runtime/git/GitProxy.h): it gets its own descriptor and the bytes
+  // already read, and this session ends without a decision of its own.
+  int fd = ::fcntl(client_.native_handle(), F_DUPFD_CLOEXEC, 3);
+  std::string buffered = std::move(input_);
+  disarmDeadline();
+  closeAll();
+  if (fd >= 0)
+    core_.config.gitProxy(fd, std::move(buffered));
 }
 
 } // namespace moat::runtime::proxy

@@ -47,7 +47,9 @@ UniqueFd high(UniqueFd fd) {
 
 std::string bwrapArguments(const backends::bwrap::Plan &plan, const LaunchRequest &request,
                            const std::string &runtimeBase, const std::string &emptyFile,
-                           const eval::Evaluator &evaluator) {
+                           const eval::Evaluator &evaluator,
+                           const std::vector<std::pair<std::string, std::string>> &extraEnv,
+                           const std::vector<std::string> &unsetEnv) {
   backends::bwrap::RenderOptions render;
   render.placeholderFile = emptyFile; // readable as empty (Render.h)
   render.newSession = false;          // the terminal is kept; seccomp refuses TIOCSTI
@@ -74,6 +76,10 @@ std::string bwrapArguments(const backends::bwrap::Plan &plan, const LaunchReques
                                         "{} __connect 127.0.0.1:{} %h %p",
                                         backends::bwrap::shellQuote(self), kBridgeSocksPort)))});
   }
+  for (const std::string &name : unsetEnv)
+    groups.push_back({"--unsetenv", name});
+  for (const auto &[name, value] : extraEnv)
+    groups.push_back({"--setenv", name, value});
   if (auto cwd = request.bindings.lookup("CWD"))
     groups.push_back({"--chdir", *cwd});
   return backends::bwrap::renderNul(groups);

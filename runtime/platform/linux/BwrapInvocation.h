@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 #include <sys/types.h>
+#include <utility>
 #include <vector>
 
 namespace moat::runtime::linux_platform {
@@ -31,10 +32,14 @@ UniqueFd sealedMemfd(const char *name, std::string_view bytes, std::string &erro
 UniqueFd high(UniqueFd fd);
 
 // bubblewrap's arguments, NUL-separated for --args (a plan can hold
-// thousands, beyond what a command line may carry).
+// thousands, beyond what a command line may carry). `extraEnv` is set and
+// `unsetEnv` removed in the sandbox's environment (the git proxy's routing,
+// the git tokens' variables: runtime/git/GitLaunch.h).
 std::string bwrapArguments(const backends::bwrap::Plan &plan, const LaunchRequest &request,
                            const std::string &runtimeBase, const std::string &emptyFile,
-                           const eval::Evaluator &evaluator);
+                           const eval::Evaluator &evaluator,
+                           const std::vector<std::pair<std::string, std::string>> &extraEnv = {},
+                           const std::vector<std::string> &unsetEnv = {});
 
 struct ChildFds {
   UniqueFd args, control, exe;

@@ -20,6 +20,8 @@
 #include "runtime/ExitSweep.h"
 #include "runtime/LaunchReport.h"
 #include "runtime/ProxyEnvironment.h"
+#include "runtime/git/GitLaunch.h"
+#include "runtime/git/GitProxy.h"
 #include "runtime/platform/linux/Bridge.h"
 #include "runtime/platform/linux/BwrapInvocation.h"
 #include "runtime/platform/linux/ControlChannel.h"
@@ -127,7 +129,24 @@ public:
     // end the launcher (bubblewrap gets the default back before exec).
     ::signal(SIGPIPE, SIG_IGN);
     raiseOpenFileLimit();
-    evaluator_ = eval::Evaluator::create(*request_.policy, request_.bindings, ir::Platform::Linux, error);
+    // git blocks: tokens read here, token files hidden from the plan (GitLaunch.h).
+    auto git = git::prepareGitLaunch(
+        *request_.policy, request_.bindings, fmt::format("http://127.0.0.1:{}", kBridgeHttpPort),
+        [](const std::string &name) -> std::optional<std::string> {
+          const char *value = std::getenv(name.c_str());
+          return value ? std::optional<std::string>(value) : std::nullopt;
+        },
+        [this](const SourceLoc &loc) { return sourceLocation(loc); }, error);
+    if (!git) {
+      report(diags_, error);
+      return kExitLaunchFailed;
+    }
+    git_ = std::move(*git);
+    // Gone from moat's own environment too, so bubblewrap (whose first
+    // process stays inside the sandbox's pid namespace) never holds it.
+    for (const std::string &name : git_.unsetenv)
+      ::unsetenv(name.c_str());
+    evaluator_ = eval::Evaluator::create(policy(), request_.bindings, ir::Platform::Linux, error);
     if (!evaluator_) {
       report(diags_, error);
       return kExitLaunchFailed;
@@ -166,7 +185,7 @@ public:
       // Other runs' placeholders are not this disk's files (SharedPlaceholders.h).
       auto disk = backends::bwrap::realDisk();
       OthersPlaceholdersMissing plannedDisk(*disk, livePlaceholders(dir->base(), dir->path()));
-      backends::bwrap::buildOn(plannedDisk, *request_.policy, options, planDiags, planned, &plan);
+      backends::bwrap::buildOn(plannedDisk, policy(), options, planDiags, planned, &plan);
       if (planDiags.hasErrors()) {
         if (attempt > 1)
           report(diags_, "the sandbox could not be planned again after the disk changed");
@@ -198,16 +217,23 @@ public:
   }
 
 private:
+  // The policy the sandbox is planned and decided from: the request's, or
+  // its copy with the git blocks' token files hidden.
+  const ir::Policy &policy() const { return git_.active ? git_.policy : *request_.policy; }
+  std::string sourceLocation(const SourceLoc &loc) const {
+    return fmt::format("{}:{}:{}", diags_.files().name(loc.buffer), loc.line, loc.col);
+  }
+
   // The command's seccomp program, built once (while the first attempt's
   // bubblewrap makes the sandbox). Null: reported.
   const backends::seccomp::RuntimeFilter *runtimeFilter() {
     if (filter_)
       return &*filter_;
     std::string error;
-    auto filter = backends::seccomp::buildRuntimeFilter(*request_.policy, error);
+    auto filter = backends::seccomp::buildRuntimeFilter(policy(), error);
     if (filter && filter->brokerUnixConnect && !brokerSupported()) {
       // No way to decide per path here: no unix socket at all, said once.
-      ir::Policy withoutSockets = *request_.policy;
+      ir::Policy withoutSockets = policy();
       withoutSockets.unixSockets.clear();
       filter = backends::seccomp::buildRuntimeFilter(withoutSockets, error);
       // Printed whatever --verbose says: it takes away what the policy allows.
@@ -242,7 +268,7 @@ private:
     ChildFds child;
     child.control = high(UniqueFd(pair[1]));
     child.exe = high(sealedMemfd("moat-bridge", bridgeImage(), error));
-    child.args = high(sealedMemfd("moat-bwrap-args", bwrapArguments(plan, request_, dir.base(), dir.emptyFile(), *evaluator_), error));
+    child.args = high(sealedMemfd("moat-bwrap-args", bwrapArguments(plan, request_, dir.base(), dir.emptyFile(), *evaluator_, git_.setenv, git_.unsetenv), error));
     if (!child.control || !child.exe || !child.args) {
       report(diags_, "cannot prepare the sandbox's descriptors: " + (error.empty() ? std::strerror(errno) : error));
       return failed;
@@ -379,6 +405,7 @@ private:
     UniqueFd control;
     const backends::seccomp::RuntimeFilter *filter = nullptr;
     std::vector<UniqueFd> listeners; // handed over by the bridge, until the proxy takes them
+    std::unique_ptr<git::GitProxy> gitProxy; // stopped after the server, which hands it connections
     std::unique_ptr<proxy::Server> server;
     std::unique_ptr<UnixSocketBroker> broker;
     pid_t bwrap = -1;
@@ -424,13 +451,31 @@ private:
     config.log = &log_;
     config.asker = asker_.get();
     config.ruleName = [this](const ir::NetRule *rule) { return ruleLocation(diags_, rule); };
+    std::string error;
+    if (git_.active) {
+      git::GitProxyConfig gitConfig;
+      gitConfig.policy = &git_.policy;
+      gitConfig.credential = git_.credential;
+      gitConfig.tokens = git_.tokens;
+      gitConfig.log = &log_;
+      gitConfig.location = [this](const SourceLoc &loc) { return sourceLocation(loc); };
+      gitConfig.upstream = request_.upstreamProxy;
+      r.gitProxy = git::GitProxy::create(std::move(gitConfig), error);
+      if (!r.gitProxy) {
+        report(diags_, "cannot start the git proxy: " + error);
+        r.failed = true;
+        return;
+      }
+      config.gitProxy = [gitProxy = r.gitProxy.get()](int fd, std::string buffered) {
+        gitProxy->serve(fd, std::move(buffered));
+      };
+    }
     config.upstream = request_.upstreamProxy;
     config.clientPid = refusedClientLookup(r.bwrap);
     std::vector<int> fds;
     for (UniqueFd &fd : r.listeners)
       fds.push_back(fd.release());
     r.listeners.clear();
-    std::string error;
     r.server = proxy::Server::serveListeners(std::move(config), std::move(fds), error);
     if (!r.server) {
       report(diags_, "cannot start the proxy: " + error);
@@ -519,6 +564,7 @@ private:
 
   const LaunchRequest &request_;
   DiagnosticEngine &diags_;
+  git::GitLaunch git_;
   std::unique_ptr<eval::Evaluator> evaluator_;
   std::optional<backends::seccomp::RuntimeFilter> filter_;
   EventLog log_;

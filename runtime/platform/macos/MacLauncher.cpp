@@ -122,6 +122,10 @@ public:
     // A relay writing to a client that has gone must get EPIPE, not end
     // the launcher (the command gets the default back at spawn).
     ::signal(SIGPIPE, SIG_IGN);
+    // The git proxy (runtime/git) runs on Linux only: here the token would
+    // stay in the command's environment and git would go around the checks.
+    if (!request_.policy->git.empty())
+      return fail("git blocks are enforced by moat run on Linux only; this policy has one");
     evaluator_ = eval::Evaluator::create(*request_.policy, request_.bindings, ir::Platform::MacOS, error);
     if (!evaluator_)
       return fail(error);
