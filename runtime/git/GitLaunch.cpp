@@ -163,16 +163,20 @@ std::optional<GitLaunch> prepareGitLaunch(const ir::Policy &policy, const eval::
         error = where + "the git token file " + *path + " is empty";
         return std::nullopt;
       }
-      // Unreadable inside, whatever else the policy allows.
-      ir::FsRule hide;
-      hide.effect = ir::Effect::Deny;
-      hide.access = ir::Access::Read;
-      hide.tier = ir::Tier::Always;
-      hide.pattern = token.file;
-      hide.reason = "the git block's token file";
-      hide.prov.layer = ir::Layer::Builtin;
-      hide.prov.loc = token.loc;
-      launch.policy.fsRules.push_back(hide);
+      // Unreadable inside, whatever else the policy allows, and unwritable:
+      // a command that could replace the token would choose the credential
+      // the user's next runs push with.
+      for (ir::Access access : {ir::Access::Write, ir::Access::Read}) {
+        ir::FsRule hide;
+        hide.effect = ir::Effect::Deny;
+        hide.access = access;
+        hide.tier = ir::Tier::Always;
+        hide.pattern = token.file;
+        hide.reason = "the git block's token file";
+        hide.prov.layer = ir::Layer::Builtin;
+        hide.prov.loc = token.loc;
+        launch.policy.fsRules.push_back(hide);
+      }
     }
     if (value.find_first_of("\r\n") != std::string::npos || value.find('\0') != std::string::npos) {
       error = where + "the git token spans several lines";

@@ -107,6 +107,8 @@ say foreign;      curl -s -o /dev/null -w '%{http_code}\n' -x "$HTTP_PROXY" -u "
 OWN=$(printf 'protocol=http\nhost=moat-git.invalid\n\n' | git credential fill | sed -n 's/^password=//p')
 say own;          curl -s -o /dev/null -w '%{http_code}\n' -x "$HTTP_PROXY" -u "moat:$OWN" "$PROBE"
 say tokenfile;    cat "$TOKEN_FILE" > "$WORK/tokenfile-view" 2>&1; cat "$WORK/tokenfile-view"; echo "($(wc -c < "$WORK/tokenfile-view") bytes)"
+# The policy lets the sandbox write the token's directory: the file itself stays the host's.
+say tokenwrite;   (echo chosen-by-the-sandbox > "$TOKEN_FILE") 2>/dev/null; rm -f "$TOKEN_FILE" 2>/dev/null; mv "$TOKEN_FILE" "$TOKEN_FILE.moved" 2>/dev/null; echo tried
 # What the sandbox can see, for the host to search.
 for p in /proc/[0-9]*; do cat "$p/environ" "$p/cmdline" 2>/dev/null; echo; done > "$WORK/proc-dump"
 env > "$WORK/env-dump"
@@ -257,6 +259,7 @@ def suite(args, scratch, servers, uid):
                 '  default connect deny;\n'
                 '  allow read "/";\n'
                 '  allow write "%s";\n'
+                '  allow write "%s";\n'
                 '  git {\n'
                 '    remote "%s" fetch;\n'
                 '    push "refs/heads/agent/*";\n'
@@ -266,7 +269,7 @@ def suite(args, scratch, servers, uid):
                 '    remote "%s" fetch;\n'
                 '    token env "MOAT_TEST_GIT_TOKEN";\n'
                 '  }\n'
-                '}\n' % (os.path.join(scratch, "work"), remote, token_file, plain_remote))
+                '}\n' % (os.path.join(scratch, "work"), secrets_dir, remote, token_file, plain_remote))
     script = os.path.join(scratch, "inside.sh")
     with open(script, "w") as f:
         f.write(INSIDE)
@@ -350,6 +353,9 @@ def suite(args, scratch, servers, uid):
               "the token's variable is stripped from the sandbox's environment")
     with open(os.path.join(work, "tokenfile-view"), "rb") as f:
         check(token.encode() not in f.read(), "the token file reads as nothing inside")
+    with open(token_file) as f:
+        check(f.read() == token + "\n" and os.listdir(secrets_dir) == ["token"],
+              "the token file is neither rewritten, removed nor moved from inside, in a writable directory")
     leaked = []
     for top in ("home", "tmp", "work"):
         for dirpath, _, files in os.walk(os.path.join(scratch, top)):

@@ -268,7 +268,7 @@ TEST(GitLaunch, TokensAreReadOnTheHostAndHiddenFromTheSandbox) {
   EXPECT_NE(error.find("p.moat:1:1: the git token variable MOAT_UNIT_GIT_TOKEN is not set"), std::string::npos)
       << error;
 
-  // A token file: read, and an always deny-read of it added to the plan's policy.
+  // A token file: read, and an always deny-write and deny-read of it added to the plan's policy.
   std::string path = moat::test::scratchFile("token", "", "file-secret\n");
   ir::GitToken fromFile;
   fromFile.kind = ir::GitToken::Kind::File;
@@ -280,12 +280,14 @@ TEST(GitLaunch, TokensAreReadOnTheHostAndHiddenFromTheSandbox) {
   launch = prepareGitLaunch(policy, bindings, "http://127.0.0.1:3128", none, location, error);
   ASSERT_TRUE(launch) << error;
   EXPECT_EQ(launch->tokens.begin()->second, std::make_pair(std::string("bot"), std::string("file-secret")));
-  ASSERT_EQ(launch->policy.fsRules.size(), rulesBefore + 1);
-  const ir::FsRule &hide = launch->policy.fsRules.back();
-  EXPECT_EQ(hide.effect, ir::Effect::Deny);
-  EXPECT_EQ(hide.access, ir::Access::Read);
-  EXPECT_EQ(hide.tier, ir::Tier::Always);
-  EXPECT_EQ(hide.pattern, fromFile.file);
+  ASSERT_EQ(launch->policy.fsRules.size(), rulesBefore + 2);
+  for (ir::Access access : {ir::Access::Write, ir::Access::Read}) {
+    const ir::FsRule &hide = launch->policy.fsRules[rulesBefore + (access == ir::Access::Write ? 0 : 1)];
+    EXPECT_EQ(hide.effect, ir::Effect::Deny);
+    EXPECT_EQ(hide.access, access);
+    EXPECT_EQ(hide.tier, ir::Tier::Always);
+    EXPECT_EQ(hide.pattern, fromFile.file);
+  }
   EXPECT_TRUE(launch->unsetenv.empty());
   fromFile.file = *fs::parsePathPattern(path + "-missing", true, "", error);
   policy.git[0].token = fromFile;
