@@ -21,6 +21,8 @@ for line in sys.stdin:
         reply = {"id": q["id"], "decision": "allow", "scope": "once"}
     elif mode == "allow":
         reply = {"id": q["id"], "decision": "allow"}
+    elif mode == "always":
+        reply = {"id": q["id"], "decision": "allow", "scope": "always"}
     else:  # deny
         reply = {"id": q["id"], "decision": "deny", "scope": "session", "reason": "not on the list: " + q["host"]}
     print(json.dumps(reply), flush=True)
