@@ -116,7 +116,7 @@ field() { dpkg-deb --field "$deb" "$1"; }
 depends=$(field Depends)
 echo "Depends: $depends"
 # dpkg-shlibdeps names the libraries the program links, with versions.
-for lib in libc6 libstdc++6 libfmt9 libyaml-cpp0.7 libseccomp2; do
+for lib in libc6 libstdc++6 libfmt9 libyaml-cpp0.7 libseccomp2 libssl3 zlib1g; do
   [[ ", $depends," == *", $lib ("* ]] || fail "Depends lacks a versioned $lib (dpkg-shlibdeps): $depends"
 done
 
