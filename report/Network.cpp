@@ -1,5 +1,6 @@
 #include "report/Network.h"
 
+#include "compiler/ir/GitText.h"
 #include "compiler/ir/RuleText.h"
 #include "compiler/verify/Witness.h"
 #include "report/Verdicts.h"
@@ -58,6 +59,22 @@ NetworkSection buildNetwork(const ir::Policy &policy, const eval::Evaluator &eva
                                ir::effectName(r.effect)});
   }
   section.allSockets = policy.options.flag(ir::OptionId::AllowAllUnixSockets);
+  for (const ir::GitBlock &block : policy.git)
+    for (const ir::GitRemote &remote : block.remotes) {
+      GitEntry g;
+      g.remote = ir::gitRemoteText(remote);
+      g.location = locationText(files, remote.loc);
+      g.layer = ir::layerName(block.prov.layer);
+      g.fetch = remote.fetch;
+      if (remote.push)
+        for (const ir::GitRefPattern &pattern : block.push)
+          g.push.emplace_back(ir::gitPushText(pattern), locationText(files, pattern.loc));
+      g.allowDelete = remote.push && block.allowDelete;
+      g.allowForcePush = remote.push && block.allowForcePush;
+      if (block.token)
+        g.token = ir::gitTokenText(*block.token);
+      section.git.push_back(std::move(g));
+    }
   return section;
 }
 

@@ -204,6 +204,7 @@ private:
       }
       out_ += "</tbody>\n</table>\n";
     }
+    gitRemotes(n.git);
     out_ += "<h3 id=\"unix-sockets\">Unix sockets</h3>\n";
     if (n.allSockets)
       out_ += "<p>" + badge("allow", "allow") + " every unix socket (<code>allow-all-unix-sockets</code>)</p>\n";
@@ -213,6 +214,35 @@ private:
       out_ += "<p>" + badge(s.effect, s.effect) + " <code>" + e(s.rule) + "</code> <span class=\"loc\">" +
               e(s.location) + "</span> " + layerTag(s.layer) + "</p>\n";
     out_ += "</section>\n";
+  }
+
+  // The git blocks: only `moat run`'s git proxy enforces them, with a
+  // token the sandbox never holds; the connect rules above do not apply to
+  // that traffic.
+  void gitRemotes(const std::vector<GitEntry> &git) {
+    if (git.empty())
+      return;
+    out_ += "<h3 id=\"git\">Git remotes</h3>\n<p class=\"lead\">What <code>moat run</code>'s git proxy lets the "
+            "sandbox's git do, with a token the sandbox never holds (other tools do not enforce git blocks).</p>\n"
+            "<table id=\"git-remotes\">\n<thead><tr><th>Remote</th><th>Layer</th><th>Where</th><th>Fetch</th>"
+            "<th>Push</th><th>Token</th></tr></thead>\n<tbody>\n";
+    for (const GitEntry &g : git) {
+      std::string push;
+      for (const auto &[pattern, location] : g.push)
+        push += "<div><code>" + e(pattern) + "</code> <span class=\"loc\">" + e(location) + "</span></div>";
+      if (push.empty())
+        push = badge("deny", "no push");
+      else if (g.allowDelete || g.allowForcePush)
+        push += std::string("<div>") + (g.allowDelete ? "<code>allow delete</code>" : "") +
+                (g.allowDelete && g.allowForcePush ? " " : "") +
+                (g.allowForcePush ? "<code>allow force-push</code>" : "") + "</div>";
+      out_ += "<tr><td><code>" + e(g.remote) + "</code></td><td>" + layerTag(g.layer) + "</td><td class=\"loc\">" +
+              e(g.location) + "</td><td>" + (g.fetch ? badge("allow", "fetch") : badge("deny", "no fetch")) +
+              "</td><td>" + push + "</td><td>" +
+              (g.token.empty() ? std::string("<span class=\"empty\">none</span>") : "<code>" + e(g.token) + "</code>") +
+              "</td></tr>\n";
+    }
+    out_ += "</tbody>\n</table>\n";
   }
 
   void options() {

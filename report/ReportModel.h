@@ -52,8 +52,21 @@ struct SocketEntry {
   std::string effect;
 };
 
+// One remote of a `git { }` block: what the git proxy of `moat run` lets
+// the sandbox's git do there (docs/runtime.md, "Git credentials").
+struct GitEntry {
+  std::string remote;   // `remote "https://github.com/org/repo" fetch` (canonical URL)
+  std::string location;
+  std::string layer;
+  bool fetch = false;
+  std::vector<std::pair<std::string, std::string>> push; // (`push "refs/heads/agent/*"`, location)
+  bool allowDelete = false, allowForcePush = false;
+  std::string token; // `token env "GITHUB_TOKEN"`; "" for a block without one
+};
+
 struct NetworkSection {
   std::vector<NetEntry> rules;
+  std::vector<GitEntry> git;
   Verdict fallback; // the connect default (or disabled sandbox)
   std::vector<SocketEntry> sockets;
   bool allSockets = false; // allow-all-unix-sockets
