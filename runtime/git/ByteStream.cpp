@@ -15,9 +15,7 @@
 
 namespace moat::runtime::git {
 
-namespace {
-
-void setTimeouts(int fd, std::chrono::seconds timeout) {
+void makeBlockingWithTimeouts(int fd, std::chrono::seconds timeout) {
   int flags = ::fcntl(fd, F_GETFL);
   if (flags >= 0)
     ::fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
@@ -26,6 +24,8 @@ void setTimeouts(int fd, std::chrono::seconds timeout) {
   ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
   ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
 }
+
+namespace {
 
 class SocketStream : public ByteStream {
 public:
@@ -103,7 +103,7 @@ std::string opensslError() {
 } // namespace
 
 std::unique_ptr<ByteStream> socketStream(int fd, std::chrono::seconds timeout) {
-  setTimeouts(fd, timeout);
+  makeBlockingWithTimeouts(fd, timeout);
   return std::make_unique<SocketStream>(fd);
 }
 
@@ -125,7 +125,7 @@ std::shared_ptr<SSL_CTX> makeVerifyingTlsContext(std::string &error) {
 
 std::unique_ptr<ByteStream> tlsStream(const std::shared_ptr<SSL_CTX> &context, int fd, const std::string &host,
                                       std::chrono::seconds timeout, std::string &error) {
-  setTimeouts(fd, timeout);
+  makeBlockingWithTimeouts(fd, timeout);
   SSL *ssl = SSL_new(context.get());
   if (!ssl) {
     error = opensslError();

@@ -25,6 +25,10 @@ public:
   virtual bool writeAll(std::string_view bytes) = 0;
 };
 
+// Makes `fd` blocking, with `timeout` on every send and receive (what every
+// socket of the git proxy's worker threads runs with).
+void makeBlockingWithTimeouts(int fd, std::chrono::seconds timeout);
+
 // Takes `fd` (closed with the stream); sets its timeouts and blocking mode.
 std::unique_ptr<ByteStream> socketStream(int fd, std::chrono::seconds timeout);
 

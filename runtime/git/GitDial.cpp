@@ -1,6 +1,7 @@
 // Reaching a git remote, directly or through the upstream proxy (GitDial.h).
 #include "runtime/git/GitDial.h"
 
+#include "runtime/git/ByteStream.h"
 #include "runtime/proxy/Destination.h"
 
 #include <asio/ip/address.hpp>
@@ -8,27 +9,14 @@
 
 #include <cerrno>
 #include <cstring>
-#include <fcntl.h>
 #include <netdb.h>
 #include <poll.h>
 #include <sys/socket.h>
-#include <sys/time.h>
 #include <unistd.h>
 
 namespace moat::runtime::git {
 
 namespace {
-
-// Blocking from here on, with `timeout` on every send and receive.
-void blockingWithTimeouts(int fd, std::chrono::seconds timeout) {
-  int flags = ::fcntl(fd, F_GETFL);
-  if (flags >= 0)
-    ::fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
-  timeval tv{};
-  tv.tv_sec = static_cast<time_t>(timeout.count());
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-}
 
 // Connects within 10 s; -1 with `error` on failure.
 int connectWithin(const sockaddr *address, socklen_t length, const std::string &what, std::string &error) {
@@ -163,7 +151,7 @@ int dialUpstream(const proxy::UpstreamProxy &upstream, const net::CanonicalHost 
                            "the upstream proxy " + upstream.url(), error);
     if (fd < 0)
       continue;
-    blockingWithTimeouts(fd, timeout);
+    makeBlockingWithTimeouts(fd, timeout);
     if (upstreamHandshake(fd, upstream, target, port, error))
       return fd;
     ::close(fd);
@@ -213,7 +201,7 @@ int dialGitRemote(const eval::GitRemoteAddress &remote, const std::optional<prox
     if (upstream) // socks5://: the upstream gets the vetted address
       fd = dialUpstream(*upstream, proxy::hostOfAddress(address), portNumber, timeout, error);
     else if ((fd = connectWithin(a->ai_addr, a->ai_addrlen, address.to_string(), error)) >= 0)
-      blockingWithTimeouts(fd, timeout);
+      makeBlockingWithTimeouts(fd, timeout);
   }
   ::freeaddrinfo(found);
   return fd;

@@ -8,7 +8,6 @@
 #include <cstring>
 #include <fcntl.h>
 #include <set>
-#include <sys/random.h>
 #include <unistd.h>
 
 namespace moat::runtime::git {
@@ -22,19 +21,6 @@ std::string rootOf(const std::string &url) {
     return "";
   size_t slash = url.find('/', scheme + 3);
   return slash == std::string::npos ? url + "/" : url.substr(0, slash + 1);
-}
-
-bool randomCredential(proxy::Credential &credential) {
-  size_t got = 0;
-  while (got < credential.size()) {
-    ssize_t n = ::getrandom(credential.data() + got, credential.size() - got, 0);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n <= 0)
-      return false;
-    got += static_cast<size_t>(n);
-  }
-  return true;
 }
 
 std::optional<std::string> readSmallFile(const std::string &path, std::string &error) {
@@ -128,7 +114,7 @@ std::optional<GitLaunch> prepareGitLaunch(const ir::Policy &policy, const eval::
     return std::optional<GitLaunch>(std::move(launch));
   launch.active = true;
   launch.policy = policy;
-  if (!randomCredential(launch.credential)) {
+  if (!proxy::makeCredential(launch.credential)) {
     error = std::string("cannot make the git proxy's session credential: ") + std::strerror(errno);
     return std::nullopt;
   }

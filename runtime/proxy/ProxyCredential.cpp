@@ -6,8 +6,13 @@
 #include <llvm/Support/Base64.h>
 
 #include <cctype>
+#include <unistd.h>
 
 namespace moat::runtime::proxy {
+
+bool makeCredential(Credential &credential) {
+  return ::getentropy(credential.data(), credential.size()) == 0;
+}
 
 std::string credentialToken(const Credential &credential) {
   static const char digits[] = "0123456789abcdef";

@@ -21,6 +21,10 @@ using Credential = std::array<unsigned char, 32>;
 // The user name in the proxy URLs; the password is the token.
 inline constexpr std::string_view kProxyUser = "moat";
 
+// A fresh credential from the kernel's generator (getentropy: Linux and
+// macOS); false when it fails, and then there is no credential to use.
+bool makeCredential(Credential &credential);
+
 // The credential as text: 64 lowercase hex digits (safe unescaped in a URL).
 std::string credentialToken(const Credential &credential);
 

@@ -44,7 +44,6 @@
 #include <spawn.h>
 #include <string>
 #include <string_view>
-#include <sys/random.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <utility>
@@ -80,11 +79,6 @@ void onSignal(int sig, siginfo_t *info, void *) {
                               static_cast<unsigned char>(info && info->si_code == SI_USER)};
   [[maybe_unused]] ssize_t ignored = ::write(signalPipe[1], message, sizeof message);
   errno = saved;
-}
-
-// A fresh session credential from the kernel's generator.
-bool makeCredential(proxy::Credential &credential) {
-  return ::getentropy(credential.data(), credential.size()) == 0;
 }
 
 uint16_t portOf(const std::string &endpointText) {
@@ -134,7 +128,7 @@ public:
       return fail(error);
     log_ = std::move(*log);
     proxy::Credential credential{};
-    if (!makeCredential(credential))
+    if (!proxy::makeCredential(credential))
       return fail(std::string("cannot make a session credential: ") + std::strerror(errno));
     proxy::Config config;
     config.evaluator = evaluator_.get();
