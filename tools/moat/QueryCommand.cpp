@@ -1,12 +1,15 @@
 // moat query [--runtime=srt|claude|moat] [--platform=linux|macos]
 //            POLICY read|write PATH  |  moat query POLICY connect HOST[:PORT]
-// moat query --batch=FILE POLICY     (one "read|write PATH" / "connect HOST" per line)
+// moat query POLICY git-fetch URL  |  moat query POLICY git-push URL REF
+// moat query --batch=FILE POLICY     (one "read|write PATH" / "connect HOST" / ... per line)
 #include "Cli.h"
 #include "PolicyLoading.h"
 #include "Subcommands.h"
 
 #include "compiler/Frontend.h"
 #include "compiler/eval/Evaluator.h"
+#include "compiler/eval/GitDecide.h"
+#include "compiler/ir/GitText.h"
 #include "compiler/ir/RuleText.h"
 
 #include <llvm/ADT/StringRef.h>
@@ -32,7 +35,9 @@ llvm::cl::opt<ir::Runtime> QueryRuntimeOpt(
     llvm::cl::values(clEnumValN(ir::Runtime::Srt, "srt", "sandbox-runtime: its mandatory denies and Linux mounts"),
                      clEnumValN(ir::Runtime::Claude, "claude", "Claude Code's sandbox (srt plus its settings files)"),
                      clEnumValN(ir::Runtime::Moat, "moat", "moat: the rules plus moat's built-in protections")));
-llvm::cl::list<std::string> Args(llvm::cl::Positional, llvm::cl::desc("POLICY [read|write PATH | connect HOST[:PORT]]"),
+llvm::cl::list<std::string> Args(llvm::cl::Positional,
+                                 llvm::cl::desc("POLICY [read|write PATH | connect HOST[:PORT] | git-fetch URL | "
+                                                "git-push URL REF]"),
                                  llvm::cl::sub(QuerySub), llvm::cl::cat(MoatCategory));
 
 enum class Answer { Allow, Deny, Ask };
@@ -51,8 +56,57 @@ public:
       return fsQuery(verb == "read" ? ir::Access::Read : ir::Access::Write, subject, loc);
     if (verb == "connect")
       return netQuery(subject, loc);
-    diags_.report(DiagKind::InvalidQuery, loc, "expected read, write or connect, not '" + verb.str() + "'");
+    if (verb == "git-fetch" || verb == "git-push")
+      return gitQuery(verb == "git-push", subject, loc);
+    diags_.report(DiagKind::InvalidQuery, loc,
+                  "expected read, write, connect, git-fetch or git-push, not '" + verb.str() + "'");
     return std::nullopt;
+  }
+
+  // What `moat run`'s git proxy would do (docs/runtime.md, "Git
+  // credentials"), by the same functions it decides with. Only `moat run`
+  // enforces git blocks: judged as srt or Claude Code, nothing is allowed.
+  std::optional<Answer> gitQuery(bool push, llvm::StringRef subject, SourceLoc loc) {
+    auto [urlText, refText] = subject.split(' ');
+    std::string ref = refText.trim().str();
+    if (push == ref.empty()) {
+      diags_.report(DiagKind::InvalidQuery, loc,
+                    push ? "git-push takes a remote URL and a full ref name (refs/heads/...)"
+                         : "git-fetch takes one remote URL");
+      return std::nullopt;
+    }
+    std::string error;
+    std::optional<std::string> url = eval::canonicalGitRemote(urlText.str(), error);
+    if (!url) {
+      diags_.report(DiagKind::InvalidQuery, loc, "invalid remote '" + urlText.str() + "': " + error);
+      return std::nullopt;
+    }
+    if (push && ref.rfind("refs/", 0) != 0) {
+      diags_.report(DiagKind::InvalidQuery, loc, "invalid ref '" + ref + "': a full ref name starts with 'refs/'");
+      return std::nullopt;
+    }
+    std::string why;
+    bool allowed = false;
+    std::optional<eval::GitRemoteMatch> match = eval::findGitRemote(policy_, *url);
+    if (QueryRuntimeOpt != ir::Runtime::Moat) {
+      why = std::string(ir::runtimeName(QueryRuntimeOpt)) + " does not enforce git blocks (only moat run does)";
+    } else if (!match) {
+      why = "no git block names this remote";
+    } else if (!push) {
+      allowed = match->remote->fetch;
+      why = locationText(diags_.files(), match->remote->loc) + ": " + ir::gitRemoteText(*match->remote) +
+            (allowed ? "" : " (without fetch)");
+    } else if (const ir::GitRefPattern *pattern = eval::allowedPushPattern(*match->block, ref)) {
+      allowed = true;
+      why = locationText(diags_.files(), pattern->loc) + ": " + ir::gitPushText(*pattern);
+    } else {
+      why = match->block->push.empty()        ? "the remote's git block has no push pattern"
+            : eval::isTagRef(ref)             ? "no push pattern under refs/tags/ matches this tag"
+                                              : "no push pattern of the remote's git block matches this ref";
+    }
+    llvm::outs() << (allowed ? "allow" : "deny") << (push ? " git-push " : " git-fetch ") << *url
+                 << (push ? " " + ref : "") << "  # " << why << "\n";
+    return allowed ? Answer::Allow : Answer::Deny;
   }
 
 private:
@@ -135,9 +189,11 @@ int runQuery() {
   SourceFiles files;
   DiagnosticEngine diags(files);
   bool batch = !Batch.empty();
-  if (Args.empty() || (batch && Args.size() != 1) || (!batch && Args.size() != 3)) {
+  bool gitPush = !batch && Args.size() == 4 && Args[1] == "git-push";
+  if (Args.empty() || (batch && Args.size() != 1) || (!batch && Args.size() != 3 && !gitPush)) {
     llvm::errs() << "moat: error: usage: moat query POLICY read|write PATH | moat query POLICY connect "
-                    "HOST[:PORT] | moat query --batch=FILE POLICY\n";
+                    "HOST[:PORT] | moat query POLICY git-fetch URL | moat query POLICY git-push URL REF | "
+                    "moat query --batch=FILE POLICY\n";
     return kExitInputError;
   }
   eval::Bindings bindings = eval::Bindings::fromEnvironment();
@@ -163,7 +219,8 @@ int runQuery() {
   }
   QueryRunner runner(*policy, *evaluator, bindings, diags);
   if (!batch) {
-    auto answer = runner.run(Args[1], Args[2], SourceLoc{});
+    std::string subject = gitPush ? Args[2] + " " + Args[3] : Args[2];
+    auto answer = runner.run(Args[1], subject, SourceLoc{});
     if (!answer)
       return finish(diags, kExitInputError);
     return finish(diags, *answer == Answer::Allow ? kExitOk : kExitFindings);
