@@ -4,6 +4,7 @@
 #pragma once
 #include <cerrno>
 #include <cstddef>
+#include <sys/socket.h>
 #include <unistd.h>
 
 namespace moat::runtime {
@@ -25,6 +26,12 @@ inline bool transferAll(int fd, Byte *p, size_t size, Step step) {
 
 inline bool writeAll(int fd, const void *data, size_t size) {
   return transferAll(fd, static_cast<const char *>(data), size, ::write);
+}
+
+// send(2) without SIGPIPE: a peer that has gone is an error, not a signal.
+inline bool sendAll(int fd, const void *data, size_t size) {
+  return transferAll(fd, static_cast<const char *>(data), size,
+                     [](int f, const char *p, size_t n) { return ::send(f, p, n, MSG_NOSIGNAL); });
 }
 
 // False at end of file or on an error before `size` bytes arrived.

@@ -1,6 +1,8 @@
 // Blocking streams, the buffered reader and gzip bodies (ByteStream.h).
 #include "runtime/git/ByteStream.h"
 
+#include "runtime/FullIo.h"
+
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
@@ -39,17 +41,7 @@ public:
       return n < 0 ? -1 : static_cast<long>(n);
     }
   }
-  bool writeAll(std::string_view bytes) override {
-    while (!bytes.empty()) {
-      ssize_t n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        return false;
-      bytes.remove_prefix(static_cast<size_t>(n));
-    }
-    return true;
-  }
+  bool writeAll(std::string_view bytes) override { return sendAll(fd_, bytes.data(), bytes.size()); }
 
 private:
   int fd_;

@@ -1,6 +1,7 @@
 // Reaching a git remote, directly or through the upstream proxy (GitDial.h).
 #include "runtime/git/GitDial.h"
 
+#include "runtime/FullIo.h"
 #include "runtime/git/ByteStream.h"
 #include "runtime/proxy/Destination.h"
 
@@ -52,17 +53,7 @@ asio::ip::address addressOf(const addrinfo *a) {
 }
 
 // Blocking exchange on a socket with timeouts (the upstream handshakes).
-bool sendAllTo(int fd, std::string_view bytes) {
-  while (!bytes.empty()) {
-    ssize_t n = ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n <= 0)
-      return false;
-    bytes.remove_prefix(static_cast<size_t>(n));
-  }
-  return true;
-}
+bool sendAllTo(int fd, std::string_view bytes) { return sendAll(fd, bytes.data(), bytes.size()); }
 bool receiveMore(int fd, std::string &into, size_t max) {
   char buffer[1024];
   size_t want = std::min(sizeof buffer, max - into.size());
